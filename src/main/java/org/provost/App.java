@@ -1,0 +1,122 @@
+package org.provost;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.ext.web.Router;
+import java.time.Clock;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.provost.authz.AuthzRoutes;
+import org.provost.authz.Guard;
+import org.provost.authz.SqlAuthorizer;
+import org.provost.clients.ClientRoutes;
+import org.provost.clients.ClientService;
+import org.provost.config.Config;
+import org.provost.db.Changelog;
+import org.provost.db.Database;
+import org.provost.db.Migrations;
+import org.provost.feed.ChangeFeed;
+import org.provost.http.Api;
+import org.provost.http.Authenticators;
+import org.provost.http.HttpServer;
+import org.provost.ops.Bootstrap;
+import org.provost.ops.OpsRoutes;
+import org.provost.ops.Readiness;
+import org.provost.security.PasswordHasher;
+import org.provost.sessions.SessionRoutes;
+import org.provost.sessions.SessionService;
+import org.provost.users.UserRoutes;
+import org.provost.users.UserStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The running service, wired by hand: database, change feed, features, HTTP. {@link #close} drains it. */
+public final class App implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(App.class);
+
+  private final Database db;
+  private final ChangeFeed feed;
+  private final HttpServer server;
+  private final ExecutorService blocking;
+  private final Readiness readiness;
+  private final Api api;
+
+  private App(Database db, ChangeFeed feed, HttpServer server, ExecutorService blocking, Readiness readiness,
+      Api api) {
+    this.db = db;
+    this.feed = feed;
+    this.server = server;
+    this.blocking = blocking;
+    this.readiness = readiness;
+    this.api = api;
+  }
+
+  public static App start(Config config) {
+    return start(config, Database.open(config), Clock.systemUTC());
+  }
+
+  /** Starts on an already opened database (tests, tools). The app closes it. */
+  public static App start(Config config, Database db, Clock clock) {
+    long t0 = System.nanoTime();
+    Migrations.migrate(db.primary());
+    PasswordHasher hasher = new PasswordHasher(config.argon2());
+    UserStore users = new UserStore();
+    Bootstrap.ensureAdmin(db, users, hasher, config);
+    long revision = db.readPrimary(Changelog::current);
+
+    ExecutorService blocking = Executors.newVirtualThreadPerTaskExecutor();
+    PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    SessionService sessions = new SessionService(db, users, hasher, config, clock, blocking);
+    ClientService clients = new ClientService(db);
+    Guard guard = new Guard(new SqlAuthorizer(), clock);
+
+    ChangeFeed feed = new ChangeFeed(db::openDedicated, revision, 500);
+    feed.subscribe(sessions::apply);
+    feed.subscribe(clients::apply);
+    feed.start();
+
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.eventLoops()));
+    Router router = Router.router(vertx);
+    Readiness readiness = new Readiness(db);
+    Api api = new Api(router, new Authenticators(sessions::cached, sessions::load, clients::cached, clients::load),
+        blocking, meters, config.maxBodyBytes());
+    OpsRoutes.mount(api, readiness, meters);
+    SessionRoutes.mount(api, sessions);
+    AuthzRoutes.mount(api, db, guard, feed);
+    UserRoutes.mount(api, db, users, guard, hasher);
+    ClientRoutes.mount(api, db, clients, guard);
+
+    HttpServer server = HttpServer.start(vertx, router, config.httpHost(), config.httpPort(), config.eventLoops());
+    readiness.started();
+    LOG.info("provost listening on {}:{} ({} event loops, revision {}, started in {} ms)", config.httpHost(),
+        server.port(), config.eventLoops(), revision, (System.nanoTime() - t0) / 1_000_000);
+    return new App(db, feed, server, blocking, readiness, api);
+  }
+
+  public int port() {
+    return server.port();
+  }
+
+  public Api api() {
+    return api;
+  }
+
+  public Database database() {
+    return db;
+  }
+
+  public ChangeFeed feed() {
+    return feed;
+  }
+
+  @Override
+  public void close() {
+    readiness.draining();
+    server.close();
+    feed.close();
+    blocking.shutdown();
+    db.close();
+  }
+}

@@ -1,0 +1,27 @@
+package org.provost.audit;
+
+import io.vertx.core.json.JsonObject;
+import java.sql.Connection;
+import java.sql.SQLException;
+import org.provost.db.Jdbc;
+import org.provost.http.Principal;
+
+/** Appends audit events inside the caller's transaction, so an event exists exactly when its change does. */
+public final class Audit {
+  private Audit() {}
+
+  public static void record(Connection c, Principal actor, String action, String targetType, Object targetId,
+      JsonObject before, JsonObject after) throws SQLException {
+    record(c, actor == null ? null : actor.actorUserId(), actor == null ? "system" : actor.auditName(), action,
+        targetType, targetId, before, after);
+  }
+
+  public static void record(Connection c, Long actorId, String actorName, String action, String targetType,
+      Object targetId, JsonObject before, JsonObject after) throws SQLException {
+    Jdbc.update(c, """
+        INSERT INTO audit_events (actor_id, actor, action, target_type, target_id, before, after)
+        VALUES (?, ?, ?, ?, ?, ?::jsonb, ?::jsonb)""",
+        actorId, actorName, action, targetType, String.valueOf(targetId),
+        before == null ? null : before.encode(), after == null ? null : after.encode());
+  }
+}

@@ -1,0 +1,47 @@
+package org.provost.authz;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import org.provost.db.Jdbc;
+import org.provost.users.UserStore;
+
+/** What {@code /v1/me} answers: the user, their grants, and the permissions those grant now, by scope. */
+final class Me {
+  private static final UserStore USERS = new UserStore();
+  private Me() {}
+
+  static JsonObject describe(Connection c, long userId, Instant now) throws SQLException {
+    JsonObject user = USERS.get(c, userId).toJson();
+    JsonArray grants = new JsonArray();
+    Jdbc.list(c, """
+        SELECT g.id, r.name AS role, %s AS scope, g.valid_from, g.valid_until
+        FROM grants g JOIN roles r ON r.id = g.role_id WHERE g.user_id = ? ORDER BY g.id"""
+        .formatted(Scopes.GRANT_SCOPE_NAME_SQL), rs -> grants.add(new JsonObject()
+            .put("id", rs.getLong("id")).put("role", rs.getString("role")).put("scope", rs.getString("scope"))
+            .put("valid_from", text(Jdbc.instant(rs, "valid_from")))
+            .put("valid_until", text(Jdbc.instant(rs, "valid_until")))), userId);
+    JsonArray permissions = new JsonArray();
+    Jdbc.list(c, """
+        WITH RECURSIVE live AS (
+          SELECT g.id, g.role_id, g.scope_type, g.scope_id FROM grants g JOIN users u ON u.id = g.user_id
+          WHERE g.user_id = ? AND u.is_active
+            AND (g.valid_from IS NULL OR g.valid_from <= ?) AND (g.valid_until IS NULL OR g.valid_until > ?)),
+        closure (grant_id, role_id) AS (
+          SELECT id, role_id FROM live
+          UNION SELECT c.grant_id, ri.included_role_id FROM closure c JOIN role_includes ri ON ri.role_id = c.role_id)
+        SELECT DISTINCT p.name AS permission, %s AS scope
+        FROM closure c JOIN grants g ON g.id = c.grant_id
+        JOIN role_permissions rp ON rp.role_id = c.role_id JOIN permissions p ON p.id = rp.permission_id
+        ORDER BY 2, 1""".formatted(Scopes.GRANT_SCOPE_NAME_SQL),
+        rs -> permissions.add(new JsonObject().put("permission", rs.getString("permission"))
+            .put("scope", rs.getString("scope"))), userId, now, now);
+    return new JsonObject().put("user", user).put("grants", grants).put("permissions", permissions);
+  }
+
+  private static String text(Instant t) {
+    return t == null ? null : t.toString();
+  }
+}

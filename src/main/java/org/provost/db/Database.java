@@ -1,0 +1,152 @@
+package org.provost.db;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.provost.config.Config;
+import org.provost.error.ServiceException;
+
+/**
+ * The connection pools (primary, and a read replica when configured) and the transaction boundary.
+ * Every SQL call of the service goes through {@link #write} or {@link #read}; both must be called off the
+ * event loop.
+ */
+public final class Database implements AutoCloseable {
+  private final HikariDataSource primary;
+  private final HikariDataSource replica;
+  private final AutoCloseable embedded;
+
+  private Database(HikariDataSource primary, HikariDataSource replica, AutoCloseable embedded) {
+    this.primary = primary;
+    this.replica = replica;
+    this.embedded = embedded;
+  }
+
+  /** Opens the configured database, or starts the embedded one when no URL is configured. */
+  public static Database open(Config config) {
+    if (config.databaseUrl().isPresent()) {
+      String url = JdbcUrls.toJdbc(config.databaseUrl().get(), "PROVOST_DATABASE_URL");
+      HikariDataSource replica = config.replicaUrl()
+          .map(r -> pool("provost-replica", JdbcUrls.toJdbc(r, "PROVOST_DATABASE_REPLICA_URL"), config, true))
+          .orElse(null);
+      return new Database(pool("provost-primary", url, config, false), replica, null);
+    }
+    EmbeddedPostgresServer server = EmbeddedPostgresServer.start(config.dataDir());
+    return new Database(pool("provost-primary", server.jdbcUrl(), config, false), null, server);
+  }
+
+  /** For tests and tools that already have a JDBC URL. */
+  public static Database connect(String jdbcUrl, Config config) {
+    return new Database(pool("provost-primary", jdbcUrl, config, false), null, null);
+  }
+
+  private static HikariDataSource pool(String name, String jdbcUrl, Config config, boolean readOnly) {
+    HikariConfig hc = new HikariConfig();
+    hc.setPoolName(name);
+    hc.setJdbcUrl(jdbcUrl);
+    config.databaseUser().ifPresent(hc::setUsername);
+    config.databasePassword().ifPresent(hc::setPassword);
+    hc.setMinimumIdle(config.poolMinIdle());
+    hc.setMaximumPoolSize(config.poolMaxSize());
+    hc.setReadOnly(readOnly);
+    hc.setConnectionTimeout(10_000);
+    hc.setInitializationFailTimeout(15_000);
+    // pgbouncer in transaction mode cannot keep server-side prepared statements across transactions
+    hc.addDataSourceProperty("prepareThreshold", System.getProperty("provost.prepareThreshold", "5"));
+    hc.addDataSourceProperty("reWriteBatchedInserts", "true");
+    hc.addDataSourceProperty("ApplicationName", "provost");
+    return new HikariDataSource(hc);
+  }
+
+  /** A connection outside the pool, for a long-lived session such as LISTEN. The caller closes it. */
+  public Connection openDedicated() throws SQLException {
+    java.util.Properties props = new java.util.Properties();
+    if (primary.getUsername() != null) props.setProperty("user", primary.getUsername());
+    if (primary.getPassword() != null) props.setProperty("password", primary.getPassword());
+    props.setProperty("ApplicationName", "provost-feed");
+    props.setProperty("tcpKeepAlive", "true");
+    return java.sql.DriverManager.getConnection(primary.getJdbcUrl(), props);
+  }
+
+  public DataSource primary() {
+    return primary;
+  }
+
+  public Optional<DataSource> replica() {
+    return Optional.ofNullable(replica);
+  }
+
+  /** Runs {@code work} in one transaction on the primary: committed if it returns, rolled back if it throws. */
+  public <T> T write(Work<T> work) {
+    return inTransaction(primary, work);
+  }
+
+  /** Runs read-only {@code work} on the replica when there is one, else on the primary. */
+  public <T> T read(Work<T> work) {
+    return inTransaction(replica != null ? replica : primary, work);
+  }
+
+  /** Reads that must see the latest committed writes (read-your-writes), always on the primary. */
+  public <T> T readPrimary(Work<T> work) {
+    return inTransaction(primary, work);
+  }
+
+  private static <T> T inTransaction(DataSource source, Work<T> work) {
+    try (Connection c = source.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        T result = work.run(c);
+        c.commit();
+        return result;
+      } catch (SQLException e) {
+        rollbackQuietly(c, e);
+        throw SqlErrors.translate(e);
+      } catch (RuntimeException | Error e) {
+        rollbackQuietly(c, e);
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw SqlErrors.translate(e);
+    }
+  }
+
+  private static void rollbackQuietly(Connection c, Throwable cause) {
+    try {
+      c.rollback();
+    } catch (SQLException e) {
+      cause.addSuppressed(e);
+    }
+  }
+
+  /** True when the primary answers a trivial query within the pool's timeout. */
+  public boolean primaryReachable() {
+    try (Connection c = primary.getConnection(); var st = c.createStatement()) {
+      st.setQueryTimeout(2);
+      return st.execute("SELECT 1");
+    } catch (SQLException | ServiceException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public void close() {
+    if (replica != null) replica.close();
+    primary.close();
+    if (embedded != null) {
+      try {
+        embedded.close();
+      } catch (Exception e) {
+        System.err.println("provost: stopping the embedded PostgreSQL failed: " + e);
+      }
+    }
+  }
+
+  /** A unit of work inside a transaction. */
+  @FunctionalInterface
+  public interface Work<T> {
+    T run(Connection c) throws SQLException;
+  }
+}

@@ -1,0 +1,137 @@
+package org.provost.feed;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.postgresql.PGConnection;
+import org.provost.db.Changelog;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies committed changes, in revision order, to every listener of this instance. Woken by
+ * LISTEN/NOTIFY; also polls, so a lost notification or a dropped connection only delays a change by
+ * one poll interval. Reconnects by itself.
+ */
+public final class ChangeFeed implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ChangeFeed.class);
+
+  private final Connector connector;
+  private final int pollMillis;
+  private final List<Consumer<List<Change>>> listeners = new CopyOnWriteArrayList<>();
+  private final Object appliedLock = new Object();
+  private volatile long applied;
+  private volatile boolean running = true;
+  private Thread thread;
+
+  /** Opens the feed's own connection (not a pooled one: LISTEN belongs to one session). */
+  @FunctionalInterface
+  public interface Connector {
+    Connection open() throws SQLException;
+  }
+
+  public ChangeFeed(Connector connector, long startRevision, int pollMillis) {
+    this.connector = connector;
+    this.applied = startRevision;
+    this.pollMillis = pollMillis;
+  }
+
+  /** Listeners get each batch of changes on the feed's thread, after earlier batches. */
+  public void subscribe(Consumer<List<Change>> listener) {
+    listeners.add(listener);
+  }
+
+  public long appliedRevision() {
+    return applied;
+  }
+
+  public ChangeFeed start() {
+    thread = Thread.ofPlatform().daemon().name("provost-change-feed").start(this::run);
+    return this;
+  }
+
+  /** Blocks until {@code revision} is applied or {@code timeoutMillis} pass; true when applied. */
+  public boolean awaitRevision(long revision, long timeoutMillis) throws InterruptedException {
+    long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+    synchronized (appliedLock) {
+      while (applied < revision) {
+        long left = (deadline - System.nanoTime()) / 1_000_000L;
+        if (left <= 0) return false;
+        appliedLock.wait(left);
+      }
+    }
+    return true;
+  }
+
+  private void run() {
+    while (running) {
+      try (Connection c = connector.open()) {
+        try (Statement st = c.createStatement()) {
+          st.execute("LISTEN " + Changelog.CHANNEL);
+        }
+        PGConnection pg = c.unwrap(PGConnection.class);
+        while (running) {
+          drain(c);
+          pg.getNotifications(pollMillis);
+        }
+      } catch (SQLException e) {
+        if (!running) return;
+        LOG.warn("change feed lost its connection ({}); retrying in 1 s", e.getMessage());
+        sleepQuietly(1000);
+      }
+    }
+  }
+
+  private void drain(Connection c) throws SQLException {
+    List<Change> batch = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT revision, entity, entity_id, op FROM changelog WHERE revision > ? ORDER BY revision LIMIT 10000")) {
+      ps.setLong(1, applied);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          batch.add(new Change(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4)));
+        }
+      }
+    }
+    if (batch.isEmpty()) return;
+    for (Consumer<List<Change>> listener : listeners) {
+      try {
+        listener.accept(batch);
+      } catch (RuntimeException e) {
+        LOG.error("change feed listener failed on revisions {}..{}", batch.getFirst().revision(),
+            batch.getLast().revision(), e);
+      }
+    }
+    synchronized (appliedLock) {
+      applied = batch.getLast().revision();
+      appliedLock.notifyAll();
+    }
+  }
+
+  private static void sleepQuietly(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    if (thread != null) {
+      thread.interrupt();
+      try {
+        thread.join(2000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}

@@ -1,0 +1,187 @@
+package org.provost.http;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.vertx.core.Context;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Route;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.provost.error.ServiceException;
+
+/**
+ * How features register their routes. Each route says whether it is public, whether it runs on the event
+ * loop (answered from memory) or on a virtual thread (anything touching SQL), and gets a response-time
+ * timer. Registered routes are listed for the OpenAPI document's test.
+ */
+public final class Api {
+  private final Router router;
+  private final Authenticator authenticator;
+  private final ExecutorService blocking;
+  private final MeterRegistry meters;
+  private final BodyHandler bodies;
+  private final List<RouteSpec> routes = new ArrayList<>();
+
+  /** One registered route, with its path in OpenAPI form ({@code /v1/users/{id}}). */
+  public record RouteSpec(HttpMethod method, String path) {}
+
+  /** A request handler. Throw a ServiceException for a 4xx; anything else is a 500. */
+  @FunctionalInterface
+  public interface Endpoint {
+    Reply handle(Request request) throws Exception;
+  }
+
+  public Api(Router router, Authenticator authenticator, ExecutorService blocking, MeterRegistry meters,
+      long maxBodyBytes) {
+    this.router = router;
+    this.authenticator = authenticator;
+    this.blocking = blocking;
+    this.meters = meters;
+    this.bodies = BodyHandler.create(false).setBodyLimit(maxBodyBytes);
+  }
+
+  /** Authenticated, off the event loop: the default for everything that touches SQL. */
+  public void blocking(HttpMethod method, String path, Endpoint endpoint) {
+    add(method, path, endpoint, true, false);
+  }
+
+  /** Public (no credentials), off the event loop: login. */
+  public void publicBlocking(HttpMethod method, String path, Endpoint endpoint) {
+    add(method, path, endpoint, false, false);
+  }
+
+  /** Authenticated, answered on the event loop from memory: must never block. */
+  public void onLoop(HttpMethod method, String path, Endpoint endpoint) {
+    add(method, path, endpoint, true, true);
+  }
+
+  /** Public, on the event loop, written by the handler itself (health, metrics, documents). */
+  public void raw(HttpMethod method, String path, Handler<RoutingContext> handler) {
+    routes.add(new RouteSpec(method, path));
+    router.route(method, vertxPath(path)).handler(handler);
+  }
+
+  public List<RouteSpec> routes() {
+    return List.copyOf(routes);
+  }
+
+  private void add(HttpMethod method, String path, Endpoint endpoint, boolean authenticated, boolean onLoop) {
+    routes.add(new RouteSpec(method, path));
+    Timers timers = new Timers(meters, method, path);
+    Route route = router.route(method, vertxPath(path));
+    if (method == HttpMethod.POST || method == HttpMethod.PATCH || method == HttpMethod.PUT) {
+      route.handler(bodies);
+    }
+    route.handler(ctx -> dispatch(ctx, endpoint, authenticated, onLoop, timers));
+  }
+
+  static String vertxPath(String openApiPath) {
+    return openApiPath.replaceAll("\\{([a-z_]+)}", ":$1");
+  }
+
+  private void dispatch(RoutingContext ctx, Endpoint endpoint, boolean authenticated, boolean onLoop,
+      Timers timers) {
+    long start = System.nanoTime();
+    String token = authenticated ? bearer(ctx) : null;
+    if (authenticated && token == null) {
+      finish(ctx, null, new ServiceException.Unauthenticated("missing_credentials",
+          "send Authorization: Bearer <session token or API key>"), timers, start);
+      return;
+    }
+    Principal known = token == null ? null : authenticator.cached(token).orElse(null);
+    if (onLoop && (!authenticated || known != null)) {
+      runHere(ctx, endpoint, known, timers, start);
+      return;
+    }
+    Context context = Vertx.currentContext();
+    blocking.execute(() -> {
+      Principal principal;
+      try {
+        principal = !authenticated ? null : known != null ? known : authenticator.load(token);
+      } catch (Throwable t) {
+        context.runOnContext(v -> finish(ctx, null, t, timers, start));
+        return;
+      }
+      if (onLoop) {
+        context.runOnContext(v -> runHere(ctx, endpoint, principal, timers, start));
+        return;
+      }
+      Reply reply = null;
+      Throwable failure = null;
+      try {
+        reply = endpoint.handle(new Request(ctx, principal));
+      } catch (Throwable t) {
+        failure = t;
+      }
+      Reply r = reply;
+      Throwable f = failure;
+      context.runOnContext(v -> finish(ctx, r, f, timers, start));
+    });
+  }
+
+  private static void runHere(RoutingContext ctx, Endpoint endpoint, Principal principal, Timers timers,
+      long start) {
+    Reply reply = null;
+    Throwable failure = null;
+    try {
+      reply = endpoint.handle(new Request(ctx, principal));
+    } catch (Throwable t) {
+      failure = t;
+    }
+    finish(ctx, reply, failure, timers, start);
+  }
+
+  private static void finish(RoutingContext ctx, Reply reply, Throwable failure, Timers timers, long start) {
+    if (failure != null) {
+      Problems.send(ctx, failure);
+    } else if (!ctx.response().ended()) {
+      var response = ctx.response().setStatusCode(reply.status());
+      if (reply.body() == null) {
+        response.end();
+      } else {
+        response.putHeader("Content-Type", "application/json").end(reply.body().toBuffer());
+      }
+    }
+    timers.record(ctx.response().getStatusCode(), System.nanoTime() - start);
+  }
+
+  static String bearer(RoutingContext ctx) {
+    String header = ctx.request().getHeader("Authorization");
+    if (header == null || header.length() < 8 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) return null;
+    String token = header.substring(7).trim();
+    return token.isEmpty() ? null : token;
+  }
+
+  /** Response-time timers for one route, looked up once at registration. */
+  private static final class Timers {
+    private final Timer ok;
+    private final Timer clientError;
+    private final Timer serverError;
+
+    Timers(MeterRegistry meters, HttpMethod method, String path) {
+      this.ok = timer(meters, method, path, "2xx");
+      this.clientError = timer(meters, method, path, "4xx");
+      this.serverError = timer(meters, method, path, "5xx");
+    }
+
+    private static Timer timer(MeterRegistry meters, HttpMethod method, String path, String outcome) {
+      return Timer.builder("provost.http.requests")
+          .description("response time per endpoint")
+          .tags("method", method.name(), "route", path, "status", outcome)
+          .publishPercentileHistogram()
+          .register(meters);
+    }
+
+    void record(int status, long nanos) {
+      Timer t = status >= 500 ? serverError : status >= 400 ? clientError : ok;
+      t.record(nanos, TimeUnit.NANOSECONDS);
+    }
+  }
+}

@@ -1,0 +1,99 @@
+package org.provost.http;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Optional;
+import org.provost.error.ServiceException;
+
+/** One API request as a handler sees it: caller, path and query parameters, body. */
+public final class Request {
+  private final RoutingContext ctx;
+  private final Principal principal;
+
+  Request(RoutingContext ctx, Principal principal) {
+    this.ctx = ctx;
+    this.principal = principal;
+  }
+
+  /** The authenticated caller; only public endpoints have none. */
+  public Principal principal() {
+    if (principal == null) throw new ServiceException.Unauthenticated("unauthenticated", "no credentials");
+    return principal;
+  }
+
+  public String remoteAddress() {
+    var addr = ctx.request().remoteAddress();
+    return addr == null ? "unknown" : addr.hostAddress();
+  }
+
+  public String path(String name) {
+    return ctx.pathParam(name);
+  }
+
+  /** A numeric path id; a non-number answers 404 like any unknown id. */
+  public long pathId(String name, String what) {
+    String raw = ctx.pathParam(name);
+    try {
+      return Long.parseLong(raw);
+    } catch (NumberFormatException e) {
+      throw new ServiceException.NotFound(what, raw);
+    }
+  }
+
+  public Optional<String> query(String name) {
+    String v = ctx.request().getParam(name);
+    return v == null || v.isEmpty() ? Optional.empty() : Optional.of(v);
+  }
+
+  public int queryInt(String name, int min, int max, int defaultValue) {
+    Optional<String> raw = query(name);
+    if (raw.isEmpty()) return defaultValue;
+    try {
+      int v = Integer.parseInt(raw.get());
+      if (v < min || v > max) {
+        throw new ServiceException.InvalidInput(name, "must be between " + min + " and " + max);
+      }
+      return v;
+    } catch (NumberFormatException e) {
+      throw new ServiceException.InvalidInput(name, "must be a whole number");
+    }
+  }
+
+  public Optional<Long> queryLong(String name) {
+    Optional<String> raw = query(name);
+    if (raw.isEmpty()) return Optional.empty();
+    try {
+      return Optional.of(Long.parseLong(raw.get()));
+    } catch (NumberFormatException e) {
+      throw new ServiceException.InvalidInput(name, "must be a whole number");
+    }
+  }
+
+  public Optional<Boolean> queryBoolean(String name) {
+    Optional<String> raw = query(name);
+    if (raw.isEmpty()) return Optional.empty();
+    return switch (raw.get()) {
+      case "true" -> Optional.of(true);
+      case "false" -> Optional.of(false);
+      default -> throw new ServiceException.InvalidInput(name, "must be true or false");
+    };
+  }
+
+  public Buffer body() {
+    return ctx.body().buffer();
+  }
+
+  public String contentType() {
+    String ct = ctx.request().getHeader("Content-Type");
+    return ct == null ? "" : ct;
+  }
+
+  /** Parses the JSON object body, rejecting fields outside {@code allowed}. */
+  public Input json(String... allowed) {
+    return Input.parse(body(), allowed);
+  }
+
+  public RoutingContext routingContext() {
+    return ctx;
+  }
+}

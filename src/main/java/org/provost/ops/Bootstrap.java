@@ -1,0 +1,46 @@
+package org.provost.ops;
+
+import org.provost.audit.Audit;
+import org.provost.config.Config;
+import org.provost.db.Changelog;
+import org.provost.db.Database;
+import org.provost.db.Jdbc;
+import org.provost.security.PasswordHasher;
+import org.provost.security.Tokens;
+import org.provost.users.NewUser;
+import org.provost.users.UserStore;
+
+/** First start: creates user {@code admin} with the global admin role. */
+public final class Bootstrap {
+  private Bootstrap() {}
+
+  public static void ensureAdmin(Database db, UserStore users, PasswordHasher hasher, Config config) {
+    boolean exists = db.readPrimary(c -> Jdbc.one(c, "SELECT 1 FROM users WHERE username = 'admin'",
+        rs -> true).isPresent());
+    if (exists) return;
+    boolean generated = config.adminPassword().isEmpty();
+    String password = config.adminPassword().orElseGet(Tokens::newPassword);
+    String hash = hasher.hash(password);
+    boolean created = db.write(c -> {
+      // two instances starting at once: only one creates the account
+      Jdbc.returningLong(c, "SELECT 1 FROM pg_advisory_xact_lock(7447001)");
+      if (Jdbc.one(c, "SELECT 1 FROM users WHERE username = 'admin'", rs -> true).isPresent()) return false;
+      long id = users.insert(c, new NewUser("admin", "admin@provost.invalid", "Provost administrator", "staff",
+          null, null, true, true, null), null, hash);
+      long revision = Changelog.record(c, "grant", id, "create");
+      Jdbc.update(c, """
+          INSERT INTO grants (user_id, role_id, scope_type, scope_id, reason, revision)
+          SELECT ?, id, 0, NULL, 'bootstrap', ? FROM roles WHERE name = 'admin'""", id, revision);
+      Audit.record(c, null, "system", "user.bootstrap", "user", id, null, null);
+      return true;
+    });
+    if (created && generated) {
+      System.out.println("""
+          provost: created user 'admin' with a generated password (shown once, not stored anywhere):
+          provost:     %s
+          provost: set PROVOST_ADMIN_PASSWORD before the first start to choose it instead.""".formatted(password));
+    } else if (created) {
+      System.out.println("provost: created user 'admin' with the password from PROVOST_ADMIN_PASSWORD");
+    }
+  }
+}

@@ -1,0 +1,86 @@
+package org.provost.security;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Base64;
+import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
+import org.bouncycastle.crypto.params.Argon2Parameters;
+import org.provost.config.Config.Argon2Params;
+
+/**
+ * Argon2id password hashes (RFC 9106) in the PHC string format
+ * {@code $argon2id$v=19$m=19456,t=2,p=1$<salt>$<hash>}. Each hash records its own cost, so changing the
+ * configured cost affects new hashes only and old ones still verify.
+ */
+public final class PasswordHasher {
+  private static final int SALT_BYTES = 16;
+  private static final int HASH_BYTES = 32;
+  private static final Base64.Encoder B64 = Base64.getEncoder().withoutPadding();
+  private static final Base64.Decoder B64D = Base64.getDecoder();
+
+  private final Argon2Params params;
+  private final SecureRandom random = new SecureRandom();
+  private final String dummy;
+
+  public PasswordHasher(Argon2Params params) {
+    this.params = params;
+    this.dummy = hash("provost-timing-equalizer");
+  }
+
+  public String hash(String password) {
+    byte[] salt = new byte[SALT_BYTES];
+    random.nextBytes(salt);
+    byte[] out = derive(password, salt, params.memoryKib(), params.iterations(), params.parallelism(), HASH_BYTES);
+    return "$argon2id$v=19$m=" + params.memoryKib() + ",t=" + params.iterations() + ",p=" + params.parallelism()
+        + "$" + B64.encodeToString(salt) + "$" + B64.encodeToString(out);
+  }
+
+  /** Verifies in constant time; a malformed or missing hash is simply false. */
+  public boolean verify(String password, String encoded) {
+    if (encoded == null) {
+      verify(password, dummy);
+      return false;
+    }
+    String[] parts = encoded.split("\\$");
+    if (parts.length != 6 || !parts[1].equals("argon2id") || !parts[2].equals("v=19")) return false;
+    try {
+      int m = 0, t = 0, p = 0;
+      for (String kv : parts[3].split(",")) {
+        int v = Integer.parseInt(kv.substring(2));
+        switch (kv.charAt(0)) {
+          case 'm' -> m = v;
+          case 't' -> t = v;
+          case 'p' -> p = v;
+          default -> { return false; }
+        }
+      }
+      byte[] salt = B64D.decode(parts[4]);
+      byte[] expected = B64D.decode(parts[5]);
+      byte[] actual = derive(password, salt, m, t, p, expected.length);
+      return MessageDigest.isEqual(expected, actual);
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  /** Spends the same time as a real verification, for unknown users (no timing oracle). */
+  public void burn(String password) {
+    verify(password, dummy);
+  }
+
+  static byte[] derive(String password, byte[] salt, int memoryKib, int iterations, int parallelism, int length) {
+    Argon2Parameters p = new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
+        .withVersion(Argon2Parameters.ARGON2_VERSION_13)
+        .withSalt(salt)
+        .withMemoryAsKB(memoryKib)
+        .withIterations(iterations)
+        .withParallelism(parallelism)
+        .build();
+    Argon2BytesGenerator generator = new Argon2BytesGenerator();
+    generator.init(p);
+    byte[] out = new byte[length];
+    generator.generateBytes(password.getBytes(StandardCharsets.UTF_8), out);
+    return out;
+  }
+}

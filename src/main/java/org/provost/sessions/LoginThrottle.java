@@ -1,0 +1,63 @@
+package org.provost.sessions;
+
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.ConcurrentHashMap;
+import org.provost.error.ServiceException;
+
+/**
+ * Slows password guessing: after {@code maxFailures} failed logins for one account, or ten times that
+ * from one address, within the window, further attempts answer 429 until the oldest failure ages out.
+ */
+final class LoginThrottle {
+  private final ConcurrentHashMap<String, Deque<Long>> failures = new ConcurrentHashMap<>();
+  private final int maxFailures;
+  private final long windowMillis;
+  private final Clock clock;
+
+  LoginThrottle(int maxFailures, long windowMillis, Clock clock) {
+    this.maxFailures = maxFailures;
+    this.windowMillis = windowMillis;
+    this.clock = clock;
+  }
+
+  void check(String login, String address) {
+    long now = clock.millis();
+    long wait = Math.max(waitFor("u:" + login.toLowerCase(), maxFailures, now),
+        waitFor("a:" + address, maxFailures * 10, now));
+    if (wait > 0) {
+      throw new ServiceException.TooManyRequests("too many failed logins; try again later",
+          Math.max(1, (wait + 999) / 1000));
+    }
+  }
+
+  void failed(String login, String address) {
+    long now = clock.millis();
+    add("u:" + login.toLowerCase(), now);
+    add("a:" + address, now);
+  }
+
+  void succeeded(String login) {
+    failures.remove("u:" + login.toLowerCase());
+  }
+
+  private void add(String key, long now) {
+    Deque<Long> q = failures.computeIfAbsent(key, k -> new ArrayDeque<>());
+    synchronized (q) {
+      q.addLast(now);
+      while (q.size() > maxFailures * 10 + 1) q.removeFirst();
+    }
+  }
+
+  private long waitFor(String key, int limit, long now) {
+    Deque<Long> q = failures.get(key);
+    if (q == null) return 0;
+    synchronized (q) {
+      while (!q.isEmpty() && q.peekFirst() <= now - windowMillis) q.removeFirst();
+      if (q.isEmpty()) failures.remove(key, q);
+      if (q.size() < limit) return 0;
+      return q.peekFirst() + windowMillis - now;
+    }
+  }
+}

@@ -1,0 +1,37 @@
+package org.provost.sessions;
+
+import io.vertx.core.http.HttpMethod;
+import org.provost.error.ServiceException;
+import org.provost.http.Api;
+import org.provost.http.Input;
+import org.provost.http.Reply;
+
+/** {@code POST /v1/sessions} (log in) and {@code DELETE /v1/sessions/current} (log out). */
+public final class SessionRoutes {
+  private SessionRoutes() {}
+
+  public static void mount(Api api, SessionService sessions) {
+    api.publicBlocking(HttpMethod.POST, "/v1/sessions", req -> {
+      Input in = req.json("username", "email", "password");
+      String username = in.optionalString("username", 254);
+      String email = in.optionalString("email", 254);
+      String password = in.requiredString("password", 1024);
+      if (username == null && email == null && in.has("username") == in.has("email")) {
+        in.error("username", "username or email is required");
+      }
+      if (username != null && email != null) in.error("email", "send username or email, not both");
+      in.validate();
+      String login = username != null ? username : email;
+      if (login.isBlank()) throw new ServiceException.InvalidInput(username != null ? "username" : "email",
+          "must not be blank");
+      return Reply.created(sessions.login(login, password, req.remoteAddress()).toJson());
+    });
+    api.blocking(HttpMethod.DELETE, "/v1/sessions/current", req -> {
+      if (!req.principal().isUser()) {
+        throw new ServiceException.InvalidInput("Authorization", "an API key is not a session; revoke it instead");
+      }
+      sessions.logout(req.principal());
+      return Reply.noContent();
+    });
+  }
+}

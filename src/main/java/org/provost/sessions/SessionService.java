@@ -1,0 +1,205 @@
+package org.provost.sessions;
+
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import org.provost.config.Config;
+import org.provost.db.Changelog;
+import org.provost.db.Database;
+import org.provost.db.Jdbc;
+import org.provost.error.ServiceException;
+import org.provost.feed.Change;
+import org.provost.http.Principal;
+import org.provost.security.PasswordHasher;
+import org.provost.security.Tokens;
+import org.provost.users.User;
+import org.provost.users.UserStore;
+
+/**
+ * Logs people in and out and validates session tokens. Validation of a known token is a map lookup on
+ * the event loop; an unknown token is loaded from PostgreSQL once. Revocations reach every instance
+ * through the change feed.
+ */
+public final class SessionService {
+  private static final long PERSIST_EVERY_MILLIS = 60_000;
+
+  private final Database db;
+  private final UserStore users;
+  private final PasswordHasher hasher;
+  private final Clock clock;
+  private final ExecutorService background;
+  private final LoginThrottle throttle;
+  private final long idleMillis;
+  private final long lifetimeMillis;
+  private final Map<String, Live> byToken = new ConcurrentHashMap<>();
+  private final Map<Long, String> tokenBySession = new ConcurrentHashMap<>();
+
+  /** A validated session held in memory. */
+  private static final class Live {
+    final Principal principal;
+    final long absoluteExpiry;
+    volatile long lastSeen;
+    volatile long persistedLastSeen;
+
+    Live(Principal principal, long absoluteExpiry, long lastSeen) {
+      this.principal = principal;
+      this.absoluteExpiry = absoluteExpiry;
+      this.lastSeen = lastSeen;
+      this.persistedLastSeen = lastSeen;
+    }
+  }
+
+  /** What a successful login answers. */
+  public record Login(String token, Instant expiresAt, User user) {
+    public JsonObject toJson() {
+      return new JsonObject().put("token", token).put("expires_at", expiresAt.toString())
+          .put("user", user.toJson());
+    }
+  }
+
+  public SessionService(Database db, UserStore users, PasswordHasher hasher, Config config, Clock clock,
+      ExecutorService background) {
+    this.db = db;
+    this.users = users;
+    this.hasher = hasher;
+    this.clock = clock;
+    this.background = background;
+    this.throttle = new LoginThrottle(config.loginMaxFailures(), config.loginFailureWindow().toMillis(), clock);
+    this.idleMillis = config.sessionIdleTimeout().toMillis();
+    this.lifetimeMillis = config.sessionMaxLifetime().toMillis();
+  }
+
+  /** Verifies a password and opens a session. Blocking: hashes and writes. */
+  public Login login(String login, String password, String address) {
+    throttle.check(login, address);
+    Optional<UserStore.Credentials> found = db.readPrimary(c -> users.findCredentials(c, login));
+    if (found.isEmpty()) {
+      hasher.burn(password);
+      throttle.failed(login, address);
+      throw invalid();
+    }
+    if (!hasher.verify(password, found.get().passwordHash())) {
+      throttle.failed(login, address);
+      throw invalid();
+    }
+    User user = found.get().user();
+    if (!user.active()) throw new ServiceException.Forbidden("account_inactive", "this account is deactivated");
+    throttle.succeeded(login);
+    String token = Tokens.newToken(Tokens.SESSION_PREFIX);
+    long now = clock.millis();
+    Instant expires = Instant.ofEpochMilli(now + lifetimeMillis);
+    long sessionId = db.write(c -> Jdbc.returningLong(c, """
+        INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at)
+        VALUES (?, ?, ?, ?, ?) RETURNING id""",
+        Tokens.hash(token), user.id(), Instant.ofEpochMilli(now), Instant.ofEpochMilli(now), expires));
+    remember(token, new Live(Principal.user(user.id(), user.username(), sessionId), expires.toEpochMilli(), now));
+    return new Login(token, expires, user);
+  }
+
+  private static ServiceException invalid() {
+    return new ServiceException.Unauthenticated("invalid_credentials", "unknown user or wrong password");
+  }
+
+  /** A session known to this instance and still live; touches its idle clock. Never blocks. */
+  public Optional<Principal> cached(String token) {
+    Live live = byToken.get(token);
+    if (live == null) return Optional.empty();
+    long now = clock.millis();
+    if (now >= live.absoluteExpiry || now - live.lastSeen > idleMillis) {
+      forget(token, live);
+      return Optional.empty();
+    }
+    live.lastSeen = now;
+    if (now - live.persistedLastSeen > PERSIST_EVERY_MILLIS) {
+      live.persistedLastSeen = now;
+      long sessionId = live.principal.sessionId();
+      background.execute(() -> persistLastSeen(sessionId, now));
+    }
+    return Optional.of(live.principal);
+  }
+
+  /** Loads a token this instance has not seen (or has dropped). Blocking. */
+  public Principal load(String token) {
+    Optional<Principal> hit = cached(token);
+    if (hit.isPresent()) return hit.get();
+    long now = clock.millis();
+    record Row(long id, long userId, String username, boolean active, long expires, long lastSeen) {}
+    Optional<Row> row = db.readPrimary(c -> Jdbc.one(c, """
+        SELECT s.id, s.user_id, u.username, u.is_active, s.expires_at, s.last_seen_at
+        FROM sessions s JOIN users u ON u.id = s.user_id
+        WHERE s.token_hash = ? AND s.revoked_at IS NULL""",
+        rs -> new Row(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getBoolean(4),
+            rs.getTimestamp(5).getTime(), rs.getTimestamp(6).getTime()),
+        (Object) Tokens.hash(token)));
+    if (row.isEmpty() || !row.get().active() || now >= row.get().expires()
+        || now - row.get().lastSeen() > idleMillis + PERSIST_EVERY_MILLIS) {
+      throw new ServiceException.Unauthenticated("invalid_token", "the session is unknown, expired or revoked");
+    }
+    Row r = row.get();
+    Live live = new Live(Principal.user(r.userId(), r.username(), r.id()), r.expires(), now);
+    remember(token, live);
+    return live.principal;
+  }
+
+  /** Ends a session on every instance. Blocking. */
+  public void logout(Principal who) {
+    db.write(c -> {
+      int n = Jdbc.update(c, "UPDATE sessions SET revoked_at = now() WHERE id = ? AND revoked_at IS NULL",
+          who.sessionId());
+      if (n > 0) Changelog.record(c, "session", who.sessionId(), "revoke");
+      return null;
+    });
+    String token = tokenBySession.get(who.sessionId());
+    if (token != null) forget(token, byToken.get(token));
+  }
+
+  /** Applies revocations from the change feed: revoked sessions and deactivated users. */
+  public void apply(List<Change> changes) {
+    for (Change change : changes) {
+      switch (change.entity()) {
+        case "session" -> {
+          String token = tokenBySession.get(Long.parseLong(change.entityId()));
+          if (token != null) forget(token, byToken.get(token));
+        }
+        case "user" -> {
+          if (change.op().equals("deactivate")) {
+            long userId = Long.parseLong(change.entityId());
+            byToken.forEach((token, live) -> {
+              if (live.principal.id() == userId) forget(token, live);
+            });
+          }
+        }
+        default -> { }
+      }
+    }
+  }
+
+  public int liveSessions() {
+    return byToken.size();
+  }
+
+  private void remember(String token, Live live) {
+    byToken.put(token, live);
+    tokenBySession.put(live.principal.sessionId(), token);
+  }
+
+  private void forget(String token, Live live) {
+    if (live == null) return;
+    byToken.remove(token, live);
+    tokenBySession.remove(live.principal.sessionId(), token);
+  }
+
+  private void persistLastSeen(long sessionId, long now) {
+    try {
+      db.write(c -> Jdbc.update(c, "UPDATE sessions SET last_seen_at = ? WHERE id = ? AND last_seen_at < ?",
+          Instant.ofEpochMilli(now), sessionId, Instant.ofEpochMilli(now)));
+    } catch (RuntimeException e) {
+      // best effort: the next request retries; an instance that never persists only shortens idle time elsewhere
+    }
+  }
+}

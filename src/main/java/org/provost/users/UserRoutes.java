@@ -1,0 +1,202 @@
+package org.provost.users;
+
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.provost.audit.Audit;
+import org.provost.authz.Guard;
+import org.provost.authz.Scope;
+import org.provost.db.Changelog;
+import org.provost.db.Database;
+import org.provost.db.Jdbc;
+import org.provost.error.ServiceException;
+import org.provost.http.Api;
+import org.provost.http.Input;
+import org.provost.http.Principal;
+import org.provost.http.Reply;
+import org.provost.security.PasswordHasher;
+
+/**
+ * {@code /v1/users}. Reading needs {@code users.read}, writing {@code users.write}, in the target user's
+ * department (which covers its sub-departments); everyone may read themselves and change their own
+ * display name and password.
+ */
+public final class UserRoutes {
+  static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+  static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
+  static final Set<String> TYPES = Set.of("student", "faculty", "staff", "affiliate");
+  private static final String[] FIELDS = {"username", "email", "display_name", "type", "department", "external_id",
+      "active", "verified", "password"};
+
+  private UserRoutes() {}
+
+  public static void mount(Api api, Database db, UserStore users, Guard guard, PasswordHasher hasher) {
+    api.blocking(HttpMethod.GET, "/v1/users", req -> {
+      int limit = req.queryInt("limit", 1, 500, 50);
+      int offset = req.queryInt("offset", 0, Integer.MAX_VALUE, 0);
+      long after = req.query("after").map(UserRoutes::cursor).orElse(0L);
+      if (offset > 0 && after > 0) throw new ServiceException.InvalidInput("offset", "use after or offset, not both");
+      String type = req.query("type").orElse(null);
+      if (type != null && !TYPES.contains(type)) {
+        throw new ServiceException.InvalidInput("type", "must be one of student, faculty, staff, affiliate");
+      }
+      Optional<String> department = req.query("department");
+      Boolean active = req.queryBoolean("active").orElse(null);
+      Boolean verified = req.queryBoolean("verified").orElse(null);
+      String q = req.query("q").orElse(null);
+      if (q != null && q.length() > 100) throw new ServiceException.InvalidInput("q", "must be at most 100 characters");
+      boolean withGrants = req.query("include").map(v -> {
+        if (!v.equals("grants")) throw new ServiceException.InvalidInput("include", "the only value is grants");
+        return true;
+      }).orElse(false);
+      return db.read(c -> {
+        Long departmentId = null;
+        Scope scope = Scope.GLOBAL;
+        if (department.isPresent()) {
+          departmentId = departmentId(c, "department", department.get());
+          scope = Scope.department(departmentId);
+        }
+        guard.require(c, req.principal(), "users.read", scope);
+        UserStore.Page page = users.list(c, new UserStore.Filter(type, departmentId, active, verified, q), limit,
+            after, offset);
+        JsonArray items = new JsonArray();
+        for (User u : page.items()) items.add(u.toJson());
+        if (withGrants) UserGrants.attach(c, page.items(), items);
+        String next = page.hasMore() ? Long.toString(page.items().getLast().id()) : null;
+        return Reply.ok(new JsonObject().put("items", items).put("next", next).put("has_more", page.hasMore()));
+      });
+    });
+
+    api.blocking(HttpMethod.POST, "/v1/users", req -> {
+      NewUser u = readNew(req.json(FIELDS));
+      String hash = u.password() == null ? null : hasher.hash(u.password());
+      return db.write(c -> {
+        Long departmentId = u.department() == null ? null : departmentId(c, "department", u.department());
+        guard.require(c, req.principal(), "users.write", scopeOf(departmentId));
+        long id = users.insert(c, u, departmentId, hash);
+        User created = users.get(c, id);
+        Audit.record(c, req.principal(), "user.create", "user", id, null, created.toJson());
+        return Reply.created(created.toJson());
+      });
+    });
+
+    api.blocking(HttpMethod.GET, "/v1/users/{id}", req -> {
+      long id = req.pathId("id", "user");
+      return db.read(c -> {
+        User u = users.get(c, id);
+        if (!isSelf(req.principal(), id)) guard.require(c, req.principal(), "users.read", scopeOf(u.departmentId()));
+        return Reply.ok(u.toJson());
+      });
+    });
+
+    api.blocking(HttpMethod.PATCH, "/v1/users/{id}", req -> {
+      long id = req.pathId("id", "user");
+      UserChange change = readChange(req.json(FIELDS));
+      String hash = change.password() == null ? null : hasher.hash(change.password());
+      return db.write(c -> {
+        User before = users.get(c, id);
+        Long newDepartment = change.department() == null ? null : departmentId(c, "department", change.department());
+        boolean self = isSelf(req.principal(), id) && change.selfServiceOnly();
+        if (!self) {
+          guard.require(c, req.principal(), "users.write", scopeOf(before.departmentId()));
+          if (newDepartment != null) guard.require(c, req.principal(), "users.write", scopeOf(newDepartment));
+        }
+        users.update(c, id, change, newDepartment, hash);
+        if (Boolean.FALSE.equals(change.active()) && before.active()) deactivateSessions(c, id);
+        User after = users.get(c, id);
+        Audit.record(c, req.principal(), "user.update", "user", id, before.toJson(), after.toJson());
+        return Reply.ok(after.toJson());
+      });
+    });
+
+    api.blocking(HttpMethod.DELETE, "/v1/users/{id}", req -> {
+      long id = req.pathId("id", "user");
+      return db.write(c -> {
+        User before = users.get(c, id);
+        guard.require(c, req.principal(), "users.write", scopeOf(before.departmentId()));
+        if (before.active()) {
+          users.update(c, id, new UserChange(null, null, null, null, null, false, null, false, null, null), null, null);
+          deactivateSessions(c, id);
+          Audit.record(c, req.principal(), "user.deactivate", "user", id, before.toJson(),
+              users.get(c, id).toJson());
+        }
+        return Reply.noContent();
+      });
+    });
+  }
+
+  /** A deactivated user loses every session and every check, on every instance. */
+  private static void deactivateSessions(Connection c, long userId) throws SQLException {
+    Jdbc.update(c, "UPDATE sessions SET revoked_at = now() WHERE user_id = ? AND revoked_at IS NULL", userId);
+    Changelog.record(c, "user", userId, "deactivate");
+  }
+
+  private static boolean isSelf(Principal p, long userId) {
+    return p.isUser() && p.id() == userId;
+  }
+
+  private static Scope scopeOf(Long departmentId) {
+    return departmentId == null ? Scope.GLOBAL : Scope.department(departmentId);
+  }
+
+  private static long departmentId(Connection c, String field, String code) throws SQLException {
+    return Jdbc.one(c, "SELECT id FROM departments WHERE code = ?", rs -> rs.getLong(1), code)
+        .orElseThrow(() -> new ServiceException.InvalidInput(field, "no department has code " + code));
+  }
+
+  private static long cursor(String raw) {
+    try {
+      long v = Long.parseLong(raw);
+      if (v < 0) throw new NumberFormatException();
+      return v;
+    } catch (NumberFormatException e) {
+      throw new ServiceException.InvalidInput("after", "is not a cursor returned as next");
+    }
+  }
+
+  static NewUser readNew(Input in) {
+    String username = in.requiredString("username", 64, USERNAME,
+        "must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit");
+    String email = in.requiredString("email", 254, EMAIL, "must be an email address");
+    String displayName = in.optionalString("display_name", 200);
+    String type = in.requiredString("type", 20);
+    if (type != null && !TYPES.contains(type)) in.error("type", "must be one of student, faculty, staff, affiliate");
+    String department = in.optionalString("department", 64);
+    String externalId = in.optionalString("external_id", 128);
+    Boolean active = in.optionalBoolean("active");
+    Boolean verified = in.optionalBoolean("verified");
+    String password = password(in);
+    in.validate();
+    return new NewUser(username, email, displayName == null ? "" : displayName, type, department, externalId,
+        active == null || active, verified != null && verified, password);
+  }
+
+  static UserChange readChange(Input in) {
+    String username = in.optionalString("username", 64, USERNAME,
+        "must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit");
+    String email = in.optionalString("email", 254, EMAIL, "must be an email address");
+    String displayName = in.optionalString("display_name", 200);
+    String type = in.optionalString("type", 20);
+    if (type != null && !TYPES.contains(type)) in.error("type", "must be one of student, faculty, staff, affiliate");
+    boolean clearDepartment = in.has("department") && in.optionalString("department", 64) == null;
+    String department = in.optionalString("department", 64);
+    String externalId = in.optionalString("external_id", 128);
+    Boolean active = in.optionalBoolean("active");
+    Boolean verified = in.optionalBoolean("verified");
+    String password = password(in);
+    in.validate();
+    return new UserChange(username, email, displayName, type, department, clearDepartment, externalId, active,
+        verified, password);
+  }
+
+  private static String password(Input in) {
+    String password = in.optionalString("password", 1024);
+    if (password != null && password.length() < 10) in.error("password", "must be at least 10 characters");
+    return password;
+  }
+}
