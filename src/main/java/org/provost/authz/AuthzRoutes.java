@@ -25,6 +25,7 @@ public final class AuthzRoutes {
   private AuthzRoutes() {}
 
   public static void mount(Api api, Database db, Guard guard, ChangeFeed feed) {
+    api.describe("/openapi/authz.json");
     Authorizer authorizer = guard.authorizer();
 
     api.blocking(HttpMethod.GET, "/v1/check", req -> {

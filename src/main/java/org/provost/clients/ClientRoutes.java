@@ -30,6 +30,7 @@ public final class ClientRoutes {
   private ClientRoutes() {}
 
   public static void mount(Api api, Database db, ClientService clients, Guard guard) {
+    api.describe("/openapi/clients.json");
     api.blocking(HttpMethod.GET, "/v1/clients", req -> db.read(c -> {
       guard.require(c, req.principal(), "clients.write", Scope.GLOBAL);
       JsonArray items = new JsonArray();

@@ -6,6 +6,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -28,6 +29,7 @@ public final class Api {
   private final MeterRegistry meters;
   private final BodyHandler bodies;
   private final List<RouteSpec> routes = new ArrayList<>();
+  private final JsonObject openApi = loadJson("/openapi/base.json");
 
   /** One registered route, with its path in OpenAPI form ({@code /v1/users/{id}}). */
   public record RouteSpec(HttpMethod method, String path) {}
@@ -70,6 +72,37 @@ public final class Api {
 
   public List<RouteSpec> routes() {
     return List.copyOf(routes);
+  }
+
+  /**
+   * Adds a feature's OpenAPI fragment (a resource holding {@code paths} and optionally
+   * {@code components.schemas}) to the published document. Each feature describes the routes it mounts.
+   */
+  public void describe(String resource) {
+    JsonObject fragment = loadJson(resource);
+    JsonObject paths = openApi.getJsonObject("paths");
+    fragment.getJsonObject("paths", new JsonObject()).forEach(e -> {
+      if (paths.containsKey(e.getKey())) throw new IllegalStateException(resource + " redefines " + e.getKey());
+      paths.put(e.getKey(), e.getValue());
+    });
+    JsonObject schemas = fragment.getJsonObject("components", new JsonObject()).getJsonObject("schemas");
+    if (schemas != null) {
+      openApi.getJsonObject("components").getJsonObject("schemas").mergeIn(schemas);
+    }
+  }
+
+  /** The OpenAPI document of every described route. */
+  public JsonObject openApi() {
+    return openApi.copy();
+  }
+
+  private static JsonObject loadJson(String resource) {
+    try (var in = Api.class.getResourceAsStream(resource)) {
+      if (in == null) throw new IllegalStateException("missing resource " + resource);
+      return new JsonObject(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   private void add(HttpMethod method, String path, Endpoint endpoint, boolean authenticated, boolean onLoop) {

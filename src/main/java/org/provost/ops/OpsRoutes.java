@@ -4,9 +4,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 
 /** Health, metrics and the OpenAPI document: unauthenticated, for load balancers and scrapers. */
 public final class OpsRoutes {
@@ -14,7 +11,9 @@ public final class OpsRoutes {
 
   public static void mount(org.provost.http.Api api, Readiness readiness, PrometheusMeterRegistry meters) {
     Buffer live = new JsonObject().put("status", "live").toBuffer();
-    Buffer openapi = Buffer.buffer(openApiDocument());
+    api.describe("/openapi/ops.json");
+    // built on first request, once every feature has described its routes
+    java.util.concurrent.atomic.AtomicReference<Buffer> openapi = new java.util.concurrent.atomic.AtomicReference<>();
     api.raw(HttpMethod.GET, "/health/live", ctx ->
         ctx.response().putHeader("Content-Type", "application/json").end(live));
     api.raw(HttpMethod.GET, "/health/ready", ctx -> ctx.vertx().executeBlocking(readiness::notReadyReason, false)
@@ -29,15 +28,7 @@ public final class OpsRoutes {
         .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
         .end(meters.scrape()));
     api.raw(HttpMethod.GET, "/openapi.json", ctx ->
-        ctx.response().putHeader("Content-Type", "application/json").end(openapi));
-  }
-
-  public static byte[] openApiDocument() {
-    try (InputStream in = OpsRoutes.class.getResourceAsStream("/openapi.json")) {
-      if (in == null) throw new IllegalStateException("openapi.json missing from the jar");
-      return in.readAllBytes();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+        ctx.response().putHeader("Content-Type", "application/json")
+            .end(openapi.updateAndGet(b -> b != null ? b : api.openApi().toBuffer())));
   }
 }

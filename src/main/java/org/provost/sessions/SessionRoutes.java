@@ -11,6 +11,7 @@ public final class SessionRoutes {
   private SessionRoutes() {}
 
   public static void mount(Api api, SessionService sessions) {
+    api.describe("/openapi/sessions.json");
     api.publicBlocking(HttpMethod.POST, "/v1/sessions", req -> {
       Input in = req.json("username", "email", "password");
       String username = in.optionalString("username", 254);

@@ -36,6 +36,7 @@ public final class UserRoutes {
   private UserRoutes() {}
 
   public static void mount(Api api, Database db, UserStore users, Guard guard, PasswordHasher hasher) {
+    api.describe("/openapi/users.json");
     api.blocking(HttpMethod.GET, "/v1/users", req -> {
       int limit = req.queryInt("limit", 1, 500, 50);
       int offset = req.queryInt("offset", 0, Integer.MAX_VALUE, 0);
