@@ -1,5 +1,10 @@
 package org.provost;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
@@ -8,6 +13,7 @@ import io.vertx.ext.web.Router;
 import java.time.Clock;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.provost.audit.AuditRoutes;
 import org.provost.authz.AuthzRoutes;
 import org.provost.authz.Guard;
 import org.provost.authz.SqlAuthorizer;
@@ -17,6 +23,7 @@ import org.provost.config.Config;
 import org.provost.db.Changelog;
 import org.provost.db.Database;
 import org.provost.db.Migrations;
+import org.provost.db.StatementCounter;
 import org.provost.feed.ChangeFeed;
 import org.provost.http.Api;
 import org.provost.http.Authenticators;
@@ -68,6 +75,12 @@ public final class App implements AutoCloseable {
 
     ExecutorService blocking = Executors.newVirtualThreadPerTaskExecutor();
     PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new JvmMemoryMetrics().bindTo(meters);
+    new JvmGcMetrics().bindTo(meters);
+    new JvmThreadMetrics().bindTo(meters);
+    new ProcessorMetrics().bindTo(meters);
+    FunctionCounter.builder("provost.db.statements", db.statements(), StatementCounter::count)
+        .description("SQL statements issued through the connection pools").register(meters);
     SessionService sessions = new SessionService(db, users, hasher, config, clock, blocking);
     ClientService clients = new ClientService(db);
     Guard guard = new Guard(new SqlAuthorizer(), clock);
@@ -87,6 +100,7 @@ public final class App implements AutoCloseable {
     AuthzRoutes.mount(api, db, guard, feed);
     UserRoutes.mount(api, db, users, guard, hasher);
     ClientRoutes.mount(api, db, clients, guard);
+    AuditRoutes.mount(api, db, guard);
 
     HttpServer server = HttpServer.start(vertx, router, config.httpHost(), config.httpPort(), config.eventLoops());
     readiness.started();

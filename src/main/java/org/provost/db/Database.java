@@ -18,6 +18,7 @@ public final class Database implements AutoCloseable {
   private final HikariDataSource primary;
   private final HikariDataSource replica;
   private final AutoCloseable embedded;
+  private final StatementCounter statements = new StatementCounter();
 
   private Database(HikariDataSource primary, HikariDataSource replica, AutoCloseable embedded) {
     this.primary = primary;
@@ -84,6 +85,11 @@ public final class Database implements AutoCloseable {
     return inTransaction(primary, work);
   }
 
+  /** Statements issued through {@link #write}, {@link #read} and {@link #readPrimary}. */
+  public StatementCounter statements() {
+    return statements;
+  }
+
   /** Runs read-only {@code work} on the replica when there is one, else on the primary. */
   public <T> T read(Work<T> work) {
     return inTransaction(replica != null ? replica : primary, work);
@@ -94,8 +100,8 @@ public final class Database implements AutoCloseable {
     return inTransaction(primary, work);
   }
 
-  private static <T> T inTransaction(DataSource source, Work<T> work) {
-    try (Connection c = source.getConnection()) {
+  private <T> T inTransaction(DataSource source, Work<T> work) {
+    try (Connection c = statements.wrap(source.getConnection())) {
       c.setAutoCommit(false);
       try {
         T result = work.run(c);
