@@ -16,11 +16,12 @@ import java.util.concurrent.Executors;
 import org.provost.audit.AuditRoutes;
 import org.provost.authz.AuthzRoutes;
 import org.provost.authz.Guard;
-import org.provost.authz.SqlAuthorizer;
+import org.provost.authz.AuthzIndex;
+import org.provost.authz.ConsistentAuthorizer;
+import org.provost.authz.MeCache;
 import org.provost.clients.ClientRoutes;
 import org.provost.clients.ClientService;
 import org.provost.config.Config;
-import org.provost.db.Changelog;
 import org.provost.db.Database;
 import org.provost.db.Migrations;
 import org.provost.db.StatementCounter;
@@ -71,7 +72,8 @@ public final class App implements AutoCloseable {
     PasswordHasher hasher = new PasswordHasher(config.argon2());
     UserStore users = new UserStore();
     Bootstrap.ensureAdmin(db, users, hasher, config);
-    long revision = db.readPrimary(Changelog::current);
+    AuthzIndex index = AuthzIndex.load(db);
+    long revision = index.revision();
 
     ExecutorService blocking = Executors.newVirtualThreadPerTaskExecutor();
     PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -83,9 +85,11 @@ public final class App implements AutoCloseable {
         .description("SQL statements issued through the connection pools").register(meters);
     SessionService sessions = new SessionService(db, users, hasher, config, clock, blocking);
     ClientService clients = new ClientService(db);
-    Guard guard = new Guard(new SqlAuthorizer(), clock);
+    Guard guard = new Guard(new ConsistentAuthorizer(index), clock);
+    MeCache me = new MeCache(db, index, clock);
 
     ChangeFeed feed = new ChangeFeed(db::openDedicated, revision, 500);
+    feed.subscribe(index::apply);
     feed.subscribe(sessions::apply);
     feed.subscribe(clients::apply);
     feed.start();
@@ -97,7 +101,7 @@ public final class App implements AutoCloseable {
         blocking, meters, config.maxBodyBytes());
     OpsRoutes.mount(api, readiness, meters);
     SessionRoutes.mount(api, sessions);
-    AuthzRoutes.mount(api, db, guard, feed);
+    AuthzRoutes.mount(api, index, me, clock, blocking);
     UserRoutes.mount(api, db, users, guard, hasher);
     ClientRoutes.mount(api, db, clients, guard);
     AuditRoutes.mount(api, db, guard);

@@ -1,141 +1,159 @@
 package org.provost.authz;
 
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.time.Instant;
-import java.util.Optional;
-import org.provost.db.Database;
-import org.provost.db.Jdbc;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
 import org.provost.error.ServiceException;
-import org.provost.feed.ChangeFeed;
 import org.provost.http.Api;
 import org.provost.http.Input;
 import org.provost.http.Principal;
 import org.provost.http.Reply;
 import org.provost.http.Request;
 
-/** {@code /v1/check}, {@code /v1/check/batch}, {@code /v1/check/explain} and {@code /v1/me}. */
+/**
+ * {@code /v1/check}, {@code /v1/check/batch}, {@code /v1/check/explain} and {@code /v1/me}, answered on the
+ * event loop from the in-memory index (and, for /v1/me, a per-user cache). Nothing here touches SQL in
+ * steady state.
+ */
 public final class AuthzRoutes {
-  private static final long REVISION_WAIT_MILLIS = 2_000;
+  static final long REVISION_WAIT_MILLIS = 2_000;
   private static final int MAX_BATCH = 1000;
+  private static final byte[] ALLOWED = "{\"allowed\":true,\"revision\":".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] DENIED = "{\"allowed\":false,\"revision\":".getBytes(StandardCharsets.US_ASCII);
 
-  private AuthzRoutes() {}
+  private final AuthzIndex index;
+  private final Clock clock;
+  private final int authzCheck;
 
-  public static void mount(Api api, Database db, Guard guard, ChangeFeed feed) {
+  private AuthzRoutes(AuthzIndex index, Clock clock) {
+    this.index = index;
+    this.clock = clock;
+    this.authzCheck = index.permission("authz.check");
+  }
+
+  public static void mount(Api api, AuthzIndex index, MeCache me, Clock clock, ExecutorService blocking) {
     api.describe("/openapi/authz.json");
-    Authorizer authorizer = guard.authorizer();
+    AuthzRoutes routes = new AuthzRoutes(index, clock);
+    api.onLoop(HttpMethod.GET, "/v1/check", req -> routes.afterRevision(req, routes::check));
+    api.onLoop(HttpMethod.POST, "/v1/check/batch", routes::batch);
+    api.onLoop(HttpMethod.GET, "/v1/check/explain", req -> routes.afterRevision(req, routes::explain));
+    api.onLoop(HttpMethod.GET, "/v1/me", req -> me.reply(req.principal(), blocking));
+  }
 
-    api.blocking(HttpMethod.GET, "/v1/check", req -> {
-      String subject = requiredQuery(req, "subject");
-      String permission = requiredQuery(req, "permission");
-      String resource = req.query("resource").orElse("global");
-      Scopes.Name scopeName = Scopes.parse("resource", resource);
-      awaitRevision(req, feed);
-      return db.read(c -> {
-        Optional<Long> userId = findSubject(c, subject);
-        requireMayAsk(c, guard, req.principal(), userId);
-        Optional<Scope> scope = Scopes.find(c, scopeName);
-        boolean allowed = userId.isPresent() && scope.isPresent()
-            && authorizer.allowed(c, userId.get(), permission, scope.get(), guard.clock().instant());
-        return Reply.ok(new JsonObject().put("allowed", allowed).put("revision", feed.appliedRevision()));
-      });
-    });
+  private interface Answer {
+    Reply answer(Request req);
+  }
 
-    api.blocking(HttpMethod.POST, "/v1/check/batch", req -> {
-      Input in = req.json("checks", "at_least_revision");
-      JsonArray checks = req.routingContext().body().asJsonObject().getJsonArray("checks");
-      if (checks == null) in.error("checks", "is required: an array of {subject, permission, resource}");
-      else if (checks.size() > MAX_BATCH) in.error("checks", "must have at most " + MAX_BATCH + " items");
-      in.validate();
-      for (int i = 0; i < checks.size(); i++) {
-        if (!(checks.getValue(i) instanceof JsonObject item)) {
-          throw new ServiceException.InvalidInput("checks[" + i + "]", "must be an object");
-        }
-        for (String f : new String[] {"subject", "permission"}) {
-          if (!(item.getValue(f) instanceof String s) || s.isBlank()) {
-            throw new ServiceException.InvalidInput("checks[" + i + "]." + f, "is required");
-          }
-        }
-        if (item.getValue("resource") != null && !(item.getValue("resource") instanceof String)) {
-          throw new ServiceException.InvalidInput("checks[" + i + "].resource", "must be a string");
-        }
-        Scopes.parse("checks[" + i + "].resource", item.getString("resource"));
+  /** Answers now when the index has applied {@code at_least_revision}, else when it does, else 503. */
+  private Reply afterRevision(Request req, Answer answer) {
+    String raw = req.queryOrNull("at_least_revision");
+    if (raw == null) return answer.answer(req);
+    long wanted = req.queryLong("at_least_revision").orElseThrow();
+    if (index.revision() >= wanted) return answer.answer(req);
+    CompletableFuture<Reply> later = new CompletableFuture<>();
+    var vertx = req.routingContext().vertx();
+    long timer = vertx.setTimer(REVISION_WAIT_MILLIS, id -> later.completeExceptionally(
+        new ServiceException.Unavailable("revision_not_yet_applied",
+            "revision " + wanted + " is not applied yet (at " + index.revision() + ")")));
+    index.whenApplied(wanted, () -> {
+      vertx.cancelTimer(timer);
+      try {
+        later.complete(answer.answer(req));
+      } catch (RuntimeException e) {
+        later.completeExceptionally(e);
       }
-      return db.read(c -> {
-        Instant now = guard.clock().instant();
-        JsonArray results = new JsonArray();
-        for (int i = 0; i < checks.size(); i++) {
-          JsonObject item = checks.getJsonObject(i);
-          Optional<Long> userId = findSubject(c, item.getString("subject"));
-          requireMayAsk(c, guard, req.principal(), userId);
-          Optional<Scope> scope = Scopes.find(c, Scopes.parse("resource", item.getString("resource")));
-          boolean allowed = userId.isPresent() && scope.isPresent()
-              && authorizer.allowed(c, userId.get(), item.getString("permission"), scope.get(), now);
-          results.add(new JsonObject().put("allowed", allowed));
-        }
-        return Reply.ok(new JsonObject().put("results", results).put("revision", feed.appliedRevision()));
-      });
     });
-
-    api.blocking(HttpMethod.GET, "/v1/check/explain", req -> {
-      String subject = requiredQuery(req, "subject");
-      String permission = requiredQuery(req, "permission");
-      Scopes.Name scopeName = Scopes.parse("resource", req.query("resource").orElse("global"));
-      awaitRevision(req, feed);
-      return db.read(c -> {
-        Optional<Long> userId = findSubject(c, subject);
-        requireMayAsk(c, guard, req.principal(), userId);
-        long user = userId.orElseThrow(() -> new ServiceException.NotFound("subject", subject));
-        if (Jdbc.one(c, "SELECT 1 FROM permissions WHERE name = ?", rs -> true, permission).isEmpty()) {
-          throw new ServiceException.NotFound("permission", permission);
-        }
-        Scope scope = Scopes.find(c, scopeName)
-            .orElseThrow(() -> new ServiceException.NotFound("resource", req.query("resource").orElse("")));
-        JsonArray because = new JsonArray();
-        for (Authorizer.Reason r : authorizer.explain(c, user, permission, scope, guard.clock().instant())) {
-          because.add(new JsonObject().put("grant", r.grantId()).put("role", r.role()).put("scope", r.scope()));
-        }
-        return Reply.ok(new JsonObject().put("allowed", !because.isEmpty()).put("because", because)
-            .put("revision", feed.appliedRevision()));
-      });
-    });
-
-    api.blocking(HttpMethod.GET, "/v1/me", req -> {
-      Principal me = req.principal();
-      if (!me.isUser()) throw new ServiceException.InvalidInput("Authorization", "an API key has no /v1/me");
-      return db.read(c -> Reply.ok(Me.describe(c, me.id(), guard.clock().instant())
-          .put("revision", feed.appliedRevision())));
-    });
+    return Reply.later(later);
   }
 
-  static String requiredQuery(Request req, String name) {
-    return req.query(name).orElseThrow(() -> new ServiceException.InvalidInput(name, "is required"));
+  private Reply check(Request req) {
+    String subject = required(req, "subject");
+    String permission = required(req, "permission");
+    long scope = scope(req.queryOrNull("resource"), "resource");
+    long user = index.subject(subject);
+    requireMayAsk(req.principal(), user);
+    long revision = index.revision();
+    boolean allowed = index.allowed(user, index.permission(permission), scope, clock.millis());
+    return Reply.okEncoded(Buffer.buffer(48).appendBytes(allowed ? ALLOWED : DENIED)
+        .appendString(Long.toString(revision)).appendByte((byte) '}'));
   }
 
-  private static void awaitRevision(Request req, ChangeFeed feed) throws InterruptedException {
-    Optional<Long> wanted = req.queryLong("at_least_revision");
-    if (wanted.isPresent() && !feed.awaitRevision(wanted.get(), REVISION_WAIT_MILLIS)) {
-      throw new ServiceException.Unavailable("revision_not_yet_applied",
-          "revision " + wanted.get() + " is not applied yet (at " + feed.appliedRevision() + ")");
+  private Reply batch(Request req) {
+    Input in = req.json("checks", "at_least_revision");
+    JsonArray checks = req.routingContext().body().asJsonObject().getValue("checks") instanceof JsonArray a ? a : null;
+    if (checks == null) in.error("checks", "is required: an array of {subject, permission, resource}");
+    else if (checks.size() > MAX_BATCH) in.error("checks", "must have at most " + MAX_BATCH + " items");
+    in.validate();
+    long[] users = new long[checks.size()];
+    int[] permissions = new int[checks.size()];
+    long[] scopes = new long[checks.size()];
+    for (int i = 0; i < checks.size(); i++) {
+      String field = "checks[" + i + "]";
+      if (!(checks.getValue(i) instanceof JsonObject item)) throw new ServiceException.InvalidInput(field, "must be an object");
+      for (String f : new String[] {"subject", "permission", "resource"}) {
+        Object v = item.getValue(f);
+        if ((v == null && !f.equals("resource")) || (v != null && !(v instanceof String))) {
+          throw new ServiceException.InvalidInput(field + "." + f, v == null ? "is required" : "must be a string");
+        }
+      }
+      users[i] = index.subject(item.getString("subject"));
+      permissions[i] = index.permission(item.getString("permission"));
+      scopes[i] = scope(item.getString("resource"), field + ".resource");
+      requireMayAsk(req.principal(), users[i]);
     }
-  }
-
-  /** A subject is a user id or a username. */
-  static Optional<Long> findSubject(Connection c, String subject) throws SQLException {
-    if (!subject.isEmpty() && subject.chars().allMatch(Character::isDigit) && subject.length() < 19) {
-      Optional<Long> byId = Jdbc.one(c, "SELECT id FROM users WHERE id = ?", rs -> rs.getLong(1),
-          Long.parseLong(subject));
-      if (byId.isPresent()) return byId;
+    long now = clock.millis();
+    long revision = index.revision();
+    JsonArray results = new JsonArray();
+    for (int i = 0; i < users.length; i++) {
+      results.add(new JsonObject().put("allowed", index.allowed(users[i], permissions[i], scopes[i], now)));
     }
-    return Jdbc.one(c, "SELECT id FROM users WHERE username = ?", rs -> rs.getLong(1), subject);
+    return Reply.ok(new JsonObject().put("results", results).put("revision", revision));
   }
 
-  private static void requireMayAsk(Connection c, Guard guard, Principal who, Optional<Long> subject)
-      throws SQLException {
-    if (who.isUser() && subject.isPresent() && subject.get() == who.id()) return;
-    guard.require(c, who, "authz.check", Scope.GLOBAL);
+  private Reply explain(Request req) {
+    String subject = required(req, "subject");
+    String permission = required(req, "permission");
+    long scope = scope(req.queryOrNull("resource"), "resource");
+    long user = index.subject(subject);
+    requireMayAsk(req.principal(), user);
+    if (user < 0) throw new ServiceException.NotFound("subject", subject);
+    int perm = index.permission(permission);
+    if (perm < 0) throw new ServiceException.NotFound("permission", permission);
+    if (scope < 0) throw new ServiceException.NotFound("resource", req.queryOrNull("resource"));
+    long revision = index.revision();
+    JsonArray because = new JsonArray();
+    for (Authorizer.Reason r : index.explain(user, perm, scope, clock.millis())) {
+      because.add(new JsonObject().put("grant", r.grantId()).put("role", r.role()).put("scope", r.scope()));
+    }
+    return Reply.ok(new JsonObject().put("allowed", !because.isEmpty()).put("because", because)
+        .put("revision", revision));
+  }
+
+  /** The encoded scope; -1 for a well-formed name of something that does not exist; 400 when malformed. */
+  private long scope(String resource, String field) {
+    long scope = index.scope(resource);
+    if (scope < 0) Scopes.parse(field, resource);
+    return scope;
+  }
+
+  private static String required(Request req, String name) {
+    String v = req.queryOrNull(name);
+    if (v == null) throw new ServiceException.InvalidInput(name, "is required");
+    return v;
+  }
+
+  /** People may ask about themselves; anyone else needs authz.check. */
+  private void requireMayAsk(Principal who, long subject) {
+    if (who.isUser()) {
+      if (who.id() == subject || index.allowed(who.id(), authzCheck, ScopeCode.GLOBAL, clock.millis())) return;
+    } else if (who.clientPermissions().contains("authz.check")) {
+      return;
+    }
+    throw new ServiceException.Forbidden("forbidden", who.auditName() + " lacks permission authz.check");
   }
 }

@@ -23,6 +23,8 @@ import org.provost.error.ServiceException;
  * timer. Registered routes are listed for the OpenAPI document's test.
  */
 public final class Api {
+  private static final CharSequence CONTENT_TYPE = io.vertx.core.http.HttpHeaders.createOptimized("Content-Type");
+  private static final CharSequence APPLICATION_JSON = io.vertx.core.http.HttpHeaders.createOptimized("application/json");
   private final Router router;
   private final Authenticator authenticator;
   private final ExecutorService blocking;
@@ -172,14 +174,29 @@ public final class Api {
   }
 
   private static void finish(RoutingContext ctx, Reply reply, Throwable failure, Timers timers, long start) {
+    if (failure == null && reply.pending() != null) {
+      Context context = Vertx.currentContext();
+      reply.pending().whenComplete((r, t) -> {
+        Throwable cause = t instanceof java.util.concurrent.CompletionException ce && ce.getCause() != null
+            ? ce.getCause() : t;
+        if (context == null) {
+          finish(ctx, r, cause, timers, start);
+        } else {
+          context.runOnContext(v -> finish(ctx, r, cause, timers, start));
+        }
+      });
+      return;
+    }
     if (failure != null) {
       Problems.send(ctx, failure);
     } else if (!ctx.response().ended()) {
       var response = ctx.response().setStatusCode(reply.status());
-      if (reply.body() == null) {
+      if (reply.encoded() != null) {
+        response.putHeader(CONTENT_TYPE, APPLICATION_JSON).end(reply.encoded());
+      } else if (reply.body() == null) {
         response.end();
       } else {
-        response.putHeader("Content-Type", "application/json").end(reply.body().toBuffer());
+        response.putHeader(CONTENT_TYPE, APPLICATION_JSON).end(reply.body().toBuffer());
       }
     }
     timers.record(ctx.response().getStatusCode(), System.nanoTime() - start);

@@ -1,18 +1,33 @@
 package org.provost.http;
 
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
+import java.util.concurrent.CompletionStage;
 
-/** What a handler answers: a status and an optional JSON body. Errors are exceptions, not replies. */
-public record Reply(int status, JsonObject body) {
+/**
+ * What a handler answers: a status and a JSON body (as an object, or pre-encoded bytes on hot paths), or a
+ * reply still pending (waiting for a revision, or for a load off the event loop). Errors are exceptions.
+ */
+public record Reply(int status, JsonObject body, Buffer encoded, CompletionStage<Reply> pending) {
   public static Reply ok(JsonObject body) {
-    return new Reply(200, body);
+    return new Reply(200, body, null, null);
   }
 
   public static Reply created(JsonObject body) {
-    return new Reply(201, body);
+    return new Reply(201, body, null, null);
   }
 
   public static Reply noContent() {
-    return new Reply(204, null);
+    return new Reply(204, null, null, null);
+  }
+
+  /** 200 with an already encoded JSON body. */
+  public static Reply okEncoded(Buffer json) {
+    return new Reply(200, null, json, null);
+  }
+
+  /** A reply that completes later; a failed stage becomes a problem response. */
+  public static Reply later(CompletionStage<Reply> pending) {
+    return new Reply(0, null, null, pending);
   }
 }

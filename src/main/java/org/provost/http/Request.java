@@ -40,6 +40,12 @@ public final class Request {
     }
   }
 
+  /** A query parameter, or null when absent or empty (allocation-free, for hot paths). */
+  public String queryOrNull(String name) {
+    String v = ctx.request().getParam(name);
+    return v == null || v.isEmpty() ? null : v;
+  }
+
   public Optional<String> query(String name) {
     String v = ctx.request().getParam(name);
     return v == null || v.isEmpty() ? Optional.empty() : Optional.of(v);

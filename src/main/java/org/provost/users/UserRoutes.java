@@ -80,6 +80,7 @@ public final class UserRoutes {
         Long departmentId = u.department() == null ? null : departmentId(c, "department", u.department());
         guard.require(c, req.principal(), "users.write", scopeOf(departmentId));
         long id = users.insert(c, u, departmentId, hash);
+        Changelog.record(c, "user", id, "create");
         User created = users.get(c, id);
         Audit.record(c, req.principal(), "user.create", "user", id, null, created.toJson());
         return Reply.created(created.toJson());
@@ -108,7 +109,11 @@ public final class UserRoutes {
           if (newDepartment != null) guard.require(c, req.principal(), "users.write", scopeOf(newDepartment));
         }
         users.update(c, id, change, newDepartment, hash);
-        if (Boolean.FALSE.equals(change.active()) && before.active()) deactivateSessions(c, id);
+        if (Boolean.FALSE.equals(change.active()) && before.active()) {
+          deactivateSessions(c, id);
+        } else {
+          Changelog.record(c, "user", id, "update");
+        }
         User after = users.get(c, id);
         Audit.record(c, req.principal(), "user.update", "user", id, before.toJson(), after.toJson());
         return Reply.ok(after.toJson());

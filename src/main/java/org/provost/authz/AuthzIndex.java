@@ -1,0 +1,265 @@
+package org.provost.authz;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.provost.db.Database;
+import org.provost.db.Jdbc;
+import org.provost.feed.Change;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole grant graph in memory: checks are a few array reads, no I/O, no allocation. Loaded at start,
+ * then kept current by the change feed, one batch at a time on the feed's thread (the only writer).
+ * Readers that need a revision read {@link #revision()} first: its volatile write follows every update.
+ */
+public final class AuthzIndex implements Authorizer {
+  private static final Logger LOG = LoggerFactory.getLogger(AuthzIndex.class);
+
+  private final Database db;
+  private final Map<String, Integer> usernames = new ConcurrentHashMap<>();
+  private final ConcurrentLinkedQueue<Waiter> waiters = new ConcurrentLinkedQueue<>();
+  private volatile Catalog catalog = Catalog.EMPTY;
+  private volatile UserTable users = new UserTable(0);
+  private volatile long revision;
+  private volatile long catalogChangedAt;
+
+  private record Waiter(long revision, Runnable action) {}
+
+  private AuthzIndex(Database db) {
+    this.db = db;
+  }
+
+  /** Loads everything from the primary. */
+  public static AuthzIndex load(Database db) {
+    AuthzIndex index = new AuthzIndex(db);
+    index.reloadAll();
+    return index;
+  }
+
+  public long revision() {
+    return revision;
+  }
+
+  /** The revision at which anything that can change this user's answers last changed. */
+  public long changedAt(long user) {
+    UserTable t = users;
+    long own = user >= 0 && user < t.capacity() ? t.changedAt[(int) user] : 0;
+    return Math.max(own, catalogChangedAt);
+  }
+
+  /** The next instant at which one of the user's grants starts or ends (Long.MAX_VALUE: none). */
+  public long nextValidityBoundary(long user, long nowMillis) {
+    UserTable t = users;
+    if (user < 0 || user >= t.capacity() || t.grants[(int) user] == null) return Long.MAX_VALUE;
+    long next = Long.MAX_VALUE;
+    long[] g = t.grants[(int) user];
+    for (int i = 0; i < g.length; i += UserTable.SLOTS) {
+      if (g[i + 2] > nowMillis) next = Math.min(next, g[i + 2]);
+      if (g[i + 3] > nowMillis) next = Math.min(next, g[i + 3]);
+    }
+    return next;
+  }
+
+  public int userCapacity() {
+    return users.capacity();
+  }
+
+  // ---- the hot path: no I/O, no allocation, no exceptions ----
+
+  /** A user id from a subject (a user id or a username), or -1 when unknown. */
+  public long subject(String subject) {
+    UserTable t = users;
+    long id = digits(subject);
+    if (id >= 0 && id < t.capacity() && t.state[(int) id] != UserTable.UNKNOWN) return id;
+    Integer byName = usernames.get(subject);
+    return byName == null ? -1 : byName;
+  }
+
+  /** A permission id, or -1 when unknown. */
+  public int permission(String name) {
+    return catalog.permission(name);
+  }
+
+  /** An encoded scope from an API resource name (null or empty is global), or -1 when unknown. */
+  public long scope(String resource) {
+    return catalog.scope(resource);
+  }
+
+  public boolean allowed(long user, int permission, long scope, long nowMillis) {
+    if (user < 0 || permission < 0 || scope < 0) return false;
+    UserTable t = users;
+    if (user >= t.capacity() || t.state[(int) user] != UserTable.ACTIVE) return false;
+    long[] g = t.grants[(int) user];
+    if (g == null) return false;
+    Catalog cat = catalog;
+    for (int i = 0; i < g.length; i += UserTable.SLOTS) {
+      if (nowMillis < g[i + 2] || nowMillis >= g[i + 3]) continue;
+      long roleScope = g[i + 1];
+      if (cat.roleHas(UserTable.role(roleScope), permission) && cat.covers(UserTable.scope(roleScope), scope)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static long digits(String s) {
+    int n = s.length();
+    if (n == 0 || n > 18) return -1;
+    long v = 0;
+    for (int i = 0; i < n; i++) {
+      char ch = s.charAt(i);
+      if (ch < '0' || ch > '9') return -1;
+      v = v * 10 + (ch - '0');
+    }
+    return v;
+  }
+
+  // ---- Authorizer, for the admin API's guards and for explain ----
+
+  @Override
+  public boolean allowed(Connection c, long userId, String permission, Scope resource, Instant now) {
+    return allowed(userId, permission(permission), ScopeCode.of(resource), now.toEpochMilli());
+  }
+
+  @Override
+  public List<Reason> explain(Connection c, long userId, String permission, Scope resource, Instant now) {
+    return explain(userId, permission(permission), ScopeCode.of(resource), now.toEpochMilli());
+  }
+
+  public List<Reason> explain(long user, int permission, long scope, long nowMillis) {
+    List<Reason> out = new ArrayList<>();
+    UserTable t = users;
+    if (user < 0 || permission < 0 || scope < 0 || user >= t.capacity() || t.state[(int) user] != UserTable.ACTIVE) {
+      return out;
+    }
+    long[] g = t.grants[(int) user];
+    Catalog cat = catalog;
+    for (int i = 0; g != null && i < g.length; i += UserTable.SLOTS) {
+      if (nowMillis < g[i + 2] || nowMillis >= g[i + 3]) continue;
+      int role = UserTable.role(g[i + 1]);
+      long grantScope = UserTable.scope(g[i + 1]);
+      if (cat.roleHas(role, permission) && cat.covers(grantScope, scope)) {
+        out.add(new Reason(g[i], cat.roleName(role), cat.scopeName(grantScope)));
+      }
+    }
+    return out;
+  }
+
+  /** Runs {@code action} (on the feed thread, or now) once {@code wanted} is applied. */
+  public void whenApplied(long wanted, Runnable action) {
+    if (revision >= wanted) {
+      action.run();
+      return;
+    }
+    waiters.add(new Waiter(wanted, action));
+    if (revision >= wanted && waiters.remove(new Waiter(wanted, action))) action.run();
+  }
+
+  // ---- the writer: change feed batches ----
+
+  /** Applies one batch of committed changes, in order, then publishes its last revision. */
+  public void apply(List<Change> changes) {
+    boolean everything = false;
+    boolean catalogChanged = false;
+    Set<Long> grantIds = new HashSet<>();
+    Set<Long> userIds = new HashSet<>();
+    for (Change change : changes) {
+      switch (change.entity()) {
+        case "bulk" -> everything = true;
+        case "role", "permission", "department", "course", "offering", "term" -> catalogChanged = true;
+        case "grant" -> grantIds.add(Long.parseLong(change.entityId()));
+        case "user" -> userIds.add(Long.parseLong(change.entityId()));
+        default -> { }
+      }
+    }
+    long last = changes.getLast().revision();
+    if (everything) {
+      reloadAll();
+    } else if (catalogChanged || !grantIds.isEmpty() || !userIds.isEmpty()) {
+      boolean reloadCatalog = catalogChanged;
+      db.readPrimary(c -> {
+        if (reloadCatalog) {
+          catalog = IndexLoader.loadCatalog(c);
+          catalogChangedAt = last;
+        }
+        userIds.addAll(ownersOf(c, grantIds));
+        for (long id : userIds) put(IndexLoader.loadUser(c, id), last);
+        return null;
+      });
+    }
+    publish(Math.max(last, revision));
+  }
+
+  private void reloadAll() {
+    long t0 = System.nanoTime();
+    Map<String, Integer> names = new ConcurrentHashMap<>();
+    IndexLoader.Snapshot s = db.readPrimary(c -> IndexLoader.loadAll(c, names));
+    catalog = s.catalog();
+    users = s.users();
+    catalogChangedAt = Math.max(s.revision(), revision);
+    usernames.keySet().retainAll(names.keySet());
+    usernames.putAll(names);
+    publish(Math.max(s.revision(), revision));
+    LOG.info("authorization index loaded at revision {} in {} ms ({} user slots)", s.revision(),
+        (System.nanoTime() - t0) / 1_000_000, s.users().capacity());
+  }
+
+  /** The users holding these grants: from the table, or (for deleted rows) from the index itself. */
+  private Set<Long> ownersOf(Connection c, Set<Long> grantIds) throws SQLException {
+    Set<Long> owners = new HashSet<>();
+    if (grantIds.isEmpty()) return owners;
+    Set<Long> missing = new HashSet<>(grantIds);
+    Jdbc.list(c, "SELECT id, user_id FROM grants WHERE id = ANY (?)", rs -> {
+      missing.remove(rs.getLong(1));
+      return owners.add(rs.getLong(2));
+    }, (Object) grantIds.toArray(Long[]::new));
+    if (!missing.isEmpty()) {
+      UserTable t = users;
+      for (int u = 0; u < t.capacity() && !missing.isEmpty(); u++) {
+        long[] g = t.grants[u];
+        for (int i = 0; g != null && i < g.length; i += UserTable.SLOTS) {
+          if (missing.remove(g[i])) owners.add((long) u);
+        }
+      }
+    }
+    return owners;
+  }
+
+  private void put(IndexLoader.UserRow row, long changedAt) {
+    UserTable t = users.withRoomFor(row.id());
+    int id = (int) row.id();
+    String previous = t.usernames[id];
+    if (previous != null && !previous.equals(row.username())) usernames.remove(previous, id);
+    if (row.username() == null) {
+      t.state[id] = UserTable.UNKNOWN;
+      t.grants[id] = null;
+    } else {
+      t.put(id, row.username(), row.active(), row.grants());
+      usernames.put(row.username(), id);
+    }
+    t.changedAt[id] = changedAt;
+    users = t;
+  }
+
+  private void publish(long applied) {
+    revision = applied;
+    for (Waiter w : waiters) {
+      if (w.revision() <= applied && waiters.remove(w)) {
+        try {
+          w.action().run();
+        } catch (RuntimeException e) {
+          LOG.warn("revision waiter failed", e);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,38 @@
+package org.provost.authz;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import org.provost.db.Changelog;
+
+/**
+ * For the admin API, which is already in a transaction: answers from the index when it has applied every
+ * change this transaction can see, else (a change still propagating, or one made in this very
+ * transaction) from SQL. So a caller who was just granted a role can use it at once, and one just
+ * revoked cannot.
+ */
+public final class ConsistentAuthorizer implements Authorizer {
+  private final AuthzIndex index;
+  private final SqlAuthorizer sql = new SqlAuthorizer();
+
+  public ConsistentAuthorizer(AuthzIndex index) {
+    this.index = index;
+  }
+
+  private Authorizer pick(Connection c) throws SQLException {
+    return index.revision() >= Changelog.current(c) ? index : sql;
+  }
+
+  @Override
+  public boolean allowed(Connection c, long userId, String permission, Scope resource, Instant now)
+      throws SQLException {
+    return pick(c).allowed(c, userId, permission, resource, now);
+  }
+
+  @Override
+  public List<Reason> explain(Connection c, long userId, String permission, Scope resource, Instant now)
+      throws SQLException {
+    return pick(c).explain(c, userId, permission, resource, now);
+  }
+}

@@ -1,0 +1,63 @@
+package org.provost.authz;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import org.provost.db.Database;
+import org.provost.error.ServiceException;
+import org.provost.http.Principal;
+import org.provost.http.Reply;
+
+/**
+ * {@code /v1/me} bodies per user, built once from PostgreSQL and served from memory until the index says
+ * the user, their grants or the catalogue changed, or one of their grants starts or ends.
+ */
+public final class MeCache {
+  private static final int MAX_ENTRIES = 200_000;
+  private static final byte[] REVISION = ",\"revision\":".getBytes(StandardCharsets.US_ASCII);
+
+  private final Database db;
+  private final AuthzIndex index;
+  private final Clock clock;
+  private final Map<Long, Entry> entries = new ConcurrentHashMap<>();
+
+  /** The body without its closing brace, so the current revision can be appended. */
+  private record Entry(long builtAt, long expiresAt, Buffer open) {}
+
+  public MeCache(Database db, AuthzIndex index, Clock clock) {
+    this.db = db;
+    this.index = index;
+    this.clock = clock;
+  }
+
+  public Reply reply(Principal who, ExecutorService blocking) {
+    if (!who.isUser()) throw new ServiceException.InvalidInput("Authorization", "an API key has no /v1/me");
+    long user = who.id();
+    Entry e = entries.get(user);
+    long now = clock.millis();
+    if (e != null && now < e.expiresAt() && e.builtAt() >= index.changedAt(user)) return encode(e);
+    return Reply.later(CompletableFuture.supplyAsync(() -> encode(build(user)), blocking));
+  }
+
+  private Entry build(long user) {
+    long builtAt = index.revision();
+    long now = clock.millis();
+    JsonObject body = db.readPrimary(c -> Me.describe(c, user, Instant.ofEpochMilli(now)));
+    Buffer encoded = body.toBuffer();
+    Entry e = new Entry(builtAt, index.nextValidityBoundary(user, now), encoded.getBuffer(0, encoded.length() - 1));
+    if (entries.size() >= MAX_ENTRIES) entries.clear();
+    entries.put(user, e);
+    return e;
+  }
+
+  private Reply encode(Entry e) {
+    return Reply.okEncoded(Buffer.buffer(e.open().length() + 32).appendBuffer(e.open()).appendBytes(REVISION)
+        .appendString(Long.toString(index.revision())).appendByte((byte) '}'));
+  }
+}
