@@ -38,6 +38,16 @@ public final class AuthzIndex implements Authorizer {
     this.db = db;
   }
 
+  /** An index over data built in memory (benchmarks, tests); it cannot apply changes. */
+  static AuthzIndex of(Catalog catalog, UserTable users, Map<String, Integer> usernames, long revision) {
+    AuthzIndex index = new AuthzIndex(null);
+    index.catalog = catalog;
+    index.users = users;
+    index.usernames.putAll(usernames);
+    index.revision = revision;
+    return index;
+  }
+
   /** Loads everything from the primary. */
   public static AuthzIndex load(Database db) {
     AuthzIndex index = new AuthzIndex(db);
