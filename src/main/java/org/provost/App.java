@@ -26,12 +26,14 @@ import org.provost.db.Database;
 import org.provost.db.Migrations;
 import org.provost.db.StatementCounter;
 import org.provost.feed.ChangeFeed;
+import org.provost.grants.GrantRoutes;
 import org.provost.http.Api;
 import org.provost.http.Authenticators;
 import org.provost.http.HttpServer;
 import org.provost.ops.Bootstrap;
 import org.provost.ops.OpsRoutes;
 import org.provost.ops.Readiness;
+import org.provost.roles.RoleRoutes;
 import org.provost.security.PasswordHasher;
 import org.provost.sessions.SessionRoutes;
 import org.provost.sessions.SessionService;
@@ -105,6 +107,8 @@ public final class App implements AutoCloseable {
     UserRoutes.mount(api, db, users, guard, hasher);
     ClientRoutes.mount(api, db, clients, guard);
     AuditRoutes.mount(api, db, guard);
+    RoleRoutes.mount(api, db, guard);
+    GrantRoutes.mount(api, db, guard);
 
     HttpServer server = HttpServer.start(vertx, router, config.httpHost(), config.httpPort(), config.eventLoops());
     readiness.started();

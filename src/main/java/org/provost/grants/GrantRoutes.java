@@ -1,0 +1,97 @@
+package org.provost.grants;
+
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.provost.audit.Audit;
+import org.provost.authz.Guard;
+import org.provost.authz.Scope;
+import org.provost.authz.Scopes;
+import org.provost.db.Changelog;
+import org.provost.db.Database;
+import org.provost.db.Jdbc;
+import org.provost.error.ServiceException;
+import org.provost.error.ServiceException.FieldError;
+import org.provost.http.Api;
+import org.provost.http.Principal;
+import org.provost.http.Reply;
+
+/**
+ * {@code /v1/users/{id}/grants} and {@code /v1/grants/{id}}. People read their own grants; otherwise reading
+ * needs {@code grants.read} in the user's department (global for a user without one). Granting follows
+ * {@link Delegation}; revoking needs {@code grants.write} in the grant's scope. Each write is recorded in the
+ * changelog before anything else, which serializes grant writes, and answers the revision it is visible at.
+ */
+public final class GrantRoutes {
+  private GrantRoutes() {}
+
+  public static void mount(Api api, Database db, Guard guard) {
+    api.describe("/openapi/grants.json");
+
+    api.blocking(HttpMethod.GET, "/v1/users/{id}/grants", req -> {
+      long userId = req.pathId("id", "user");
+      return db.read(c -> {
+        Scope home = userScope(c, userId);
+        Principal who = req.principal();
+        if (!(who.isUser() && who.id() == userId)) guard.require(c, who, "grants.read", home);
+        JsonArray items = new JsonArray();
+        for (Grant g : GrantStore.forUser(c, userId)) items.add(g.toJson());
+        return Reply.ok(new JsonObject().put("items", items));
+      });
+    });
+
+    api.blocking(HttpMethod.POST, "/v1/users/{id}/grants", req -> {
+      long userId = req.pathId("id", "user");
+      NewGrant g = NewGrant.read(req.json(NewGrant.FIELDS));
+      return db.write(c -> {
+        userScope(c, userId);
+        Optional<Long> roleId = Jdbc.one(c, "SELECT id FROM roles WHERE name = ?", rs -> rs.getLong(1), g.role());
+        Optional<Scope> scope = Scopes.find(c, g.scope());
+        List<FieldError> errors = new ArrayList<>();
+        if (roleId.isEmpty()) errors.add(new FieldError("role", "no such role: " + g.role()));
+        if (scope.isEmpty()) errors.add(new FieldError("scope", "names a " + g.scope().kind().prefix()
+            + " that does not exist"));
+        if (!errors.isEmpty()) throw new ServiceException.InvalidInput(errors);
+        String scopeName = Scopes.name(c, scope.get());
+        Delegation.require(c, guard, req.principal(), roleId.get(), g.role(), scope.get(), scopeName);
+        long id = GrantStore.nextId(c);
+        long revision = Changelog.record(c, "grant", id, "create");
+        if (GrantStore.exists(c, userId, roleId.get(), scope.get(), g)) {
+          throw new ServiceException.Conflict("duplicate", "user " + userId + " already holds role " + g.role()
+              + " in " + scopeName + " for the same period",
+              List.of(new FieldError("role", "already granted to this user in this scope for the same period")));
+        }
+        GrantStore.insert(c, id, userId, roleId.get(), scope.get(), g, req.principal().actorUserId(), revision);
+        Grant created = GrantStore.get(c, id);
+        Audit.record(c, req.principal(), "grant.create", "grant", id, null, created.toJson());
+        return Reply.created(created.toJson());
+      });
+    });
+
+    api.blocking(HttpMethod.DELETE, "/v1/grants/{id}", req -> {
+      long id = req.pathId("id", "grant");
+      return db.write(c -> {
+        Grant before = GrantStore.get(c, id);
+        guard.require(c, req.principal(), "grants.write", before.scope());
+        long revision = Changelog.record(c, "grant", id, "revoke");
+        // a concurrent revoke may have won while this one waited for the changelog lock
+        if (!GrantStore.delete(c, id)) throw new ServiceException.NotFound("grant", id);
+        Audit.record(c, req.principal(), "grant.revoke", "grant", id, before.toJson(), null);
+        return Reply.ok(new JsonObject().put("id", id).put("revoked", true).put("revision", revision));
+      });
+    });
+  }
+
+  /** The scope a user's records live in: their department, or global; 404 for an unknown user. */
+  private static Scope userScope(Connection c, long userId) throws SQLException {
+    return Jdbc.one(c, "SELECT department_id FROM users WHERE id = ?", rs -> {
+      Long department = Jdbc.nullableLong(rs, "department_id");
+      return department == null ? Scope.GLOBAL : Scope.department(department);
+    }, userId).orElseThrow(() -> new ServiceException.NotFound("user", userId));
+  }
+}

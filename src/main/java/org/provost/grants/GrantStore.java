@@ -1,0 +1,70 @@
+package org.provost.grants;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+import org.provost.authz.Scope;
+import org.provost.authz.Scopes;
+import org.provost.db.Jdbc;
+import org.provost.error.ServiceException;
+
+/** Grants in PostgreSQL, inside the caller's transaction. Revoking deletes the row; the audit log keeps it. */
+final class GrantStore {
+  private static final String SELECT = """
+      SELECT g.id, g.user_id, r.name AS role, g.scope_type, g.scope_id, %s AS scope_name, g.valid_from,
+             g.valid_until, g.reason, g.granted_by, g.revision
+      FROM grants g JOIN roles r ON r.id = g.role_id""".formatted(Scopes.GRANT_SCOPE_NAME_SQL);
+
+  private GrantStore() {}
+
+  private static Grant map(ResultSet rs) throws SQLException {
+    Scope.Kind kind = Scope.Kind.ofCode(rs.getShort("scope_type"));
+    Long scopeId = Jdbc.nullableLong(rs, "scope_id");
+    return new Grant(rs.getLong("id"), rs.getLong("user_id"), rs.getString("role"),
+        new Scope(kind, scopeId == null ? 0 : scopeId), rs.getString("scope_name"),
+        Jdbc.instant(rs, "valid_from"), Jdbc.instant(rs, "valid_until"), rs.getString("reason"),
+        Jdbc.nullableLong(rs, "granted_by"), rs.getLong("revision"));
+  }
+
+  static List<Grant> forUser(Connection c, long userId) throws SQLException {
+    return Jdbc.list(c, SELECT + " WHERE g.user_id = ? ORDER BY g.id", GrantStore::map, userId);
+  }
+
+  static Optional<Grant> find(Connection c, long id) throws SQLException {
+    return Jdbc.one(c, SELECT + " WHERE g.id = ?", GrantStore::map, id);
+  }
+
+  static Grant get(Connection c, long id) throws SQLException {
+    return find(c, id).orElseThrow(() -> new ServiceException.NotFound("grant", id));
+  }
+
+  /** The id the next grant will get, taken before the insert so the change can be recorded first. */
+  static long nextId(Connection c) throws SQLException {
+    return Jdbc.returningLong(c, "SELECT nextval(pg_get_serial_sequence('grants', 'id'))");
+  }
+
+  /** True when the user already holds this role in this scope for exactly this window. */
+  static boolean exists(Connection c, long userId, long roleId, Scope scope, NewGrant g) throws SQLException {
+    return Jdbc.one(c, """
+        SELECT 1 FROM grants WHERE user_id = ? AND role_id = ? AND scope_type = ?
+          AND scope_id IS NOT DISTINCT FROM ? AND valid_from IS NOT DISTINCT FROM ?
+          AND valid_until IS NOT DISTINCT FROM ?""", rs -> true,
+        userId, roleId, scope.kind().code(), scope.scopeIdOrNull(), g.validFrom(), g.validUntil()).isPresent();
+  }
+
+  static void insert(Connection c, long id, long userId, long roleId, Scope scope, NewGrant g, Long grantedBy,
+      long revision) throws SQLException {
+    Jdbc.update(c, """
+        INSERT INTO grants (id, user_id, role_id, scope_type, scope_id, valid_from, valid_until, reason,
+                            granted_by, revision)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        id, userId, roleId, scope.kind().code(), scope.scopeIdOrNull(), g.validFrom(), g.validUntil(), g.reason(),
+        grantedBy, revision);
+  }
+
+  static boolean delete(Connection c, long id) throws SQLException {
+    return Jdbc.update(c, "DELETE FROM grants WHERE id = ?", id) == 1;
+  }
+}

@@ -1,0 +1,126 @@
+package org.provost.roles;
+
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.TreeSet;
+import org.provost.audit.Audit;
+import org.provost.authz.Guard;
+import org.provost.authz.Scope;
+import org.provost.db.Changelog;
+import org.provost.db.Database;
+import org.provost.error.ServiceException;
+import org.provost.http.Api;
+import org.provost.http.Reply;
+
+/**
+ * {@code /v1/roles} and {@code /v1/permissions}. Anyone signed in may read them; every write needs
+ * {@code roles.write} globally, is recorded in the changelog (it changes authorization answers) and audited.
+ * A write records its change first: that takes the changelog's writer lock, so concurrent role writes
+ * cannot together build an include cycle that neither would alone.
+ */
+public final class RoleRoutes {
+  private RoleRoutes() {}
+
+  public static void mount(Api api, Database db, Guard guard) {
+    api.describe("/openapi/roles.json");
+    PermissionRoutes.mount(api, db, guard);
+
+    api.blocking(HttpMethod.GET, "/v1/roles", req -> db.read(c -> {
+      RoleGraph graph = RoleGraph.load(c);
+      JsonArray items = new JsonArray();
+      for (Role r : graph.all()) items.add(graph.toJson(r));
+      return Reply.ok(new JsonObject().put("items", items));
+    }));
+
+    api.blocking(HttpMethod.GET, "/v1/roles/{name}", req -> db.read(c -> {
+      RoleGraph graph = RoleGraph.load(c);
+      return Reply.ok(graph.toJson(graph.get(req.path("name"))));
+    }));
+
+    api.blocking(HttpMethod.POST, "/v1/roles", req -> {
+      RoleSpec spec = RoleSpec.forCreate(req.json(RoleSpec.FIELDS));
+      return db.write(c -> {
+        guard.require(c, req.principal(), "roles.write", Scope.GLOBAL);
+        long id = RoleStore.nextId(c);
+        long revision = Changelog.record(c, "role", id, "create");
+        RoleGraph graph = RoleGraph.load(c);
+        if (graph.find(spec.name()).isPresent()) {
+          throw new ServiceException.Conflict("duplicate", "role " + spec.name() + " already exists",
+              List.of(new ServiceException.FieldError("name", "already exists")));
+        }
+        RoleRules.requireKnown(c, graph, spec.permissions(), spec.includes());
+        RoleRules.requireAcyclic(graph, spec.name(), spec.includes());
+        RoleRules.requireDelegable(c, guard, req.principal(), spec.name(), new TreeSet<>(),
+            graph.effectivePermissions(spec.permissions(), spec.includes()));
+        RoleStore.insert(c, id, spec.name(), spec.description());
+        RoleStore.replacePermissions(c, id, spec.permissions());
+        RoleStore.replaceIncludes(c, id, spec.includes());
+        RoleGraph after = RoleGraph.load(c);
+        JsonObject created = after.toJson(after.get(spec.name()));
+        Audit.record(c, req.principal(), "role.create", "role", spec.name(), null, created);
+        return Reply.created(created.copy().put("revision", revision));
+      });
+    });
+
+    api.blocking(HttpMethod.PATCH, "/v1/roles/{name}", req -> {
+      String name = req.path("name");
+      RoleSpec spec = RoleSpec.forChange(req.json(RoleSpec.FIELDS), req.routingContext().body().asJsonObject());
+      return db.write(c -> {
+        guard.require(c, req.principal(), "roles.write", Scope.GLOBAL);
+        long id = RoleStore.findId(c, name).orElseThrow(() -> new ServiceException.NotFound("role", name));
+        long revision = Changelog.record(c, "role", id, "update");
+        RoleGraph graph = RoleGraph.load(c);
+        Role before = graph.get(name);
+        RoleRules.requireKnown(c, graph, spec.permissions(), spec.includes());
+        if (spec.name() != null && !spec.name().equals(name)) RoleRules.requireNotBuiltin(before, "renamed", "name");
+        List<String> permissions = spec.permissions() != null ? spec.permissions() : List.copyOf(before.permissions());
+        List<String> includes = spec.includes() != null ? spec.includes() : List.copyOf(before.includes());
+        RoleRules.requireAcyclic(graph, name, includes);
+        RoleRules.requireDelegable(c, guard, req.principal(), name, graph.effectivePermissions(name),
+            graph.effectivePermissions(permissions, includes));
+        RoleStore.update(c, id, spec.name(), spec.description());
+        if (spec.permissions() != null) RoleStore.replacePermissions(c, id, permissions);
+        if (spec.includes() != null) RoleStore.replaceIncludes(c, id, includes);
+        RoleGraph after = RoleGraph.load(c);
+        JsonObject changed = after.toJson(after.get(spec.name() != null ? spec.name() : name));
+        Audit.record(c, req.principal(), "role.update", "role", name, graph.toJson(before), changed);
+        return Reply.ok(changed.copy().put("revision", revision));
+      });
+    });
+
+    api.blocking(HttpMethod.DELETE, "/v1/roles/{name}", req -> {
+      String name = req.path("name");
+      return db.write(c -> {
+        guard.require(c, req.principal(), "roles.write", Scope.GLOBAL);
+        long id = RoleStore.findId(c, name).orElseThrow(() -> new ServiceException.NotFound("role", name));
+        long revision = Changelog.record(c, "role", id, "delete");
+        RoleGraph graph = RoleGraph.load(c);
+        Role role = graph.get(name);
+        RoleRules.requireNotBuiltin(role, "deleted", null);
+        requireUnused(c, graph, role);
+        RoleStore.delete(c, id);
+        Audit.record(c, req.principal(), "role.delete", "role", name, graph.toJson(role), null);
+        return Reply.ok(new JsonObject().put("name", name).put("deleted", true).put("revision", revision));
+      });
+    });
+  }
+
+  /** A role still granted (even by an expired grant) or included by another role stays. */
+  private static void requireUnused(Connection c, RoleGraph graph, Role role) throws SQLException {
+    long grants = RoleStore.grantCount(c, role.id());
+    if (grants > 0) {
+      throw new ServiceException.Conflict("in_use", "role " + role.name() + " is still granted (" + grants
+          + " grant" + (grants == 1 ? "" : "s") + ", current or expired); revoke them first", List.of());
+    }
+    List<String> includers = graph.all().stream().filter(r -> r.includes().contains(role.name()))
+        .map(Role::name).toList();
+    if (!includers.isEmpty()) {
+      throw new ServiceException.Conflict("in_use", "role " + role.name() + " is included by "
+          + String.join(", ", includers) + "; remove it from their includes first", List.of());
+    }
+  }
+}

@@ -1,0 +1,134 @@
+package org.provost.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.provost.db.Jdbc;
+import org.provost.testing.Http.Response;
+
+/**
+ * Test data for the access model on a {@link TestServer}: a small directory written by SQL (departments,
+ * courses, a term, offerings), people made through the users API, grants through the grants API, checks
+ * through {@code /v1/check}, and a digest of the access tables to prove a refused request wrote nothing.
+ */
+public final class AccessFixture {
+  public static final String PASSWORD = "password-for-tests-1";
+  /** Every table a role, permission or grant write may touch, including its audit and changelog rows. */
+  public static final List<String> ACCESS_TABLES = List.of("permissions", "roles", "role_permissions",
+      "role_includes", "grants", "audit_events", "changelog");
+
+  private final TestServer server;
+  private final String adminToken;
+
+  public AccessFixture(TestServer server) {
+    this.server = server;
+    this.adminToken = server.adminToken();
+  }
+
+  public String adminToken() {
+    return adminToken;
+  }
+
+  /**
+   * School SCI with departments CS and MATH under it; courses CS101, CS202 (CS) and MATH201 (MATH); term
+   * 2026-fall; an offering of each course in that term.
+   */
+  public AccessFixture directory() {
+    sql("INSERT INTO departments (code, name) VALUES ('SCI', 'School of Science')");
+    sql("""
+        INSERT INTO departments (code, name, parent_id)
+        SELECT v.code, v.name, d.id FROM (VALUES ('CS', 'Computer Science'), ('MATH', 'Mathematics')) v(code, name)
+        CROSS JOIN departments d WHERE d.code = 'SCI'""");
+    sql("""
+        INSERT INTO courses (code, title, department_id)
+        SELECT v.code, v.title, d.id FROM (VALUES ('CS101', 'Programming', 'CS'), ('CS202', 'Systems', 'CS'),
+          ('MATH201', 'Linear Algebra', 'MATH')) v(code, title, dept) JOIN departments d ON d.code = v.dept""");
+    sql("INSERT INTO terms (code, name, starts_on, ends_on) VALUES ('2026-fall', 'Fall 2026', '2026-09-01', '2026-12-20')");
+    sql("INSERT INTO offerings (course_id, term_id) SELECT c.id, t.id FROM courses c CROSS JOIN terms t");
+    return this;
+  }
+
+  public void sql(String sql, Object... params) {
+    try (Connection c = DriverManager.getConnection(server.jdbcUrl())) {
+      Jdbc.update(c, sql, params);
+    } catch (SQLException e) {
+      throw new IllegalStateException(sql, e);
+    }
+  }
+
+  public long count(String sql, Object... params) {
+    try (Connection c = DriverManager.getConnection(server.jdbcUrl())) {
+      return Jdbc.returningLong(c, sql, params);
+    } catch (SQLException e) {
+      throw new IllegalStateException(sql, e);
+    }
+  }
+
+  /** A digest of every row of each access table: equal digests mean nothing was written. */
+  public Map<String, String> snapshot() {
+    Map<String, String> out = new LinkedHashMap<>();
+    try (Connection c = DriverManager.getConnection(server.jdbcUrl())) {
+      for (String table : ACCESS_TABLES) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT count(*) || ':' || md5(coalesce(string_agg(t::text,"
+            + " ',' ORDER BY t::text), '')) FROM " + table + " t"); ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          out.put(table, rs.getString(1));
+        }
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+    return out;
+  }
+
+  /** Creates a person through the users API (department code or null) and returns their id. */
+  public long user(String username, String department) {
+    Response r = server.http.post("/v1/users", adminToken, new JsonObject().put("username", username)
+        .put("email", username + "@uni.test").put("type", "faculty").put("department", department)
+        .put("password", PASSWORD));
+    assertThat(r.status()).as("create user %s: %s", username, r).isEqualTo(201);
+    return r.json().getLong("id");
+  }
+
+  public String login(String username) {
+    return server.http.login(username, PASSWORD);
+  }
+
+  /** POST /v1/users/{id}/grants with the given token. */
+  public Response tryGrant(String token, long userId, String role, String scope) {
+    return server.http.post("/v1/users/" + userId + "/grants", token,
+        new JsonObject().put("role", role).put("scope", scope).put("reason", "test"));
+  }
+
+  /** Grants as {@code token}, expecting success; returns the grant. */
+  public JsonObject grant(String token, long userId, String role, String scope) {
+    Response r = tryGrant(token, userId, role, scope);
+    assertThat(r.status()).as("grant %s on %s: %s", role, scope, r).isEqualTo(201);
+    return r.json();
+  }
+
+  /** {@code /v1/check} asked by the admin. */
+  public boolean check(Object subject, String permission, String resource) {
+    Response r = server.http.get("/v1/check?subject=" + subject + "&permission=" + permission + "&resource="
+        + URLEncoder.encode(resource, StandardCharsets.UTF_8), adminToken);
+    assertThat(r.status()).as("check: %s", r).isEqualTo(200);
+    return r.json().getBoolean("allowed");
+  }
+
+  /** The field names of a problem response's errors. */
+  public static List<String> fields(Response r) {
+    JsonArray errors = r.json().getJsonArray("errors", new JsonArray());
+    return errors.stream().map(e -> ((JsonObject) e).getString("field")).toList();
+  }
+}
