@@ -72,7 +72,7 @@ public final class ClientRoutes {
 
     api.blocking(HttpMethod.DELETE, "/v1/clients/{id}", req -> {
       long id = req.pathId("id", "client");
-      return db.write(c -> {
+      Reply reply = db.write(c -> {
         guard.require(c, req.principal(), "clients.write", Scope.GLOBAL);
         int n = Jdbc.update(c, "UPDATE api_clients SET revoked_at = now() WHERE id = ? AND revoked_at IS NULL", id);
         if (n == 0) throw new ServiceException.NotFound("client", id);
@@ -80,6 +80,8 @@ public final class ClientRoutes {
         Audit.record(c, req.principal(), "client.revoke", "client", id, null, null);
         return Reply.noContent();
       });
+      clients.evict(id);
+      return reply;
     });
   }
 

@@ -47,12 +47,16 @@ public final class ClientService {
     return p;
   }
 
+  /** Forgets a revoked client at once on this instance; others hear of it through the feed. */
+  public void evict(long clientId) {
+    byKey.values().removeIf(p -> p.id() == clientId);
+  }
+
   /** Drops revoked clients from memory (change feed). */
   public void apply(List<Change> changes) {
     for (Change change : changes) {
       if (change.entity().equals("client")) {
-        long id = Long.parseLong(change.entityId());
-        byKey.values().removeIf(p -> p.id() == id);
+        evict(Long.parseLong(change.entityId()));
       }
     }
   }

@@ -56,6 +56,8 @@ public final class AccessFixture {
           ('MATH201', 'Linear Algebra', 'MATH')) v(code, title, dept) JOIN departments d ON d.code = v.dept""");
     sql("INSERT INTO terms (code, name, starts_on, ends_on) VALUES ('2026-fall', 'Fall 2026', '2026-09-01', '2026-12-20')");
     sql("INSERT INTO offerings (course_id, term_id) SELECT c.id, t.id FROM courses c CROSS JOIN terms t");
+    // written behind the service's back: tell every instance to reload, as a bulk load does
+    sql("INSERT INTO changelog (entity, entity_id, op) VALUES ('bulk', 'fixture', 'reload')");
     return this;
   }
 
@@ -118,10 +120,14 @@ public final class AccessFixture {
     return r.json();
   }
 
-  /** {@code /v1/check} asked by the admin. */
+  /**
+   * {@code /v1/check} asked by the admin, at least at the latest committed revision: read-your-writes,
+   * as a client does with the revision its write answered.
+   */
   public boolean check(Object subject, String permission, String resource) {
+    long latest = count("SELECT coalesce(max(revision), 0) FROM changelog");
     Response r = server.http.get("/v1/check?subject=" + subject + "&permission=" + permission + "&resource="
-        + URLEncoder.encode(resource, StandardCharsets.UTF_8), adminToken);
+        + URLEncoder.encode(resource, StandardCharsets.UTF_8) + "&at_least_revision=" + latest, adminToken);
     assertThat(r.status()).as("check: %s", r).isEqualTo(200);
     return r.json().getBoolean("allowed");
   }
