@@ -1,0 +1,106 @@
+package org.provost.authz;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.provost.testing.AccessFixture;
+import org.provost.testing.Http;
+import org.provost.testing.Http.Response;
+import org.provost.testing.TestServer;
+
+/** Two instances on one database: a write on A is seen by B at the revision A answered. */
+class TwoInstanceTest {
+  static TestServer a;
+  static TestServer b;
+  static AccessFixture fx;
+  static String adminOnA;
+  static String adminOnB;
+
+  @BeforeAll
+  static void start() {
+    a = TestServer.start();
+    b = a.another(Map.of());
+    fx = new AccessFixture(a).directory();
+    adminOnA = a.adminToken();
+    adminOnB = b.adminToken();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (b != null) b.close();
+    if (a != null) a.close();
+  }
+
+  static Response checkOnB(String subject, String permission, String resource, long atLeast) {
+    return b.http.get("/v1/check?subject=" + subject + "&permission=" + permission + "&resource=" + resource
+        + "&at_least_revision=" + atLeast, adminOnB);
+  }
+
+  @Test
+  void revokeOnA_checkOnBAtThatRevision_isFalse() {
+    long tess = fx.user("tess", "CS");
+    JsonObject grant = fx.grant(adminOnA, tess, "teaching_assistant", "offering:CS101/2026-fall");
+    Response allowed = checkOnB("tess", "grades.write", "offering:CS101/2026-fall", grant.getLong("revision"));
+    assertThat(allowed.json().getBoolean("allowed")).isTrue();
+    assertThat(allowed.json().getLong("revision")).isGreaterThanOrEqualTo(grant.getLong("revision"));
+
+    Response revoked = a.http.delete("/v1/grants/" + grant.getLong("id"), adminOnA);
+    long revision = revoked.json().getLong("revision");
+    Response denied = checkOnB("tess", "grades.write", "offering:CS101/2026-fall", revision);
+    assertThat(denied.status()).isEqualTo(200);
+    assertThat(denied.json().getBoolean("allowed")).isFalse();
+    assertThat(denied.json().getLong("revision")).isGreaterThanOrEqualTo(revision);
+  }
+
+  @Test
+  void deactivateOnA_deniesOnB_andEndsTheUsersSessionOnB() {
+    long uma = fx.user("uma", "CS");
+    JsonObject grant = fx.grant(adminOnA, uma, "instructor", "department:CS");
+    String umaOnB = b.http.login("uma", AccessFixture.PASSWORD);
+    assertThat(b.http.get("/v1/me", umaOnB).status()).isEqualTo(200);
+    assertThat(checkOnB("uma", "grades.write", "course:CS101", grant.getLong("revision")).json()
+        .getBoolean("allowed")).isTrue();
+
+    assertThat(a.http.delete("/v1/users/" + uma, adminOnA).status()).isEqualTo(204);
+    long latest = fx.count("SELECT max(revision) FROM changelog");
+    assertThat(checkOnB("uma", "grades.write", "course:CS101", latest).json().getBoolean("allowed")).isFalse();
+    assertThat(b.http.get("/v1/me", umaOnB).status()).isEqualTo(401);
+  }
+
+  @Test
+  void logoutOnA_endsTheSessionOnB() {
+    fx.user("vic", "CS");
+    String token = a.http.login("vic", AccessFixture.PASSWORD);
+    Http onB = b.http;
+    assertThat(onB.get("/v1/me", token).status()).isEqualTo(200);
+    assertThat(a.http.delete("/v1/sessions/current", token).status()).isEqualTo(204);
+    long latest = fx.count("SELECT max(revision) FROM changelog");
+    checkOnB("admin", "users.read", "global", latest);
+    assertThat(onB.get("/v1/me", token).status()).isEqualTo(401);
+  }
+
+  @Test
+  void aRevisionNotYetWritten_answers503AfterWaiting() {
+    long far = fx.count("SELECT max(revision) FROM changelog") + 1000;
+    Response r = checkOnB("admin", "users.read", "global", far);
+    assertThat(r.status()).isEqualTo(503);
+    assertThat(r.json().getString("code")).isEqualTo("revision_not_yet_applied");
+  }
+
+  @Test
+  void meOnB_reflectsAGrantMadeOnA() {
+    long wes = fx.user("wes", "CS");
+    String token = b.http.login("wes", AccessFixture.PASSWORD);
+    assertThat(b.http.get("/v1/me", token).json().getJsonArray("grants")).isEmpty();
+    JsonObject grant = fx.grant(adminOnA, wes, "teaching_assistant", "offering:CS101/2026-fall");
+    checkOnB("wes", "grades.read", "global", grant.getLong("revision"));
+    JsonObject me = b.http.get("/v1/me", token).json();
+    assertThat(me.getJsonArray("grants").getJsonObject(0).getString("scope")).isEqualTo("offering:CS101/2026-fall");
+    assertThat(me.getJsonArray("permissions").encode()).contains("grades.write");
+    assertThat(me.getLong("revision")).isGreaterThanOrEqualTo(grant.getLong("revision"));
+  }
+}
