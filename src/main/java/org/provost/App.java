@@ -17,6 +17,7 @@ import org.provost.config.Config;
 import org.provost.db.Changelog;
 import org.provost.db.Database;
 import org.provost.db.Migrations;
+import org.provost.directory.DirectoryRoutes;
 import org.provost.feed.ChangeFeed;
 import org.provost.http.Api;
 import org.provost.http.Authenticators;
@@ -87,6 +88,7 @@ public final class App implements AutoCloseable {
     AuthzRoutes.mount(api, db, guard, feed);
     UserRoutes.mount(api, db, users, guard, hasher);
     ClientRoutes.mount(api, db, clients, guard);
+    DirectoryRoutes.mount(api, db, guard);
 
     HttpServer server = HttpServer.start(vertx, router, config.httpHost(), config.httpPort(), config.eventLoops());
     readiness.started();
