@@ -108,34 +108,36 @@ class CourseApiTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @CsvSource(delimiter = '|', value = {
-      "malformed JSON           | {\"code\": \"C1\", \"title\"                                 | 400 | body",
-      "not an object            | 42                                                          | 400 | body",
-      "code of wrong type       | {\"code\": 1, \"title\": \"t\", \"department\": \"CS\"}     | 400 | code",
-      "title of wrong type      | {\"code\": \"C1\", \"title\": {}, \"department\": \"CS\"}   | 400 | title",
-      "department of wrong type | {\"code\": \"C1\", \"title\": \"t\", \"department\": 7}     | 400 | department",
-      "missing code             | {\"title\": \"t\", \"department\": \"CS\"}                 | 400 | code",
-      "missing title            | {\"code\": \"C1\", \"department\": \"CS\"}                 | 400 | title",
-      "missing department       | {\"code\": \"C1\", \"title\": \"t\"}                       | 400 | department",
-      "bad code                 | {\"code\": \"C 1\", \"title\": \"t\", \"department\": \"CS\"} | 400 | code",
-      "unknown field            | {\"code\": \"C1\", \"title\": \"t\", \"department\": \"CS\", \"credits\": 3} | 400 | credits",
-      "unknown department       | {\"code\": \"C1\", \"title\": \"t\", \"department\": \"NOPE\"} | 400 | department",
-      "duplicate code           | {\"code\": \"CS101\", \"title\": \"t\", \"department\": \"MATH\"} | 409 | code"})
+  @CsvSource(delimiter = '|', textBlock = """
+      malformed JSON           | {"code": "C1", "title"                                         | 400 | body
+      not an object            | 42                                                             | 400 | body
+      code of wrong type       | {"code": 1, "title": "t", "department": "CS"}                  | 400 | code
+      title of wrong type      | {"code": "C1", "title": {}, "department": "CS"}                | 400 | title
+      department of wrong type | {"code": "C1", "title": "t", "department": 7}                  | 400 | department
+      missing code             | {"title": "t", "department": "CS"}                             | 400 | code
+      missing title            | {"code": "C1", "department": "CS"}                             | 400 | title
+      missing department       | {"code": "C1", "title": "t"}                                   | 400 | department
+      bad code                 | {"code": "C 1", "title": "t", "department": "CS"}              | 400 | code
+      unknown field            | {"code": "C1", "title": "t", "department": "CS", "credits": 3} | 400 | credits
+      unknown department       | {"code": "C1", "title": "t", "department": "NOPE"}             | 400 | department
+      duplicate code           | {"code": "CS101", "title": "t", "department": "MATH"}          | 409 | code
+      """)
   void post_badInput_isRejectedNamingTheFieldAndWritesNothing(String why, String json, int status, String field) {
     Response r = db.assertNothingWritten(() -> http.send("POST", "/v1/courses", admin, json, "application/json"));
     assertProblem(r, status, status == 409 ? "duplicate" : "invalid_input", field);
   }
 
   @ParameterizedTest(name = "{0}")
-  @CsvSource(delimiter = '|', value = {
-      "malformed JSON           | {\"title\": \"t\"                   | body",
-      "title of wrong type      | {\"title\": 3}                      | title",
-      "title null               | {\"title\": null}                   | title",
-      "department null          | {\"department\": null}              | department",
-      "department of wrong type | {\"department\": false}             | department",
-      "code changed             | {\"code\": \"CS102\"}               | code",
-      "unknown field            | {\"title\": \"t\", \"level\": 1}    | level",
-      "unknown department       | {\"department\": \"NOPE\"}          | department"})
+  @CsvSource(delimiter = '|', textBlock = """
+      malformed JSON           | {"title": "t"              | body
+      title of wrong type      | {"title": 3}               | title
+      title null               | {"title": null}            | title
+      department null          | {"department": null}       | department
+      department of wrong type | {"department": false}      | department
+      code changed             | {"code": "CS102"}          | code
+      unknown field            | {"title": "t", "level": 1} | level
+      unknown department       | {"department": "NOPE"}     | department
+      """)
   void patch_badInput_isRejectedNamingTheFieldAndWritesNothing(String why, String json, String field) {
     Response r = db.assertNothingWritten(() -> http.send("PATCH", "/v1/courses/CS101", admin, json,
         "application/json"));

@@ -169,21 +169,22 @@ class DepartmentApiTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @CsvSource(delimiter = '|', value = {
-      "malformed JSON            | {\"code\": \"X1\",                          | 400 | body",
-      "not an object             | [\"X1\"]                                    | 400 | body",
-      "empty body                |                                             | 400 | body",
-      "code of wrong type        | {\"code\": 5, \"name\": \"n\"}              | 400 | code",
-      "name of wrong type        | {\"code\": \"X1\", \"name\": true}          | 400 | name",
-      "parent of wrong type      | {\"code\": \"X1\", \"name\": \"n\", \"parent\": 3} | 400 | parent",
-      "missing code              | {\"name\": \"n\"}                           | 400 | code",
-      "missing name              | {\"code\": \"X1\"}                          | 400 | name",
-      "blank name                | {\"code\": \"X1\", \"name\": \"  \"}        | 400 | name",
-      "code with a slash         | {\"code\": \"X/1\", \"name\": \"n\"}        | 400 | code",
-      "code starting with a dash | {\"code\": \"-X1\", \"name\": \"n\"}        | 400 | code",
-      "unknown field             | {\"code\": \"X1\", \"name\": \"n\", \"head\": \"h\"} | 400 | head",
-      "unknown parent            | {\"code\": \"X1\", \"name\": \"n\", \"parent\": \"NOPE\"} | 400 | parent",
-      "duplicate code            | {\"code\": \"ENG\", \"name\": \"again\"}    | 409 | code"})
+  @CsvSource(delimiter = '|', textBlock = """
+      malformed JSON            | {"code": "X1",                                | 400 | body
+      not an object             | ["X1"]                                        | 400 | body
+      empty body                |                                               | 400 | body
+      code of wrong type        | {"code": 5, "name": "n"}                      | 400 | code
+      name of wrong type        | {"code": "X1", "name": true}                  | 400 | name
+      parent of wrong type      | {"code": "X1", "name": "n", "parent": 3}      | 400 | parent
+      missing code              | {"name": "n"}                                 | 400 | code
+      missing name              | {"code": "X1"}                                | 400 | name
+      blank name                | {"code": "X1", "name": "  "}                  | 400 | name
+      code with a slash         | {"code": "X/1", "name": "n"}                  | 400 | code
+      code starting with a dash | {"code": "-X1", "name": "n"}                  | 400 | code
+      unknown field             | {"code": "X1", "name": "n", "head": "h"}      | 400 | head
+      unknown parent            | {"code": "X1", "name": "n", "parent": "NOPE"} | 400 | parent
+      duplicate code            | {"code": "ENG", "name": "again"}              | 409 | code
+      """)
   void post_badInput_isRejectedNamingTheFieldAndWritesNothing(String why, String json, int status, String field) {
     Response r = db.assertNothingWritten(() -> http.send("POST", "/v1/departments", admin, json == null ? "" : json,
         "application/json"));
@@ -191,14 +192,15 @@ class DepartmentApiTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @CsvSource(delimiter = '|', value = {
-      "malformed JSON       | {\"name\":                                  | 400 | body",
-      "name of wrong type   | {\"name\": 1}                               | 400 | name",
-      "name null            | {\"name\": null}                            | 400 | name",
-      "code changed         | {\"code\": \"ENG2\"}                        | 400 | code",
-      "parent of wrong type | {\"parent\": [\"ENG\"]}                     | 400 | parent",
-      "unknown field        | {\"name\": \"n\", \"dean\": \"d\"}          | 400 | dean",
-      "unknown parent       | {\"parent\": \"NOPE\"}                      | 400 | parent"})
+  @CsvSource(delimiter = '|', textBlock = """
+      malformed JSON       | {"name":                   | 400 | body
+      name of wrong type   | {"name": 1}                | 400 | name
+      name null            | {"name": null}             | 400 | name
+      code changed         | {"code": "ENG2"}           | 400 | code
+      parent of wrong type | {"parent": ["ENG"]}        | 400 | parent
+      unknown field        | {"name": "n", "dean": "d"} | 400 | dean
+      unknown parent       | {"parent": "NOPE"}         | 400 | parent
+      """)
   void patch_badInput_isRejectedNamingTheFieldAndWritesNothing(String why, String json, int status, String field) {
     Response r = db.assertNothingWritten(() -> http.send("PATCH", "/v1/departments/ENG-CS", admin, json,
         "application/json"));

@@ -136,34 +136,36 @@ class OfferingApiTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @CsvSource(delimiter = '|', value = {
-      "malformed JSON         | {\"course\": \"CS101\" \"term\": \"2027-spring\"}             | 400 | body",
-      "course of wrong type   | {\"course\": 101, \"term\": \"2027-spring\"}                  | 400 | course",
-      "term of wrong type     | {\"course\": \"CS101\", \"term\": [\"2027-spring\"]}          | 400 | term",
-      "capacity a string      | {\"course\": \"CS101\", \"term\": \"2027-spring\", \"capacity\": \"30\"} | 400 | capacity",
-      "capacity a fraction    | {\"course\": \"CS101\", \"term\": \"2027-spring\", \"capacity\": 2.5} | 400 | capacity",
-      "capacity negative      | {\"course\": \"CS101\", \"term\": \"2027-spring\", \"capacity\": -1} | 400 | capacity",
-      "capacity too large     | {\"course\": \"CS101\", \"term\": \"2027-spring\", \"capacity\": 99999999999999999999} | 400 | capacity",
-      "missing course         | {\"term\": \"2027-spring\"}                                   | 400 | course",
-      "missing term           | {\"course\": \"CS101\"}                                       | 400 | term",
-      "unknown field          | {\"course\": \"CS101\", \"term\": \"2027-spring\", \"room\": \"B1\"} | 400 | room",
-      "unknown course         | {\"course\": \"CS999\", \"term\": \"2027-spring\"}            | 400 | course",
-      "unknown term           | {\"course\": \"CS101\", \"term\": \"1999-fall\"}              | 400 | term",
-      "duplicate              | {\"course\": \"CS101\", \"term\": \"2026-fall\"}              | 409 | id"})
+  @CsvSource(delimiter = '|', textBlock = """
+      malformed JSON       | {"course": "CS101" "term": "2027-spring"}                                    | 400 | body
+      course of wrong type | {"course": 101, "term": "2027-spring"}                                       | 400 | course
+      term of wrong type   | {"course": "CS101", "term": ["2027-spring"]}                                 | 400 | term
+      capacity a string    | {"course": "CS101", "term": "2027-spring", "capacity": "30"}                 | 400 | capacity
+      capacity a fraction  | {"course": "CS101", "term": "2027-spring", "capacity": 2.5}                  | 400 | capacity
+      capacity negative    | {"course": "CS101", "term": "2027-spring", "capacity": -1}                   | 400 | capacity
+      capacity too large   | {"course": "CS101", "term": "2027-spring", "capacity": 99999999999999999999} | 400 | capacity
+      missing course       | {"term": "2027-spring"}                                                      | 400 | course
+      missing term         | {"course": "CS101"}                                                          | 400 | term
+      unknown field        | {"course": "CS101", "term": "2027-spring", "room": "B1"}                     | 400 | room
+      unknown course       | {"course": "CS999", "term": "2027-spring"}                                   | 400 | course
+      unknown term         | {"course": "CS101", "term": "1999-fall"}                                     | 400 | term
+      duplicate            | {"course": "CS101", "term": "2026-fall"}                                     | 409 | id
+      """)
   void post_badInput_isRejectedNamingTheFieldAndWritesNothing(String why, String json, int status, String field) {
     Response r = db.assertNothingWritten(() -> http.send("POST", "/v1/offerings", admin, json, "application/json"));
     assertProblem(r, status, status == 409 ? "duplicate" : "invalid_input", field);
   }
 
   @ParameterizedTest(name = "{0}")
-  @CsvSource(delimiter = '|', value = {
-      "malformed JSON    | {\"capacity\": }           | body",
-      "capacity a string | {\"capacity\": \"many\"}   | capacity",
-      "capacity negative | {\"capacity\": -5}         | capacity",
-      "course changed    | {\"course\": \"CS102\"}    | course",
-      "term changed      | {\"term\": \"2027-spring\"} | term",
-      "id changed        | {\"id\": \"CS102/2026-fall\"} | id",
-      "unknown field     | {\"seats\": 10}            | seats"})
+  @CsvSource(delimiter = '|', textBlock = """
+      malformed JSON    | {"capacity": }            | body
+      capacity a string | {"capacity": "many"}      | capacity
+      capacity negative | {"capacity": -5}          | capacity
+      course changed    | {"course": "CS102"}       | course
+      term changed      | {"term": "2027-spring"}   | term
+      id changed        | {"id": "CS102/2026-fall"} | id
+      unknown field     | {"seats": 10}             | seats
+      """)
   void patch_badInput_isRejectedNamingTheFieldAndWritesNothing(String why, String json, String field) {
     Response r = db.assertNothingWritten(() -> http.send("PATCH", "/v1/offerings/CS101/2026-fall", admin, json,
         "application/json"));

@@ -103,32 +103,34 @@ class TermApiTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @CsvSource(delimiter = '|', value = {
-      "malformed JSON        | {\"code\": \"t1\", \"name\": \"n\", \"starts_on\": \"2026-01-01\",, }              | 400 | body",
-      "code of wrong type    | {\"code\": 2026, \"name\": \"n\", \"starts_on\": \"2026-01-01\", \"ends_on\": \"2026-02-01\"} | 400 | code",
-      "upper-case code       | {\"code\": \"2026-Fall\", \"name\": \"n\", \"starts_on\": \"2026-01-01\", \"ends_on\": \"2026-02-01\"} | 400 | code",
-      "date of wrong type    | {\"code\": \"t1\", \"name\": \"n\", \"starts_on\": 20260101, \"ends_on\": \"2026-02-01\"} | 400 | starts_on",
-      "not a date            | {\"code\": \"t1\", \"name\": \"n\", \"starts_on\": \"2026-01-01\", \"ends_on\": \"2026-02-30\"} | 400 | ends_on",
-      "missing starts_on     | {\"code\": \"t1\", \"name\": \"n\", \"ends_on\": \"2026-02-01\"}                    | 400 | starts_on",
-      "missing ends_on       | {\"code\": \"t1\", \"name\": \"n\", \"starts_on\": \"2026-02-01\"}                  | 400 | ends_on",
-      "missing name          | {\"code\": \"t1\", \"starts_on\": \"2026-01-01\", \"ends_on\": \"2026-02-01\"}     | 400 | name",
-      "ends before it starts | {\"code\": \"t1\", \"name\": \"n\", \"starts_on\": \"2026-03-01\", \"ends_on\": \"2026-02-01\"} | 400 | ends_on",
-      "unknown field         | {\"code\": \"t1\", \"name\": \"n\", \"starts_on\": \"2026-01-01\", \"ends_on\": \"2026-02-01\", \"weeks\": 5} | 400 | weeks",
-      "duplicate code        | {\"code\": \"2026-fall\", \"name\": \"n\", \"starts_on\": \"2026-01-01\", \"ends_on\": \"2026-02-01\"} | 409 | code"})
+  @CsvSource(delimiter = '|', textBlock = """
+      malformed JSON        | {"code": "t1", "name": "n", "starts_on": "2026-01-01",, }                                   | 400 | body
+      code of wrong type    | {"code": 2026, "name": "n", "starts_on": "2026-01-01", "ends_on": "2026-02-01"}             | 400 | code
+      upper-case code       | {"code": "2026-Fall", "name": "n", "starts_on": "2026-01-01", "ends_on": "2026-02-01"}      | 400 | code
+      date of wrong type    | {"code": "t1", "name": "n", "starts_on": 20260101, "ends_on": "2026-02-01"}                 | 400 | starts_on
+      not a date            | {"code": "t1", "name": "n", "starts_on": "2026-01-01", "ends_on": "2026-02-30"}             | 400 | ends_on
+      missing starts_on     | {"code": "t1", "name": "n", "ends_on": "2026-02-01"}                                        | 400 | starts_on
+      missing ends_on       | {"code": "t1", "name": "n", "starts_on": "2026-02-01"}                                      | 400 | ends_on
+      missing name          | {"code": "t1", "starts_on": "2026-01-01", "ends_on": "2026-02-01"}                          | 400 | name
+      ends before it starts | {"code": "t1", "name": "n", "starts_on": "2026-03-01", "ends_on": "2026-02-01"}             | 400 | ends_on
+      unknown field         | {"code": "t1", "name": "n", "starts_on": "2026-01-01", "ends_on": "2026-02-01", "weeks": 5} | 400 | weeks
+      duplicate code        | {"code": "2026-fall", "name": "n", "starts_on": "2026-01-01", "ends_on": "2026-02-01"}      | 409 | code
+      """)
   void post_badInput_isRejectedNamingTheFieldAndWritesNothing(String why, String json, int status, String field) {
     Response r = db.assertNothingWritten(() -> http.send("POST", "/v1/terms", admin, json, "application/json"));
     assertProblem(r, status, status == 409 ? "duplicate" : "invalid_input", field);
   }
 
   @ParameterizedTest(name = "{0}")
-  @CsvSource(delimiter = '|', value = {
-      "malformed JSON     | {\"name\" \"n\"}              | body",
-      "name null          | {\"name\": null}              | name",
-      "starts_on null     | {\"starts_on\": null}         | starts_on",
-      "date of wrong type | {\"ends_on\": true}           | ends_on",
-      "not a date         | {\"starts_on\": \"fall\"}     | starts_on",
-      "code changed       | {\"code\": \"2026-autumn\"}   | code",
-      "unknown field      | {\"season\": \"fall\"}        | season"})
+  @CsvSource(delimiter = '|', textBlock = """
+      malformed JSON     | {"name" "n"}            | body
+      name null          | {"name": null}          | name
+      starts_on null     | {"starts_on": null}     | starts_on
+      date of wrong type | {"ends_on": true}       | ends_on
+      not a date         | {"starts_on": "fall"}   | starts_on
+      code changed       | {"code": "2026-autumn"} | code
+      unknown field      | {"season": "fall"}      | season
+      """)
   void patch_badInput_isRejectedNamingTheFieldAndWritesNothing(String why, String json, String field) {
     Response r = db.assertNothingWritten(() -> http.send("PATCH", "/v1/terms/2026-fall", admin, json,
         "application/json"));
