@@ -25,6 +25,7 @@ import org.provost.config.Config;
 import org.provost.db.Database;
 import org.provost.db.Migrations;
 import org.provost.db.StatementCounter;
+import org.provost.directory.DirectoryRoutes;
 import org.provost.feed.ChangeFeed;
 import org.provost.grants.GrantRoutes;
 import org.provost.http.Api;
@@ -109,6 +110,7 @@ public final class App implements AutoCloseable {
     AuditRoutes.mount(api, db, guard);
     RoleRoutes.mount(api, db, guard);
     GrantRoutes.mount(api, db, guard);
+    DirectoryRoutes.mount(api, db, guard);
 
     HttpServer server = HttpServer.start(vertx, router, config.httpHost(), config.httpPort(), config.eventLoops());
     readiness.started();

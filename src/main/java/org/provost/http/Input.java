@@ -124,6 +124,22 @@ public final class Input {
     return b;
   }
 
+  /** A whole number in {@code [min, max]}; {@code null} when absent or null. */
+  public Long optionalInteger(String field, long min, long max) {
+    Object v = json.getValue(field);
+    if (v == null) return null;
+    if (!(v instanceof Integer || v instanceof Long || v instanceof java.math.BigInteger)) {
+      error(field, "must be a whole number");
+      return null;
+    }
+    Number n = (Number) v;
+    if (n instanceof java.math.BigInteger || n.longValue() < min || n.longValue() > max) {
+      error(field, "must be between " + min + " and " + max);
+      return null;
+    }
+    return n.longValue();
+  }
+
   public Instant optionalInstant(String field) {
     String v = optionalString(field, 64);
     if (v == null) return null;
