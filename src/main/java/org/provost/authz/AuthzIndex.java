@@ -186,8 +186,8 @@ public final class AuthzIndex implements Authorizer {
       switch (change.entity()) {
         case "bulk" -> everything = true;
         case "role", "permission", "department", "course", "offering", "term" -> catalogChanged = true;
-        case "grant" -> grantIds.add(Long.parseLong(change.entityId()));
-        case "user" -> userIds.add(Long.parseLong(change.entityId()));
+        case "grant" -> everything |= !addId(grantIds, change);
+        case "user" -> everything |= !addId(userIds, change);
         default -> { }
       }
     }
@@ -207,6 +207,18 @@ public final class AuthzIndex implements Authorizer {
       });
     }
     publish(Math.max(last, revision));
+  }
+
+  /** False (so the caller reloads everything) when the entity id is not a row id. */
+  private static boolean addId(Set<Long> ids, Change change) {
+    try {
+      ids.add(Long.parseLong(change.entityId()));
+      return true;
+    } catch (NumberFormatException e) {
+      LOG.warn("changelog revision {} names {} '{}', not a row id; reloading the whole index",
+          change.revision(), change.entity(), change.entityId());
+      return false;
+    }
   }
 
   private void reloadAll() {

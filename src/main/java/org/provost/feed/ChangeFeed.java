@@ -104,8 +104,11 @@ public final class ChangeFeed implements AutoCloseable {
       try {
         listener.accept(batch);
       } catch (RuntimeException e) {
-        LOG.error("change feed listener failed on revisions {}..{}", batch.getFirst().revision(),
+        // not applied means not skipped: the batch is retried after a pause (listeners are idempotent)
+        LOG.error("change feed listener failed on revisions {}..{}; retrying", batch.getFirst().revision(),
             batch.getLast().revision(), e);
+        sleepQuietly(Math.min(1000, pollMillis));
+        return;
       }
     }
     synchronized (appliedLock) {

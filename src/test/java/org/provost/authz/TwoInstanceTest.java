@@ -103,4 +103,16 @@ class TwoInstanceTest {
     assertThat(me.getJsonArray("permissions").encode()).contains("grades.write");
     assertThat(me.getLong("revision")).isGreaterThanOrEqualTo(grant.getLong("revision"));
   }
+
+  @Test
+  void aChangelogRowTheIndexCannotRead_makesItReloadRatherThanSkip() {
+    long xena = fx.user("xena", "CS");
+    fx.sql("""
+        INSERT INTO grants (user_id, role_id, scope_type, scope_id, reason, revision)
+        SELECT ?, id, 0, NULL, 'written behind the service', 0 FROM roles WHERE name = 'staff'""", xena);
+    fx.sql("INSERT INTO changelog (entity, entity_id, op) VALUES ('grant', 'not-a-number', 'create')");
+    long latest = fx.count("SELECT max(revision) FROM changelog");
+    assertThat(checkOnB("xena", "facilities.book", "global", latest).json().getBoolean("allowed")).isTrue();
+    assertThat(fx.check("xena", "facilities.book", "global")).isTrue();
+  }
 }

@@ -59,11 +59,12 @@ final class DatabaseState {
   /** Grants {@code role} to {@code username} on a scope (scope_type 1..3 and the row's id), as the grants API would. */
   void grant(String username, String role, int scopeType, long scopeId) {
     query(c -> {
-      long revision = Changelog.record(c, "grant", username, "create");
-      return Jdbc.update(c, """
+      long revision = Changelog.current(c) + 1;
+      long grant = Jdbc.returningLong(c, """
           INSERT INTO grants (user_id, role_id, scope_type, scope_id, reason, revision)
-          SELECT u.id, r.id, ?, ?, 'test', ? FROM users u, roles r WHERE u.username = ? AND r.name = ?""",
-          (short) scopeType, scopeId, revision, username, role);
+          SELECT u.id, r.id, ?, ?, 'test', ? FROM users u, roles r WHERE u.username = ? AND r.name = ?
+          RETURNING id""", (short) scopeType, scopeId, revision, username, role);
+      return Changelog.record(c, "grant", grant, "create");
     });
   }
 
