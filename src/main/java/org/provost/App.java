@@ -102,9 +102,9 @@ public final class App implements AutoCloseable {
     Readiness readiness = new Readiness(db);
     Api api = new Api(router, new Authenticators(sessions::cached, sessions::load, clients::cached, clients::load),
         blocking, meters, config.maxBodyBytes());
+    AuthzRoutes.mount(api, index, me, clock, blocking); // first: the router tries routes in order
     OpsRoutes.mount(api, readiness, meters);
     SessionRoutes.mount(api, sessions);
-    AuthzRoutes.mount(api, index, me, clock, blocking);
     UserRoutes.mount(api, db, users, guard, hasher);
     ClientRoutes.mount(api, db, clients, guard);
     AuditRoutes.mount(api, db, guard);

@@ -40,10 +40,12 @@ public final class Request {
     }
   }
 
-  /** A query parameter, or null when absent or empty (allocation-free, for hot paths). */
+  /**
+   * A query parameter, or null when absent or empty. Reads the raw query string directly (the first
+   * occurrence wins), without building Vert.x's parameter map: the hot paths use only this.
+   */
   public String queryOrNull(String name) {
-    String v = ctx.request().getParam(name);
-    return v == null || v.isEmpty() ? null : v;
+    return QueryString.get(ctx.request().query(), name);
   }
 
   public Optional<String> query(String name) {
