@@ -76,9 +76,9 @@ public final class ClientRoutes {
         guard.require(c, req.principal(), "clients.write", Scope.GLOBAL);
         int n = Jdbc.update(c, "UPDATE api_clients SET revoked_at = now() WHERE id = ? AND revoked_at IS NULL", id);
         if (n == 0) throw new ServiceException.NotFound("client", id);
-        Changelog.record(c, "client", id, "revoke");
+        long revision = Changelog.record(c, "client", id, "revoke");
         Audit.record(c, req.principal(), "client.revoke", "client", id, null, null);
-        return Reply.noContent();
+        return Reply.ok(new JsonObject().put("id", id).put("revoked", true).put("revision", revision));
       });
       clients.evict(id);
       return reply;

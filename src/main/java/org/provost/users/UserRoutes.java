@@ -80,10 +80,10 @@ public final class UserRoutes {
         Long departmentId = u.department() == null ? null : departmentId(c, "department", u.department());
         guard.require(c, req.principal(), "users.write", scopeOf(departmentId));
         long id = users.insert(c, u, departmentId, hash);
-        Changelog.record(c, "user", id, "create");
+        long revision = Changelog.record(c, "user", id, "create");
         User created = users.get(c, id);
         Audit.record(c, req.principal(), "user.create", "user", id, null, created.toJson());
-        return Reply.created(created.toJson());
+        return Reply.created(created.toJson().put("revision", revision));
       });
     });
 
@@ -109,14 +109,11 @@ public final class UserRoutes {
           if (newDepartment != null) guard.require(c, req.principal(), "users.write", scopeOf(newDepartment));
         }
         users.update(c, id, change, newDepartment, hash);
-        if (Boolean.FALSE.equals(change.active()) && before.active()) {
-          deactivateSessions(c, id);
-        } else {
-          Changelog.record(c, "user", id, "update");
-        }
+        long revision = Boolean.FALSE.equals(change.active()) && before.active()
+            ? deactivateSessions(c, id) : Changelog.record(c, "user", id, "update");
         User after = users.get(c, id);
         Audit.record(c, req.principal(), "user.update", "user", id, before.toJson(), after.toJson());
-        return Reply.ok(after.toJson());
+        return Reply.ok(after.toJson().put("revision", revision));
       });
     });
 
@@ -125,21 +122,24 @@ public final class UserRoutes {
       return db.write(c -> {
         User before = users.get(c, id);
         guard.require(c, req.principal(), "users.write", scopeOf(before.departmentId()));
+        long revision;
         if (before.active()) {
           users.update(c, id, new UserChange(null, null, null, null, null, false, null, false, null, null), null, null);
-          deactivateSessions(c, id);
+          revision = deactivateSessions(c, id);
           Audit.record(c, req.principal(), "user.deactivate", "user", id, before.toJson(),
               users.get(c, id).toJson());
+        } else {
+          revision = Changelog.current(c);
         }
-        return Reply.noContent();
+        return Reply.ok(new JsonObject().put("id", id).put("active", false).put("revision", revision));
       });
     });
   }
 
   /** A deactivated user loses every session and every check, on every instance. */
-  private static void deactivateSessions(Connection c, long userId) throws SQLException {
+  private static long deactivateSessions(Connection c, long userId) throws SQLException {
     Jdbc.update(c, "UPDATE sessions SET revoked_at = now() WHERE user_id = ? AND revoked_at IS NULL", userId);
-    Changelog.record(c, "user", userId, "deactivate");
+    return Changelog.record(c, "user", userId, "deactivate");
   }
 
   private static boolean isSelf(Principal p, long userId) {
