@@ -112,6 +112,8 @@ public final class App implements AutoCloseable {
     GrantRoutes.mount(api, db, guard);
     DirectoryRoutes.mount(api, db, guard);
 
+    vertx.setPeriodic(60_000, id -> blocking.execute(sessions::sweep));
+
     HttpServer server = HttpServer.start(vertx, router, config.httpHost(), config.httpPort(), config.eventLoops());
     readiness.started();
     LOG.info("provost listening on {}:{} ({} event loops, revision {}, started in {} ms)", config.httpHost(),

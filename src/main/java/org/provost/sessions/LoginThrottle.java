@@ -42,6 +42,12 @@ final class LoginThrottle {
     failures.remove("u:" + login.toLowerCase());
   }
 
+  /** Forgets records whose failures have all aged out. */
+  void sweep() {
+    long now = clock.millis();
+    failures.forEach((key, q) -> waitFor(key, Integer.MAX_VALUE, now));
+  }
+
   private void add(String key, long now) {
     Deque<Long> q = failures.computeIfAbsent(key, k -> new ArrayDeque<>());
     synchronized (q) {

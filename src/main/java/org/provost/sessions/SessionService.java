@@ -110,9 +110,12 @@ public final class SessionService {
     Live live = byToken.get(token);
     if (live == null) return Optional.empty();
     long now = clock.millis();
-    if (now >= live.absoluteExpiry || now - live.lastSeen > idleMillis) {
+    if (now >= live.absoluteExpiry) {
       forget(token, live);
       return Optional.empty();
+    }
+    if (now - live.lastSeen > idleMillis) {
+      return Optional.empty(); // kept: load() decides, knowing when this instance last saw it
     }
     live.lastSeen = now;
     if (now - live.persistedLastSeen > PERSIST_EVERY_MILLIS) {
@@ -136,8 +139,17 @@ public final class SessionService {
         rs -> new Row(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getBoolean(4),
             rs.getTimestamp(5).getTime(), rs.getTimestamp(6).getTime()),
         (Object) Tokens.hash(token)));
-    if (row.isEmpty() || !row.get().active() || now >= row.get().expires()
-        || now - row.get().lastSeen() > idleMillis + PERSIST_EVERY_MILLIS) {
+    // another instance may have used the session up to PERSIST_EVERY_MILLIS before it wrote last_seen_at;
+    // when this instance saw it last, its own clock is exact
+    Live local = byToken.get(token);
+    long lastSeen = row.map(Row::lastSeen).orElse(0L);
+    long slack = PERSIST_EVERY_MILLIS;
+    if (local != null && local.lastSeen >= lastSeen) {
+      lastSeen = local.lastSeen;
+      slack = 0;
+    }
+    if (row.isEmpty() || !row.get().active() || now >= row.get().expires() || now - lastSeen > idleMillis + slack) {
+      if (local != null) forget(token, local);
       throw new ServiceException.Unauthenticated("invalid_token", "the session is unknown, expired or revoked");
     }
     Row r = row.get();
@@ -177,6 +189,15 @@ public final class SessionService {
         default -> { }
       }
     }
+  }
+
+  /** Drops sessions that expired without being used again, and stale login-failure records. */
+  public void sweep() {
+    long now = clock.millis();
+    byToken.forEach((token, live) -> {
+      if (now >= live.absoluteExpiry || now - live.lastSeen > idleMillis + PERSIST_EVERY_MILLIS) forget(token, live);
+    });
+    throttle.sweep();
   }
 
   public int liveSessions() {

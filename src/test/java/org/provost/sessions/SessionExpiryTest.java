@@ -1,0 +1,90 @@
+package org.provost.sessions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.provost.testing.Http.Response;
+import org.provost.testing.TestDatabases;
+import org.provost.testing.TestServer;
+
+/** Idle timeout, absolute lifetime and login throttling, on a server whose clock the test moves. */
+class SessionExpiryTest {
+  static final class MovableClock extends Clock {
+    volatile Instant now = Instant.parse("2026-09-01T08:00:00Z");
+
+    @Override
+    public ZoneOffset getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+
+    void advance(Duration d) {
+      now = now.plus(d);
+    }
+  }
+
+  static final MovableClock clock = new MovableClock();
+  static TestServer server;
+
+  @BeforeAll
+  static void start() {
+    server = TestServer.startOn(TestDatabases.create(), true, Map.of("PROVOST_SESSION_IDLE_TIMEOUT", "30m",
+        "PROVOST_SESSION_MAX_LIFETIME", "2h", "PROVOST_LOGIN_MAX_FAILURES", "3"), clock);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (server != null) server.close();
+  }
+
+  @Test
+  void aSessionUnusedForTheIdleTimeout_expires_butUseKeepsItAlive() {
+    String token = server.adminToken();
+    clock.advance(Duration.ofMinutes(29));
+    assertThat(server.http.get("/v1/me", token).status()).isEqualTo(200);
+    clock.advance(Duration.ofMinutes(29));
+    assertThat(server.http.get("/v1/me", token).status()).isEqualTo(200);
+    clock.advance(Duration.ofMinutes(31));
+    assertThat(server.http.get("/v1/me", token).status()).isEqualTo(401);
+  }
+
+  @Test
+  void aSessionEndsAtItsAbsoluteLifetime_evenWhenUsed() {
+    String token = server.adminToken();
+    for (int i = 0; i < 4; i++) {
+      clock.advance(Duration.ofMinutes(25));
+      assertThat(server.http.get("/v1/me", token).status()).isEqualTo(200);
+    }
+    clock.advance(Duration.ofMinutes(25));
+    assertThat(server.http.get("/v1/me", token).status()).isEqualTo(401);
+  }
+
+  @Test
+  void repeatedFailures_answer429WithRetryAfter_untilTheWindowPasses() {
+    JsonObject wrong = new JsonObject().put("username", "admin").put("password", "wrong-password");
+    for (int i = 0; i < 3; i++) assertThat(server.http.post("/v1/sessions", null, wrong).status()).isEqualTo(401);
+    Response throttled = server.http.post("/v1/sessions", null,
+        new JsonObject().put("username", "admin").put("password", TestServer.ADMIN_PASSWORD));
+    assertThat(throttled.status()).isEqualTo(429);
+    assertThat(Long.parseLong(throttled.header("Retry-After"))).isBetween(1L, 300L);
+    clock.advance(Duration.ofMinutes(6));
+    assertThat(server.adminToken()).startsWith("pvs_");
+  }
+}
