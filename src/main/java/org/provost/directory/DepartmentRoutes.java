@@ -47,6 +47,7 @@ final class DepartmentRoutes {
       return db.write(c -> {
         Long parentId = parent == null ? null : Codes.department(c, "parent", parent);
         guard.require(c, req.principal(), Codes.WRITE, scopeOf(parentId));
+        if (parentId != null) DepartmentStore.refuseTooDeep(c, parentId, 1);
         long id = DepartmentStore.insert(c, code, name, parentId);
         Department created = DepartmentStore.get(c, code);
         Audit.record(c, req.principal(), "department.create", "department", code, null, created.toJson());
@@ -76,6 +77,7 @@ final class DepartmentRoutes {
                 + parent + ": that is " + before.code() + " itself or one of its sub-departments",
                 List.of(new FieldError("parent", "is " + before.code() + " or one of its sub-departments")));
           }
+          if (parentId != null) DepartmentStore.refuseTooDeep(c, parentId, DepartmentStore.height(c, before.id()));
         }
         DepartmentStore.update(c, before.id(), name == null ? before.name() : name, parentId);
         Department after = DepartmentStore.get(c, before.code());

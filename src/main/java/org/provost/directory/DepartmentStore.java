@@ -72,6 +72,41 @@ final class DepartmentStore {
         .orElse(false);
   }
 
+  /** The deepest a department may sit: the index and the scope walk follow at most this many parents. */
+  static final int MAX_DEPTH = 32;
+
+  /** Levels from {@code id} up to its root, counting itself (a root is 1). */
+  static int depth(Connection c, long id) throws SQLException {
+    return (int) Jdbc.returningLong(c, """
+        WITH RECURSIVE up(id, n) AS (
+          SELECT ?::bigint, 1
+          UNION ALL
+          SELECT d.parent_id, up.n + 1 FROM departments d JOIN up ON d.id = up.id
+          WHERE d.parent_id IS NOT NULL AND up.n <= 64)
+        SELECT max(n) FROM up""", id);
+  }
+
+  /** Levels from {@code id} down to its deepest sub-department, counting itself (a leaf is 1). */
+  static int height(Connection c, long id) throws SQLException {
+    return (int) Jdbc.returningLong(c, """
+        WITH RECURSIVE down(id, n) AS (
+          SELECT ?::bigint, 1
+          UNION ALL
+          SELECT d.id, down.n + 1 FROM departments d JOIN down ON d.parent_id = down.id WHERE down.n <= 64)
+        SELECT max(n) FROM down""", id);
+  }
+
+  /** Refuses a tree deeper than {@link #MAX_DEPTH}: 409 naming {@code parent}. */
+  static void refuseTooDeep(Connection c, long parentId, int subtreeHeight) throws SQLException {
+    Jdbc.returningLong(c, "SELECT 1 FROM pg_advisory_xact_lock(?)", TREE_LOCK);
+    int depth = depth(c, parentId) + subtreeHeight;
+    if (depth > MAX_DEPTH) {
+      throw new ServiceException.Conflict("too_deep", "departments nest at most " + MAX_DEPTH
+          + " levels; this would make " + depth, List.of(new ServiceException.FieldError(
+              "parent", "would nest departments " + depth + " levels deep (at most " + MAX_DEPTH + ")")));
+    }
+  }
+
   /** Deletes the department unless something still names it (409 in_use). */
   static void delete(Connection c, Department d) throws SQLException {
     InUse.refuseIfReferenced(c, "code", "department " + d.code(), """

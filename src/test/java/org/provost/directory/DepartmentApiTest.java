@@ -118,6 +118,22 @@ class DepartmentApiTest {
   }
 
   @Test
+  void nestingDeeperThan32Levels_is409TooDeep_onCreateAndOnMove() {
+    create("DEEP-1", "Level 1", null);
+    for (int level = 2; level <= 32; level++) create("DEEP-" + level, "Level " + level, "DEEP-" + (level - 1));
+    Response tooDeep = db.assertNothingWritten(() -> http.post("/v1/departments", admin,
+        body("code", "DEEP-33", "name", "Level 33", "parent", "DEEP-32")));
+    assertProblem(tooDeep, 409, "too_deep", "parent");
+
+    create("TWIG", "Twig", null);
+    create("TWIG-LEAF", "Leaf", "TWIG");
+    Response moved = db.assertNothingWritten(() -> http.patch("/v1/departments/TWIG", admin,
+        body("parent", "DEEP-31")));
+    assertProblem(moved, 409, "too_deep", "parent");
+    assertThat(http.patch("/v1/departments/TWIG", admin, body("parent", "DEEP-30")).status()).isEqualTo(200);
+  }
+
+  @Test
   void patch_parentUnderItsOwnDescendant_is409Cycle() {
     create("CYC", "Top", null);
     create("CYC-1", "Middle", "CYC");
