@@ -49,7 +49,9 @@ final class LatencyPlot {
           row.successRate() * 100, row.avgMs(), row.p50Ms(), row.p90Ms(), row.p99Ms(), row.p999Ms(), row.maxMs(),
           row.achievedRate(), row.targetRate()));
     }
-    s.append("</table>\n<p>Latencies in ms, measured from each request's scheduled send time.</p>\n");
+    s.append(f("</table>\n<p>Latencies in ms, measured from each request's scheduled send time. The load generator "
+        + "released requests within %.2f ms of schedule (p99), %.2f ms at most.</p>\n", r.generatorLag().p99Ms(),
+        r.generatorLag().maxMs()));
     for (Report.Row row : r.rows()) {
       s.append(f("<div><svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" font-family=\"sans-serif\""
           + " font-size=\"12\">\n", WIDTH, HEIGHT)).append(chart(r, row)).append("</svg></div>\n");

@@ -3,6 +3,7 @@ package org.provost.loadtest;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
 
 /**
  * One run of {@code provost loadtest}: prepare (log in, discover), open the connections, release requests on
@@ -30,11 +31,11 @@ public final class Loadtest {
         transport.start(schedule);
         Progress progress = new Progress(schedule, plan.warmup(), warmup, measured, transport, out);
         progress.start();
-        OpenLoop.run(schedule, OpenLoop.SYSTEM, transport);
+        Histogram lag = OpenLoop.run(schedule, OpenLoop.SYSTEM, transport);
         long settledAt = transport.awaitSettled();
         List<Report.Second> timeline = progress.finish();
         double elapsed = Math.max(plan.duration(), (settledAt - schedule.measuredStart()) / 1e9);
-        return Report.of(plan, measured, timeline, elapsed);
+        return Report.of(plan, measured, timeline, elapsed, lag);
       }
     } finally {
       try {

@@ -11,7 +11,16 @@ import org.HdrHistogram.Histogram;
  * Latencies are in milliseconds, measured from each request's scheduled send time.
  */
 public record Report(String url, int targetRate, int durationSeconds, int warmupSeconds, int connections, String mix,
-    double elapsedSeconds, List<Row> rows, Row overall, List<Second> timeline) {
+    double elapsedSeconds, List<Row> rows, Row overall, List<Second> timeline, Lag generatorLag) {
+
+  /**
+   * How late the load generator released requests (ms past their scheduled time); included in their latency.
+   * A large lag means the generator, not the target, was short of CPU.
+   */
+  public record Lag(double p99Ms, double maxMs) {
+    /** Lag beyond this is worth a warning next to the results. */
+    static final double NOTEWORTHY_MS = 10;
+  }
 
   /** One endpoint (or all): how many, how many failed and why, latency percentiles, rates per second. */
   public record Row(String endpoint, String route, long count, long ok, Map<String, Long> errors, double avgMs,
@@ -36,7 +45,7 @@ public record Report(String url, int targetRate, int durationSeconds, int warmup
     }
   }
 
-  static Report of(Plan plan, Stats stats, List<Second> timeline, double elapsedSeconds) {
+  static Report of(Plan plan, Stats stats, List<Second> timeline, double elapsedSeconds, Histogram lag) {
     List<Row> rows = new ArrayList<>();
     Histogram all = new Histogram(3);
     long count = 0;
@@ -57,7 +66,8 @@ public record Report(String url, int targetRate, int durationSeconds, int warmup
     }
     Row overall = row("all", "", all, ok, allErrors, target, elapsedSeconds);
     return new Report(plan.url().toString(), plan.rate(), plan.duration(), plan.warmup(), plan.connections(),
-        plan.mix().toString(), elapsedSeconds, rows, overall, timeline);
+        plan.mix().toString(), elapsedSeconds, rows, overall, timeline,
+        new Lag(ms(lag.getValueAtPercentile(99)), ms(lag.getMaxValue())));
   }
 
   private static Row row(String name, String route, Histogram h, long ok, Map<String, Long> errors, double target,

@@ -28,6 +28,8 @@ final class ReportJson {
         .put("elapsed_sec", r.elapsedSeconds())
         .put("endpoints", endpoints)
         .put("overall", row(r.overall()))
+        .put("generator_lag_ms", new JsonObject().put("p99", r.generatorLag().p99Ms())
+            .put("max", r.generatorLag().maxMs()))
         .put("timeline", timeline);
   }
 

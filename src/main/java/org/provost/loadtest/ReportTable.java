@@ -28,6 +28,10 @@ final class ReportTable {
     s.append(String.format(Locale.ROOT, "%noverall: %d requests, %d errors (%.3f%% success), p99 %.2f ms, "
         + "%.1f req/s achieved of %.1f target%n", all.count(), all.errorCount(), all.successRate() * 100,
         all.p99Ms(), all.achievedRate(), all.targetRate()));
+    Report.Lag lag = r.generatorLag();
+    s.append(String.format(Locale.ROOT, "load generator: released requests within %.2f ms of schedule (p99), "
+        + "%.2f ms at most%s%n", lag.p99Ms(), lag.maxMs(), lag.maxMs() > Report.Lag.NOTEWORTHY_MS
+        ? "; WARNING: it fell behind, so part of the latency above is its own (short of CPU?)" : ""));
     return s.toString();
   }
 

@@ -84,9 +84,10 @@ class OpenLoopTest {
     Schedule schedule = new Schedule(0, 1_000, 0, 2);
     SimulatedTarget target = new SimulatedTarget(schedule, clock, MS / 2, 500 * MS, 700 * MS);
 
-    OpenLoop.run(schedule, clock, target);
+    Histogram lag = OpenLoop.run(schedule, clock, target);
 
     assertThat(target.released).isEqualTo(2_000);
+    assertThat(lag.getMaxValue()).isLessThanOrEqualTo(OpenLoop.MIN_PARK_NANOS / 1_000);
     // the loop kept sending on time while the target stalled: it never waits for answers
     assertThat(java.util.Arrays.stream(target.lateness).max().orElseThrow()).isLessThanOrEqualTo(OpenLoop.MIN_PARK_NANOS);
     // due when the stall began: waits all of it; due at its end: waits behind the 200 requests queued before it
@@ -109,9 +110,11 @@ class OpenLoopTest {
     Schedule schedule = new Schedule(0, 1_000, 0, 2);
     SimulatedTarget target = new SimulatedTarget(schedule, clock, MS / 10, Long.MAX_VALUE, Long.MAX_VALUE);
 
-    OpenLoop.run(schedule, clock, target);
+    Histogram lag = OpenLoop.run(schedule, clock, target);
 
     assertThat(target.released).isEqualTo(2_000);
+    // the generator's own lag is reported, so a starved generator is not mistaken for a slow target
+    assertThat(lag.getMaxValue()).isGreaterThanOrEqualTo(299_000);
     // request 1001 was due at 1001 ms but could only go at 1300 ms: its latency says so
     assertThat(target.lateness[1_001]).isCloseTo(299 * MS, within(1_000L));
     assertThat(target.latency[1_001]).isGreaterThanOrEqualTo(299 * MS);

@@ -32,7 +32,9 @@ class ReportTest {
       });
       timeline.add(new Report.Second(second, points));
     }
-    return Report.of(plan, stats, timeline, 3.0);
+    org.HdrHistogram.Histogram lag = new org.HdrHistogram.Histogram(3);
+    lag.recordValue(150);
+    return Report.of(plan, stats, timeline, 3.0, lag);
   }
 
   @Test
@@ -58,6 +60,7 @@ class ReportTest {
     assertThat(overall.getLong("count")).isEqualTo(300);
     assertThat(overall.getDouble("success_rate")).isEqualTo(0.8);
     assertThat(overall.getJsonObject("errors_by_kind").getLong("grant.status_404")).isEqualTo(60);
+    assertThat(json.getJsonObject("generator_lag_ms").getDouble("max")).isBetween(0.149, 0.151);
     JsonObject second = json.getJsonArray("timeline").getJsonObject(2);
     assertThat(second.getInteger("second")).isEqualTo(3);
     assertThat(second.getJsonObject("endpoints").getJsonObject("grant").getLong("errors")).isEqualTo(20);
@@ -69,6 +72,8 @@ class ReportTest {
     assertThat(table).contains("endpoint", "p99.9", "check", "grant", "revoke");
     assertThat(table).contains("errors grant: status_404 x60");
     assertThat(table).contains("overall: 300 requests, 60 errors (80.000% success)");
+    assertThat(table).contains("load generator: released requests within 0.15 ms of schedule (p99)")
+        .doesNotContain("WARNING");
   }
 
   @Test
