@@ -85,7 +85,7 @@ final class LatencyPlot {
     for (int d = minDecade; d <= maxDecade; d++) {
       double y = axes.y(Math.pow(10, d));
       s.append(f("<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/><text x=\"%d\" y=\"%.1f\" "
-          + "text-anchor=\"end\">%s ms</text>\n", LEFT, WIDTH - RIGHT, y, y, LEFT - 6, y + 4, decade(d)));
+          + "text-anchor=\"end\">%s</text>\n", LEFT, WIDTH - RIGHT, y, y, LEFT - 6, y + 4, decade(d)));
     }
     int step = Math.max(1, (int) Math.ceil(seconds / 10.0));
     for (int t = 0; t <= seconds; t += step) {
@@ -133,8 +133,10 @@ final class LatencyPlot {
     }
   }
 
+  /** A power of ten of milliseconds as a short label: 0.01 ms, 1 ms, 100 ms, 10 s. */
   private static String decade(int d) {
-    return d >= 0 ? String.valueOf((long) Math.pow(10, d)) : f("%." + (-d) + "f", Math.pow(10, d));
+    if (d >= 3) return (long) Math.pow(10, d - 3) + " s";
+    return (d >= 0 ? String.valueOf((long) Math.pow(10, d)) : f("%." + (-d) + "f", Math.pow(10, d))) + " ms";
   }
 
   private static String f(String format, Object... args) {

@@ -18,7 +18,7 @@ public record Report(String url, int targetRate, int durationSeconds, int warmup
    * A large lag means the generator, not the target, was short of CPU.
    */
   public record Lag(double p99Ms, double maxMs) {
-    /** Lag beyond this is worth a warning next to the results. */
+    /** A p99 lag beyond this is worth a warning next to the results. */
     static final double NOTEWORTHY_MS = 10;
   }
 
