@@ -57,11 +57,12 @@ public final class LoadtestCommand implements Callable<Integer> {
       description = "the seeded users' password (default: ${DEFAULT-VALUE})")
   String password;
 
-  @Option(names = "--admin-user", defaultValue = "admin", description = "(default: ${DEFAULT-VALUE})")
+  @Option(names = "--admin-user", defaultValue = "admin",
+      description = "who lists, searches, grants and creates the check client (default: ${DEFAULT-VALUE})")
   String adminUser;
 
   @Option(names = "--admin-password", defaultValue = "${env:PROVOST_ADMIN_PASSWORD}",
-      description = "(default: PROVOST_ADMIN_PASSWORD)")
+      description = "that user's password (default: PROVOST_ADMIN_PASSWORD)")
   String adminPassword;
 
   @Option(names = "--path", defaultValue = "/", description = "path of the get scenario (default: ${DEFAULT-VALUE})")
