@@ -1,5 +1,6 @@
 package org.provost;
 
+import org.provost.cli.LoadtestCommand;
 import org.provost.cli.MigrateCommand;
 import org.provost.cli.ServeCommand;
 import picocli.CommandLine;
@@ -11,7 +12,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Version.class,
     description = "Identity and role-based access control for a university.",
-    subcommands = {ServeCommand.class, MigrateCommand.class})
+    subcommands = {ServeCommand.class, MigrateCommand.class, LoadtestCommand.class})
 public final class Provost implements Runnable {
   public static void main(String[] args) {
     int exit = new CommandLine(new Provost())

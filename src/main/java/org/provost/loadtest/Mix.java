@@ -1,0 +1,98 @@
+package org.provost.loadtest;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * The scenario mix of {@code --mix}, e.g. {@code check=60,me=20}: relative weights, not necessarily
+ * summing to 100. Requests follow the weights exactly, evenly interleaved, in a fixed order.
+ */
+public final class Mix {
+  public static final String DEFAULT = "check=60,me=20,list=8,search=5,login=2,grant=5";
+  private static final int MAX_WEIGHT = 1_000;
+
+  private final Map<Endpoint, Integer> weights;
+  private final int total;
+
+  private Mix(Map<Endpoint, Integer> weights) {
+    this.weights = weights;
+    this.total = weights.values().stream().mapToInt(Integer::intValue).sum();
+  }
+
+  /** Parses a mix; a bad one throws IllegalArgumentException whose message names {@code --mix} and the fault. */
+  public static Mix parse(String spec) {
+    if (spec == null || spec.isBlank()) throw bad("is empty; expected e.g. " + DEFAULT);
+    Map<Endpoint, Integer> weights = new EnumMap<>(Endpoint.class);
+    for (String part : spec.split(",", -1)) {
+      String item = part.strip();
+      int eq = item.indexOf('=');
+      if (item.isEmpty()) throw bad("has an empty entry in '" + spec + "'");
+      if (eq < 0) throw bad("entry '" + item + "' is not name=weight");
+      String name = item.substring(0, eq).strip();
+      String raw = item.substring(eq + 1).strip();
+      Endpoint endpoint = Endpoint.scenario(name).orElseThrow(() -> bad("unknown scenario '" + name
+          + "' (known: " + Endpoint.scenarioLabels() + ")"));
+      if (weights.containsKey(endpoint)) throw bad("names '" + name + "' twice");
+      int weight;
+      try {
+        weight = Integer.parseInt(raw);
+      } catch (NumberFormatException e) {
+        throw bad("weight of '" + name + "' must be a whole number, got '" + raw + "'");
+      }
+      if (weight < 0 || weight > MAX_WEIGHT) {
+        throw bad("weight of '" + name + "' must be between 0 and " + MAX_WEIGHT + ", got " + weight);
+      }
+      weights.put(endpoint, weight);
+    }
+    weights.values().removeIf(w -> w == 0);
+    if (weights.isEmpty()) throw bad("gives every scenario weight 0");
+    return new Mix(weights);
+  }
+
+  private static IllegalArgumentException bad(String why) {
+    return new IllegalArgumentException("--mix " + why);
+  }
+
+  public boolean uses(Endpoint e) {
+    return weights.containsKey(e);
+  }
+
+  /** The share of all scheduled requests that go to {@code e}; a revoke follows each grant. */
+  public double share(Endpoint e) {
+    Integer w = weights.get(e == Endpoint.REVOKE ? Endpoint.GRANT : e);
+    return w == null ? 0 : (double) w / total;
+  }
+
+  boolean needsApi() {
+    return weights.keySet().stream().anyMatch(Endpoint::needsApi);
+  }
+
+  /**
+   * One cycle of scenarios, as long as the sum of the weights, in which each scenario appears as often as its
+   * weight, spread out evenly (smooth weighted round robin, as nginx balances upstreams).
+   */
+  Endpoint[] cycle() {
+    List<Endpoint> order = new ArrayList<>(weights.keySet());
+    int[] current = new int[order.size()];
+    Endpoint[] cycle = new Endpoint[total];
+    for (int slot = 0; slot < total; slot++) {
+      int best = 0;
+      for (int k = 0; k < order.size(); k++) {
+        current[k] += weights.get(order.get(k));
+        if (current[k] > current[best]) best = k;
+      }
+      current[best] -= total;
+      cycle[slot] = order.get(best);
+    }
+    return cycle;
+  }
+
+  @Override
+  public String toString() {
+    return weights.entrySet().stream().map(e -> e.getKey().label() + "=" + e.getValue())
+        .collect(Collectors.joining(","));
+  }
+}

@@ -1,0 +1,150 @@
+package org.provost.loadtest;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import java.net.URI;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The sending side: a private Vert.x with one {@link Lane} per event loop, each holding its share of the
+ * keep-alive connections, speaking HTTP/1.1 directly on Vert.x sockets. Requests are spread over the lanes
+ * round robin. Vert.x's own HttpClient was measured first and cost about twice the CPU per request (a chain
+ * of futures and a full codec per request), which made the load generator the bottleneck well below the
+ * rates the target could serve; see docs/LOADTEST.md.
+ */
+final class Transport implements OpenLoop.Sink, AutoCloseable {
+  private static final long CONNECT_WAIT_SECONDS = 30;
+
+  private final Vertx vertx;
+  private final Lane[] lanes;
+  private final String host;
+  private final int port;
+  private final long timeoutNanos;
+  private final Workload workload;
+  private volatile Schedule schedule;
+  private final Stats warmup;
+  private final Stats measured;
+  private final AtomicLong released = new AtomicLong();
+  private final LongAdder settled = new LongAdder();
+  private final LongAdder followUpsOpen = new LongAdder();
+
+  Transport(URI target, int connections, int loops, long timeoutNanos, Workload workload, Stats warmup,
+      Stats measured) {
+    this.host = target.getHost();
+    this.port = target.getPort() > 0 ? target.getPort() : 80;
+    this.timeoutNanos = timeoutNanos;
+    this.workload = workload;
+    this.warmup = warmup;
+    this.measured = measured;
+    int laneCount = Math.clamp(loops, 1, connections);
+    this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(laneCount).setWorkerPoolSize(1)
+        .setInternalBlockingPoolSize(1));
+    this.lanes = new Lane[laneCount];
+    for (int l = 0; l < laneCount; l++) {
+      lanes[l] = new Lane(this, connections / laneCount + (l < connections % laneCount ? 1 : 0));
+    }
+  }
+
+  /** Deploys the lanes and opens the connections; fails naming the target when none can be opened. */
+  void connect() {
+    try {
+      for (Lane lane : lanes) {
+        vertx.deployVerticle(lane).toCompletionStage().toCompletableFuture().get(CONNECT_WAIT_SECONDS, TimeUnit.SECONDS);
+      }
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot start the load generator: " + e.getMessage(), e);
+    }
+    int open = 0;
+    for (Lane lane : lanes) open += lane.openConnections();
+    if (open == 0) throw new IllegalStateException("cannot connect to " + host + ":" + port);
+  }
+
+  /** Sets the schedule; before the first release. */
+  void start(Schedule s) {
+    this.schedule = s;
+  }
+
+  @Override
+  public void release(long from, long to) {
+    int n = lanes.length;
+    for (int l = 0; l < n; l++) {
+      long first = from + Math.floorMod(l - from, n);
+      if (first >= to) continue;
+      Lane lane = lanes[l];
+      lane.context().runOnContext(v -> lane.release(first, to, n));
+    }
+    released.set(to);
+  }
+
+  void sendScheduled(Connection c, long index) {
+    c.send(workload.call(index), schedule.at(index), schedule.measured(index), true);
+  }
+
+  /** Records a finished request; returns the request that follows it (a revoke after a grant), if any. */
+  Call finished(Call call, long latencyNanos, boolean isMeasured, boolean scheduledRequest, int outcome,
+      Buffer body) {
+    (isMeasured ? measured : warmup).record(call.endpoint(), latencyNanos, outcome);
+    if (scheduledRequest) {
+      settled.increment();
+    } else {
+      followUpsOpen.decrement();
+    }
+    if (outcome < 200 || outcome >= 300 || call.followUp() == null) return null;
+    Call next = call.followUp().after(body);
+    if (next != null) followUpsOpen.increment();
+    return next;
+  }
+
+  void timedOutWaiting(long index, long now) {
+    finished(workload.call(index), now - schedule.at(index), schedule.measured(index), true, Stats.TIMEOUT, null);
+  }
+
+  /** Waits until every scheduled request and every follow-up has an outcome, or the timeout has passed. */
+  long awaitSettled() throws InterruptedException {
+    long deadline = schedule.at(schedule.total() - 1) + timeoutNanos + TimeUnit.SECONDS.toNanos(1);
+    while (System.nanoTime() < deadline && (settled.sum() < schedule.total() || followUpsOpen.sum() > 0)) {
+      Thread.sleep(5);
+    }
+    return System.nanoTime();
+  }
+
+  /** Requests released but without an outcome yet: in flight or waiting for a connection. */
+  long outstanding() {
+    return released.get() - settled.sum() + followUpsOpen.sum();
+  }
+
+  long released() {
+    return released.get();
+  }
+
+  String host() {
+    return host;
+  }
+
+  int port() {
+    return port;
+  }
+
+  long timeoutNanos() {
+    return timeoutNanos;
+  }
+
+  long scheduledAt(long index) {
+    return schedule.at(index);
+  }
+
+  @Override
+  public void close() {
+    for (Lane lane : lanes) {
+      if (lane.context() != null) lane.context().runOnContext(v -> lane.shutdown());
+    }
+    try {
+      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      // closing is best effort: the process is about to report and exit
+    }
+  }
+}

@@ -1,0 +1,104 @@
+package org.provost.loadtest;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Which request goes out as request number {@code i}: the mix's cycle picks the scenario, a hash of
+ * {@code i} picks one of that scenario's prepared requests (which user, which check). Every request is
+ * encoded before the run starts; only a revoke is built during it, from its grant's answer.
+ */
+final class Workload {
+  private final Endpoint[] cycle;
+  private final Call[][] calls = new Call[Endpoint.values().length][];
+
+  private Workload(Endpoint[] cycle) {
+    this.cycle = cycle;
+  }
+
+  static Workload of(Plan plan, Fixtures f) {
+    Workload w = new Workload(plan.mix().cycle());
+    String host = plan.hostHeader();
+    Mix mix = plan.mix();
+    if (mix.uses(Endpoint.CHECK)) {
+      List<String> queries = f.checkQueries.isEmpty()
+          ? f.pool.stream().map(m -> Fixtures.query(m.username(), "library.borrow", "global")).toList()
+          : f.checkQueries;
+      w.put(Endpoint.CHECK, queries.stream()
+          .map(q -> new Call(Endpoint.CHECK, Call.encode("GET", host, "/v1/check?" + q, f.checkToken, null))));
+    }
+    if (mix.uses(Endpoint.ME)) {
+      w.put(Endpoint.ME, f.pool.stream().map(m -> new Call(Endpoint.ME, Call.encode("GET", host, "/v1/me", m.token(),
+          null))));
+    }
+    if (mix.uses(Endpoint.LIST)) {
+      w.put(Endpoint.LIST, List.of("", "&type=student", "&type=faculty", "&type=staff", "&offset=50", "&active=true")
+          .stream().map(filter -> new Call(Endpoint.LIST, Call.encode("GET", host, "/v1/users?limit=50" + filter,
+              f.adminToken, null))));
+    }
+    if (mix.uses(Endpoint.SEARCH)) {
+      w.put(Endpoint.SEARCH, searchPrefixes(f.pool).stream().map(q -> new Call(Endpoint.SEARCH,
+          Call.encode("GET", host, "/v1/users?limit=50&q=" + q, f.adminToken, null))));
+    }
+    if (mix.uses(Endpoint.LOGIN)) {
+      w.put(Endpoint.LOGIN, f.pool.stream().map(m -> new Call(Endpoint.LOGIN, Call.encode("POST", host, "/v1/sessions",
+          null, new JsonObject().put("username", m.username()).put("password", plan.password()).encode()))));
+    }
+    if (mix.uses(Endpoint.GRANT)) {
+      String body = Fixtures.grantBody(f.grantRole, f.grantScope).encode();
+      Call.FollowUp revoke = answer -> revokeOf(answer, host, f.adminToken);
+      w.put(Endpoint.GRANT, f.pool.stream().map(m -> new Call(Endpoint.GRANT,
+          Call.encode("POST", host, "/v1/users/" + m.id() + "/grants", f.adminToken, body), revoke)));
+    }
+    if (mix.uses(Endpoint.GET)) {
+      w.put(Endpoint.GET, Stream.of(new Call(Endpoint.GET, Call.encode("GET", host, plan.path(),
+          null, null))));
+    }
+    return w;
+  }
+
+  private void put(Endpoint e, Stream<Call> prepared) {
+    Call[] array = prepared.toArray(Call[]::new);
+    if (array.length == 0) throw new IllegalStateException(e.label() + ": nothing to send (no users in the pool)");
+    calls[e.ordinal()] = array;
+  }
+
+  Call call(long i) {
+    Call[] choices = calls[cycle[(int) (i % cycle.length)].ordinal()];
+    return choices.length == 1 ? choices[0] : choices[(int) Long.remainderUnsigned(spread(i), choices.length)];
+  }
+
+  /** The split-mix finaliser: neighbouring numbers land far apart. */
+  private static long spread(long i) {
+    long z = i + 0x9E3779B97F4A7C15L;
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
+  }
+
+  /** Prefixes of pool usernames that match a page or so of users each ("student0000", "faculty00001"). */
+  static List<String> searchPrefixes(List<Pool.Member> pool) {
+    Set<String> prefixes = new LinkedHashSet<>();
+    for (Pool.Member m : pool) {
+      String u = m.username();
+      prefixes.add(u.substring(0, Math.max(1, u.length() - 2)));
+    }
+    if (prefixes.isEmpty()) prefixes.addAll(List.of("student0000", "faculty0000", "staff0000"));
+    return new ArrayList<>(prefixes);
+  }
+
+  private static Call revokeOf(Buffer answer, String host, String token) {
+    try {
+      Long id = new JsonObject(answer).getLong("id");
+      return id == null ? null : new Call(Endpoint.REVOKE, Call.encode("DELETE", host, "/v1/grants/" + id, token,
+          null));
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+}
