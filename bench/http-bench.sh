@@ -40,7 +40,8 @@ admin=$(curl -s -X POST $P/v1/sessions -H "$json" -d '{"username":"admin","passw
 key=$(curl -s -X POST $P/v1/clients -H "Authorization: Bearer $admin" -H "$json" \
   -d "{\"name\":\"bench-$(date +%s)\"}" | sed -E 's/.*"key":"([^"]+)".*/\1/')
 : > "$work/tokens"
-for i in $(seq 1 100); do
+for i in $(seq 1 102); do
+  [ $((i % 50)) -eq 0 ] && continue   # every 50th synthetic user is inactive
   id=$(curl -s "$P/v1/users?q=u$(printf %07d $i)&limit=1" -H "Authorization: Bearer $admin" | sed -E 's/.*"id":([0-9]+).*/\1/')
   curl -s -o /dev/null -X PATCH "$P/v1/users/$id" -H "Authorization: Bearer $admin" -H "$json" -d '{"password":"bench-user-password"}'
   token=$(curl -s -X POST $P/v1/sessions -H "$json" \
