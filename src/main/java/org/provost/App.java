@@ -24,6 +24,7 @@ import org.provost.http.HttpServer;
 import org.provost.ops.Bootstrap;
 import org.provost.ops.OpsRoutes;
 import org.provost.ops.Readiness;
+import org.provost.provisioning.ImportRoutes;
 import org.provost.security.PasswordHasher;
 import org.provost.sessions.SessionRoutes;
 import org.provost.sessions.SessionService;
@@ -87,6 +88,7 @@ public final class App implements AutoCloseable {
     AuthzRoutes.mount(api, db, guard, feed);
     UserRoutes.mount(api, db, users, guard, hasher);
     ClientRoutes.mount(api, db, clients, guard);
+    ImportRoutes.mount(api, db, guard, config.importMaxBytes());
 
     HttpServer server = HttpServer.start(vertx, router, config.httpHost(), config.httpPort(), config.eventLoops());
     readiness.started();

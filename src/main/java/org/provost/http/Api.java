@@ -117,15 +117,16 @@ public final class Api {
       BodyHandler bodyHandler) {
     routes.add(new RouteSpec(method, path));
     Timers timers = new Timers(meters, method, path);
+    if (authenticated && bodyHandler != bodies) {
+      // a large upload without credentials is answered 401 before its body is buffered (a route of its own:
+      // Vert.x runs body handlers before any other handler of a route)
+      router.route(method, vertxPath(path)).handler(ctx -> {
+        if (bearer(ctx) == null) dispatch(ctx, endpoint, true, onLoop, timers);
+        else ctx.next();
+      });
+    }
     Route route = router.route(method, vertxPath(path));
     if (method == HttpMethod.POST || method == HttpMethod.PATCH || method == HttpMethod.PUT) {
-      if (authenticated && bodyHandler != bodies) {
-        // a large upload without credentials is answered 401 before its body is buffered
-        route.handler(ctx -> {
-          if (bearer(ctx) == null) dispatch(ctx, endpoint, true, onLoop, timers);
-          else ctx.next();
-        });
-      }
       route.handler(bodyHandler);
     }
     route.handler(ctx -> dispatch(ctx, endpoint, authenticated, onLoop, timers));
