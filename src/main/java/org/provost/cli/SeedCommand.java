@@ -79,9 +79,11 @@ public final class SeedCommand implements Callable<Integer> {
         seed, today != null ? today : LocalDate.now(ZoneOffset.UTC),
         password != null ? password : cfg.seedPassword());
     PrintWriter err = spec.commandLine().getErr();
+    Progress progress = Progress.to(err, Progress.stderrIsTerminal());
     try (Database db = Database.open(cfg)) {
+      progress.begin("schema", 0);
       Migrations.migrate(db.primary());
-      Progress progress = Progress.to(err, Progress.stderrIsTerminal());
+      progress.end();
       SeedResult result = new Seeder(db, cfg.argon2(), progress).seed(options, ImportCommand.actorName());
       PrintWriter out = spec.commandLine().getOut();
       out.println("provost: " + result.summary());

@@ -47,7 +47,10 @@ public interface Progress {
     }
   }
 
-  /** Redraws {@code phase [#####.....] 52%  done/total  1.2 s} in place, at most 10 times a second. */
+  /**
+   * Redraws {@code phase [#####.....] 52%  done/total  1.2 s} in place, at most 10 times a second; a ticker
+   * keeps the elapsed time moving while one long statement runs.
+   */
   final class Bar implements Progress {
     private static final int WIDTH = 30;
     private final PrintWriter out;
@@ -55,6 +58,8 @@ public interface Progress {
     private long total;
     private long started;
     private long lastDraw;
+    private volatile long done;
+    private Thread ticker;
 
     Bar(PrintWriter out) {
       this.out = out;
@@ -66,31 +71,51 @@ public interface Progress {
       this.total = total;
       this.started = System.nanoTime();
       this.lastDraw = 0;
-      draw(0);
+      this.done = 0;
+      draw();
+      ticker = Thread.ofPlatform().daemon().name("provost-progress").start(() -> {
+        try {
+          while (true) {
+            Thread.sleep(250);
+            draw();
+          }
+        } catch (InterruptedException e) {
+          // the phase ended
+        }
+      });
     }
 
     @Override
     public void advance(long done) {
+      this.done = done;
       long now = System.nanoTime();
       if (now - lastDraw < 100_000_000L) return;
       lastDraw = now;
-      draw(done);
+      draw();
     }
 
     @Override
     public void end() {
-      draw(total);
+      ticker.interrupt();
+      try {
+        ticker.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      done = total;
+      draw();
       out.print('\n');
       out.flush();
     }
 
-    private void draw(long done) {
+    private synchronized void draw() {
+      long d = Math.min(done, total);
       double seconds = (System.nanoTime() - started) / 1e9;
       String line;
       if (total > 0) {
-        int filled = (int) (WIDTH * Math.min(done, total) / total);
+        int filled = (int) (WIDTH * d / total);
         line = String.format(Locale.ROOT, "\r%-16s [%s%s] %3d%%  %,d/%,d  %.1f s", phase, "#".repeat(filled),
-            ".".repeat(WIDTH - filled), 100 * Math.min(done, total) / total, done, total, seconds);
+            ".".repeat(WIDTH - filled), 100 * d / total, d, total, seconds);
       } else {
         line = String.format(Locale.ROOT, "\r%-16s ...  %.1f s", phase, seconds);
       }

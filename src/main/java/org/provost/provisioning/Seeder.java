@@ -28,6 +28,13 @@ public final class Seeder {
                          password_hash)
       SELECT username, email, display_name, type, department_id, TRUE, verified, ? FROM seed_users
       ON CONFLICT DO NOTHING""";
+  // the new users' global roles in the same statement, from what the insert returns: no join back
+  private static final String INSERT_USERS_WITH_ROLES = """
+      WITH added AS (%s RETURNING id, type),
+      granted AS (INSERT INTO grants (user_id, role_id, scope_type, scope_id, reason, revision)
+                  SELECT a.id, r.id, 0, NULL, 'seed', ? FROM added a JOIN roles r ON r.name = a.type RETURNING 1)
+      SELECT (SELECT count(*) FROM added), (SELECT count(*) FROM granted)""".formatted(INSERT_USERS);
+  // for seeded users already present (a re-run, or an earlier run without --role-assign)
   private static final String GRANT_GLOBAL_ROLES = """
       INSERT INTO grants (user_id, role_id, scope_type, scope_id, reason, revision)
       SELECT u.id, r.id, 0, NULL, 'seed', ?
@@ -65,12 +72,22 @@ public final class Seeder {
       progress.begin("directory", (long) u.courses.size() * u.terms.size());
       SeedDirectory.Loaded directory = SeedDirectory.load(c, u);
       progress.end();
-      copyPeople(c, u, directory);
-      progress.begin("users: insert", 0);
-      int users = Jdbc.update(c, INSERT_USERS, hash.join());
-      progress.end();
+      int people = copyPeople(c, u, directory);
       long revision = Changelog.record(c, "bulk", "seed", "reload");
-      int grants = o.roleAssign() ? assignRoles(c, u, directory, revision) : 0;
+      progress.begin(o.roleAssign() ? "users and roles" : "users: insert", 0);
+      int users;
+      int grants = 0;
+      if (o.roleAssign()) {
+        long[] added = Jdbc.one(c, INSERT_USERS_WITH_ROLES, rs -> new long[] {rs.getLong(1), rs.getLong(2)},
+            hash.join(), revision).orElseThrow();
+        users = (int) added[0];
+        grants = (int) added[1];
+        if (users < people) grants += Jdbc.update(c, GRANT_GLOBAL_ROLES, revision);
+      } else {
+        users = Jdbc.update(c, INSERT_USERS, hash.join());
+      }
+      progress.end();
+      if (o.roleAssign()) grants += assignScopedRoles(c, u, directory, revision);
       SeedResult result = new SeedResult(directory.departments(), directory.courses(), directory.terms(),
           directory.offerings(), users, grants, revision, (System.nanoTime() - started) / 1_000_000);
       Audit.record(c, null, actor, "seed.run", "bulk", "seed", null, new JsonObject()
@@ -83,7 +100,8 @@ public final class Seeder {
     });
   }
 
-  private void copyPeople(Connection c, University u, SeedDirectory.Loaded directory) throws SQLException {
+  /** Copies every person into {@code seed_users}; returns how many. */
+  private int copyPeople(Connection c, University u, SeedDirectory.Loaded directory) throws SQLException {
     execute(c, """
         CREATE TEMP TABLE seed_users (username text, email text, display_name text, type text,
                                       department_id bigint, verified boolean) ON COMMIT DROP""");
@@ -105,14 +123,11 @@ public final class Seeder {
     }
     execute(c, "ANALYZE seed_users");
     progress.end();
+    return (int) total;
   }
 
-  private int assignRoles(Connection c, University u, SeedDirectory.Loaded directory, long revision)
+  private int assignScopedRoles(Connection c, University u, SeedDirectory.Loaded directory, long revision)
       throws SQLException {
-    progress.begin("roles: global", 0);
-    int grants = Jdbc.update(c, GRANT_GLOBAL_ROLES, revision);
-    progress.end();
-
     Map<String, Long> roleIds = new HashMap<>();
     Jdbc.list(c, "SELECT name, id FROM roles WHERE name IN ('instructor', 'teaching_assistant', 'department_admin')",
         rs -> roleIds.put(rs.getString(1), rs.getLong(2)));
@@ -135,7 +150,7 @@ public final class Seeder {
       rows.finish();
     }
     execute(c, "ANALYZE seed_grants");
-    grants += Jdbc.update(c, GRANT_SCOPED_ROLES, revision);
+    int grants = Jdbc.update(c, GRANT_SCOPED_ROLES, revision);
     progress.end();
     return grants;
   }

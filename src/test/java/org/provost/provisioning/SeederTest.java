@@ -166,11 +166,16 @@ class SeederTest {
   }
 
   @Test
-  void seed_withoutRoleAssign_grantsNothing() {
+  void seed_withoutRoleAssign_grantsNothing_andALaterRoleAssignGrantsTheExistingUsers() {
     try (MigratedDatabase fresh = MigratedDatabase.create()) {
       SeedResult r = seed(fresh, small(3).withRoleAssign(false));
       assertThat(r.users()).isEqualTo(240);
       assertThat(fresh.count("SELECT count(*) FROM grants")).isZero();
+
+      SeedResult later = seed(fresh, small(3));
+      assertThat(later.users()).isZero();
+      assertThat(fresh.count("SELECT count(*) FROM grants WHERE scope_type = 0")).isEqualTo(240);
+      assertThat(fresh.count("SELECT count(*) FROM grants WHERE scope_type = 3")).isPositive();
     }
   }
 
