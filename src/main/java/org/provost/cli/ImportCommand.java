@@ -27,10 +27,13 @@ import picocli.CommandLine.Spec;
 /** {@code provost import FILE.csv}: the nightly SIS import, from a file (or {@code -} for standard input). */
 @Command(name = "import", mixinStandardHelpOptions = true, sortOptions = false,
     description = {
-        "Create and update users from a CSV file, matched by external_id, in one transaction. Columns:",
-        "external_id (required), username, email, given_name, family_name, type, department, active, verified.",
-        "A file with invalid rows changes nothing unless --skip-invalid. Exit status: 0 done (or a clean dry run),",
-        "1 invalid rows without --skip-invalid, or an unusable file."})
+        "Create and update users from a CSV file, matched by external_id, in one transaction. Columns: "
+            + "external_id (required), username, email, given_name, family_name, type, department, active, "
+            + "verified. A file with invalid rows changes nothing unless --skip-invalid.",
+        "",
+        "Exit status: 0 done (or a dry run without invalid rows); 1 invalid rows without --skip-invalid, or a "
+            + "file that cannot be read.",
+        ""})
 public final class ImportCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "FILE.csv", description = "the CSV file, or - for standard input")
   String file;

@@ -19,28 +19,33 @@ import picocli.CommandLine.Spec;
 /** {@code provost seed}: fills the database with a realistic, reproducible university. */
 @Command(name = "seed", mixinStandardHelpOptions = true, sortOptions = false,
     description = {
-        "Load a made-up university (schools, departments, courses, terms, offerings, people and their roles),",
-        "the same one for the same --seed. Usernames: student000001.., faculty000001.., staff000001..; emails",
-        "<username>@seed.provost.invalid; one shared password (--password, PROVOST_SEED_PASSWORD, default",
-        "provost-seed-password). Re-running adds only what is missing."})
+        "Load a made-up university (schools, departments, courses, terms, offerings, people and their roles), "
+            + "the same one for the same --seed. Re-running adds only what is missing.",
+        "",
+        "Usernames: student000001.., faculty000001.., staff000001..; emails <username>@seed.provost.invalid; "
+            + "one shared password (--password, else PROVOST_SEED_PASSWORD, else provost-seed-password).",
+        ""})
 public final class SeedCommand implements Callable<Integer> {
-  @Option(names = "--students", defaultValue = "10000", description = "students (default ${DEFAULT-VALUE})")
+  @Option(names = "--students", paramLabel = "N", defaultValue = "10000",
+      description = "students (default ${DEFAULT-VALUE})")
   int students;
 
-  @Option(names = "--faculty", defaultValue = "3000", description = "faculty members (default ${DEFAULT-VALUE})")
+  @Option(names = "--faculty", paramLabel = "N", defaultValue = "3000",
+      description = "faculty members (default ${DEFAULT-VALUE})")
   int faculty;
 
-  @Option(names = "--staff", defaultValue = "0", description = "staff members (default ${DEFAULT-VALUE})")
+  @Option(names = "--staff", paramLabel = "N", defaultValue = "0",
+      description = "staff members (default ${DEFAULT-VALUE})")
   int staff;
 
-  @Option(names = "--departments", defaultValue = "" + SeedOptions.DEFAULT_DEPARTMENTS,
+  @Option(names = "--departments", paramLabel = "N", defaultValue = "" + SeedOptions.DEFAULT_DEPARTMENTS,
       description = "departments, grouped into schools (default ${DEFAULT-VALUE})")
   int departments;
 
-  @Option(names = "--courses", description = "courses in all (default 20 per department)")
+  @Option(names = "--courses", paramLabel = "N", description = "courses in all (default 20 per department)")
   Integer courses;
 
-  @Option(names = "--terms", defaultValue = "" + SeedOptions.DEFAULT_TERMS,
+  @Option(names = "--terms", paramLabel = "N", defaultValue = "" + SeedOptions.DEFAULT_TERMS,
       description = "terms: the current one and those before it (default ${DEFAULT-VALUE})")
   int terms;
 
@@ -48,13 +53,16 @@ public final class SeedCommand implements Callable<Integer> {
       + "teaching assistants on offerings for the term's dates, department admins")
   boolean roleAssign;
 
-  @Option(names = "--seed", defaultValue = "1", description = "random seed (default ${DEFAULT-VALUE})")
+  @Option(names = "--seed", paramLabel = "S", defaultValue = "1",
+      description = "random seed (default ${DEFAULT-VALUE})")
   long seed;
 
-  @Option(names = "--password", description = "password of every seeded account (else PROVOST_SEED_PASSWORD)")
+  @Option(names = "--password", paramLabel = "P",
+      description = "password of every seeded account (else PROVOST_SEED_PASSWORD)")
   String password;
 
-  @Option(names = "--today", description = "date that picks the current term, as 2026-10-15 (default: today, UTC)")
+  @Option(names = "--today", paramLabel = "DATE",
+      description = "date that picks the current term, as 2026-10-15 (default: today, UTC)")
   LocalDate today;
 
   @Spec

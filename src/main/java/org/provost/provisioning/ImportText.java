@@ -13,7 +13,9 @@ final class ImportText {
     StringBuilder out = new StringBuilder();
     out.append(String.format(Locale.ROOT, "import of %,d rows: ", rows));
     if (options.dryRun()) out.append("DRY RUN, nothing was changed");
-    else if (report.rejected()) out.append("REJECTED, nothing was changed (invalid rows; --skip-invalid imports the rest)");
+    else if (report.rejected()) {
+      out.append("REJECTED, nothing was changed (invalid rows; --skip-invalid imports the rest)");
+    }
     else if (revision == null) out.append("applied; nothing needed changing");
     else out.append("applied at revision ").append(revision);
     out.append('\n');
@@ -39,7 +41,8 @@ final class ImportText {
       int shown = 0;
       for (ImportRow row : plan.invalid) {
         if (shown++ == ImportReport.MAX_INVALID) {
-          out.append(String.format(Locale.ROOT, "  ... and %,d more%n", plan.invalid.size() - ImportReport.MAX_INVALID));
+          out.append(String.format(Locale.ROOT, "  ... and %,d more rows%n",
+              plan.invalid.size() - ImportReport.MAX_INVALID));
           break;
         }
         for (FieldError e : row.errors) {

@@ -109,7 +109,8 @@ public final class Seeder {
     for (University.Kind kind : University.Kind.values()) total += u.count(kind);
     progress.begin("users: copy", total);
     long done = 0;
-    try (CopyRows rows = CopyRows.into(c, "seed_users", "username, email, display_name, type, department_id, verified")) {
+    try (CopyRows rows = CopyRows.into(c, "seed_users",
+        "username, email, display_name, type, department_id, verified")) {
       for (University.Kind kind : University.Kind.values()) {
         for (int number = 1; number <= u.count(kind); number++) {
           University.Person p = u.person(kind, number);

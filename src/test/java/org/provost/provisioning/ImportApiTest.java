@@ -79,8 +79,8 @@ class ImportApiTest {
 
   @Test
   void post_skipInvalid_appliesTheRest_andListsTheInvalidRows() {
-    Response r = post("?skip_invalid=true", admin, HEADER + "K1,keep,keep@example.edu,,,staff,,,\nK2,bad,nope,,,staff,,,\n",
-        "text/csv");
+    Response r = post("?skip_invalid=true", admin,
+        HEADER + "K1,keep,keep@example.edu,,,staff,,,\nK2,bad,nope,,,staff,,,\n", "text/csv");
     assertThat(r.status()).as(r.toString()).isEqualTo(200);
     assertThat(r.json().getJsonObject("counts").getInteger("created")).isEqualTo(1);
     assertThat(r.json().getJsonArray("invalid").getJsonObject(0).getInteger("line")).isEqualTo(3);

@@ -219,8 +219,8 @@ class ImporterTest {
 
   @Test
   void values_withLineBreaks_areInvalid_evenWhenQuoted() {
-    ImportReport r = run(HEADER + "S1,one,one@example.edu,\"Two\nLines\",,student,,,\nS2,two,two@example.edu,,,student,,,\n",
-        APPLY);
+    ImportReport r = run(HEADER + "S1,one,one@example.edu,\"Two\nLines\",,student,,,\n"
+        + "S2,two,two@example.edu,,,student,,,\n", APPLY);
     JsonObject invalid = r.toJson().getJsonArray("invalid").getJsonObject(0);
     assertThat(invalid.getInteger("line")).isEqualTo(2);
     assertThat(fields(invalid)).containsExactly("given_name");

@@ -82,7 +82,8 @@ class SeederTest {
       List<String> a = dump(first).stream().filter(l -> l.startsWith("user ")).toList();
       List<String> b = dump(other).stream().filter(l -> l.startsWith("user ")).toList();
       assertThat(b).hasSameSizeAs(a).isNotEqualTo(a);
-      assertThat(b.stream().map(l -> l.split(" ")[1]).toList()).isEqualTo(a.stream().map(l -> l.split(" ")[1]).toList());
+      assertThat(b.stream().map(l -> l.split(" ")[1]).toList())
+          .isEqualTo(a.stream().map(l -> l.split(" ")[1]).toList());
     }
   }
 
