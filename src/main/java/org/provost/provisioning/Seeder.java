@@ -82,7 +82,10 @@ public final class Seeder {
             hash.join(), revision).orElseThrow();
         users = (int) added[0];
         grants = (int) added[1];
-        if (users < people) grants += Jdbc.update(c, GRANT_GLOBAL_ROLES, revision);
+        if (users < people) {
+          execute(c, "ANALYZE seed_users"); // statistics for the join back; the insert alone needs none
+          grants += Jdbc.update(c, GRANT_GLOBAL_ROLES, revision);
+        }
       } else {
         users = Jdbc.update(c, INSERT_USERS, hash.join());
       }
@@ -122,7 +125,6 @@ public final class Seeder {
       }
       rows.finish();
     }
-    execute(c, "ANALYZE seed_users");
     progress.end();
     return (int) total;
   }
