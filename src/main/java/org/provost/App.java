@@ -34,6 +34,7 @@ import org.provost.http.HttpServer;
 import org.provost.ops.Bootstrap;
 import org.provost.ops.OpsRoutes;
 import org.provost.ops.Readiness;
+import org.provost.provisioning.ImportRoutes;
 import org.provost.roles.RoleRoutes;
 import org.provost.security.PasswordHasher;
 import org.provost.sessions.SessionRoutes;
@@ -111,6 +112,7 @@ public final class App implements AutoCloseable {
     RoleRoutes.mount(api, db, guard);
     GrantRoutes.mount(api, db, guard);
     DirectoryRoutes.mount(api, db, guard);
+    ImportRoutes.mount(api, db, guard, config.importMaxBytes());
 
     vertx.setPeriodic(60_000, id -> blocking.execute(sessions::sweep));
 

@@ -1,7 +1,9 @@
 package org.provost;
 
+import org.provost.cli.ImportCommand;
 import org.provost.cli.LoadtestCommand;
 import org.provost.cli.MigrateCommand;
+import org.provost.cli.SeedCommand;
 import org.provost.cli.ServeCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -12,7 +14,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Version.class,
     description = "Identity and role-based access control for a university.",
-    subcommands = {ServeCommand.class, MigrateCommand.class, LoadtestCommand.class})
+    subcommands = {ServeCommand.class, MigrateCommand.class, SeedCommand.class, ImportCommand.class,
+        LoadtestCommand.class})
 public final class Provost implements Runnable {
   public static void main(String[] args) {
     int exit = new CommandLine(new Provost())

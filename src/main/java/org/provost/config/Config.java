@@ -27,7 +27,12 @@ public record Config(
     Optional<String> adminPassword,
     int loginMaxFailures,
     Duration loginFailureWindow,
-    Optional<String> redisUrl) {
+    Optional<String> redisUrl,
+    long importMaxBytes,
+    String seedPassword) {
+
+  /** The password every account made by {@code provost seed} shares, unless PROVOST_SEED_PASSWORD says otherwise. */
+  public static final String DEFAULT_SEED_PASSWORD = "provost-seed-password";
 
   /** Argon2id cost parameters (RFC 9106). */
   public record Argon2Params(int memoryKib, int iterations, int parallelism) {}
@@ -68,6 +73,8 @@ public record Config(
         s.string("PROVOST_ADMIN_PASSWORD"),
         s.integer("PROVOST_LOGIN_MAX_FAILURES", 5, 1, 1_000_000),
         s.duration("PROVOST_LOGIN_FAILURE_WINDOW", Duration.ofMinutes(5)),
-        s.string("PROVOST_REDIS_URL"));
+        s.string("PROVOST_REDIS_URL"),
+        s.integer("PROVOST_IMPORT_MAX_BYTES", 64 << 20, 1024, Integer.MAX_VALUE),
+        s.string("PROVOST_SEED_PASSWORD").orElse(DEFAULT_SEED_PASSWORD));
   }
 }

@@ -56,6 +56,12 @@ public sealed class ServiceException extends RuntimeException {
       this(List.of(new FieldError(field, reason)));
     }
 
+    /** With its own code and summary, for inputs with too many problems to list in the detail. */
+    public InvalidInput(String code, String message, List<FieldError> errors) {
+      super(code, message);
+      this.errors = List.copyOf(errors);
+    }
+
     public List<FieldError> errors() {
       return errors;
     }
@@ -92,6 +98,20 @@ public sealed class ServiceException extends RuntimeException {
 
     public long retryAfterSeconds() {
       return retryAfterSeconds;
+    }
+  }
+
+  /** The body is not in the media type the endpoint reads; names the one it expects. */
+  public static final class UnsupportedMediaType extends ServiceException {
+    private final String expected;
+
+    public UnsupportedMediaType(String expected, String received) {
+      super("unsupported_media_type", "send Content-Type: " + expected + " (got " + received + ")");
+      this.expected = expected;
+    }
+
+    public String expected() {
+      return expected;
     }
   }
 

@@ -28,6 +28,8 @@ public final class Problems {
         write(ctx, 401, "Unauthenticated", e.code(), e.getMessage(), List.of());
       }
       case ServiceException.Forbidden e -> write(ctx, 403, "Forbidden", e.code(), e.getMessage(), List.of());
+      case ServiceException.UnsupportedMediaType e -> write(ctx, 415, "Unsupported media type", e.code(),
+          e.getMessage(), List.of(new FieldError("Content-Type", "must be " + e.expected())));
       case ServiceException.TooManyRequests e -> {
         response.putHeader("Retry-After", Long.toString(e.retryAfterSeconds()));
         write(ctx, 429, "Too many requests", e.code(), e.getMessage(), List.of());

@@ -1,0 +1,71 @@
+package org.provost.provisioning;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import org.provost.db.Changelog;
+import org.provost.db.Jdbc;
+
+/**
+ * Writes an import plan with a handful of set-based statements: the rows to create or update go through
+ * one COPY into a temporary table, then one INSERT and one UPDATE; deactivations are one UPDATE, and the
+ * deactivated users' sessions end as when an administrator deactivates one user.
+ */
+final class ImportApply {
+  private ImportApply() {}
+
+  /** Applies {@code plan}; returns the revision at which the whole import becomes visible. */
+  static long apply(Connection c, ImportPlan plan) throws SQLException {
+    Seeder.execute(c, """
+        CREATE TEMP TABLE import_apply (line int, user_id bigint, external_id text, username text, email text,
+                                        display_name text, type text, department_id bigint, active boolean,
+                                        verified boolean) ON COMMIT DROP""");
+    try (CopyRows rows = CopyRows.into(c, "import_apply",
+        "line, user_id, external_id, username, email, display_name, type, department_id, active, verified")) {
+      for (ImportRow row : plan.creates) copy(rows, row, null);
+      for (ImportPlan.Update update : plan.updates) copy(rows, update.row(), update.row().existing.id());
+      rows.finish();
+    }
+    Jdbc.update(c, """
+        INSERT INTO users (username, email, display_name, type, department_id, external_id, is_active,
+                           is_verified)
+        SELECT username, email, coalesce(display_name, ''), type, department_id, external_id,
+               coalesce(active, TRUE), coalesce(verified, FALSE)
+        FROM import_apply WHERE user_id IS NULL ORDER BY line""");
+    Jdbc.update(c, """
+        UPDATE users u SET username = coalesce(a.username, u.username), email = coalesce(a.email, u.email),
+               display_name = coalesce(a.display_name, u.display_name), type = coalesce(a.type, u.type),
+               department_id = coalesce(a.department_id, u.department_id),
+               is_active = coalesce(a.active, u.is_active), is_verified = coalesce(a.verified, u.is_verified),
+               updated_at = now()
+        FROM import_apply a WHERE a.user_id IS NOT NULL AND u.id = a.user_id""");
+    Long[] missing = plan.deactivations.stream().map(ImportPlan.Deactivation::id).toArray(Long[]::new);
+    if (missing.length > 0) {
+      Jdbc.update(c, "UPDATE users SET is_active = FALSE, updated_at = now() WHERE id = ANY (?) AND is_active",
+          (Object) missing);
+    }
+    endSessions(c, plan.goingInactive());
+    return Changelog.record(c, "bulk", "import", "reload");
+  }
+
+  private static void copy(CopyRows rows, ImportRow row, Long userId) throws SQLException {
+    rows.number(row.line).number(userId).text(row.externalId).text(row.username).text(row.email)
+        .text(row.displayName).text(row.type).number(row.departmentId).bool(row.active).bool(row.verified)
+        .endRow();
+  }
+
+  /**
+   * Revokes the sessions of users going inactive. Only users who had a live session get their own
+   * {@code user/deactivate} change (instances drop those sessions from memory); the bulk row that follows
+   * makes every instance reload everything else.
+   */
+  private static void endSessions(Connection c, List<Long> userIds) throws SQLException {
+    if (userIds.isEmpty()) return;
+    List<Long> withSessions = Jdbc.list(c, """
+        WITH revoked AS (
+          UPDATE sessions SET revoked_at = now() WHERE user_id = ANY (?) AND revoked_at IS NULL RETURNING user_id)
+        SELECT DISTINCT user_id FROM revoked ORDER BY user_id""", rs -> rs.getLong(1),
+        (Object) userIds.toArray(Long[]::new));
+    for (long id : withSessions) Changelog.record(c, "user", id, "deactivate");
+  }
+}
