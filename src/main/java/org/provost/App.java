@@ -50,15 +50,17 @@ public final class App implements AutoCloseable {
 
   private final Database db;
   private final ChangeFeed feed;
+  private final AuthzIndex index;
   private final HttpServer server;
   private final ExecutorService blocking;
   private final Readiness readiness;
   private final Api api;
 
-  private App(Database db, ChangeFeed feed, HttpServer server, ExecutorService blocking, Readiness readiness,
-      Api api) {
+  private App(Database db, ChangeFeed feed, AuthzIndex index, HttpServer server, ExecutorService blocking,
+      Readiness readiness, Api api) {
     this.db = db;
     this.feed = feed;
+    this.index = index;
     this.server = server;
     this.blocking = blocking;
     this.readiness = readiness;
@@ -105,7 +107,7 @@ public final class App implements AutoCloseable {
         blocking, meters, config.maxBodyBytes());
     AuthzRoutes.mount(api, index, me, clock, blocking); // first: the router tries routes in order
     OpsRoutes.mount(api, readiness, meters);
-    SessionRoutes.mount(api, sessions);
+    SessionRoutes.mount(api, sessions, config.trustedProxies());
     UserRoutes.mount(api, db, users, guard, hasher);
     ClientRoutes.mount(api, db, clients, guard);
     AuditRoutes.mount(api, db, guard);
@@ -120,7 +122,7 @@ public final class App implements AutoCloseable {
     readiness.started();
     LOG.info("provost listening on {}:{} ({} event loops, revision {}, started in {} ms)", config.httpHost(),
         server.port(), config.eventLoops(), revision, (System.nanoTime() - t0) / 1_000_000);
-    return new App(db, feed, server, blocking, readiness, api);
+    return new App(db, feed, index, server, blocking, readiness, api);
   }
 
   public int port() {
@@ -144,6 +146,7 @@ public final class App implements AutoCloseable {
     readiness.draining();
     server.close();
     feed.close();
+    index.close();
     blocking.shutdown();
     db.close();
   }

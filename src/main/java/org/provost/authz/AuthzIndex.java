@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * then kept current by the change feed, one batch at a time on the feed's thread (the only writer).
  * Readers that need a revision read {@link #revision()} first: its volatile write follows every update.
  */
-public final class AuthzIndex implements Authorizer {
+public final class AuthzIndex implements Authorizer, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AuthzIndex.class);
 
   private final Database db;
@@ -31,6 +31,8 @@ public final class AuthzIndex implements Authorizer {
   private volatile UserTable users = new UserTable(0);
   private volatile long revision;
   private volatile long catalogChangedAt;
+  /** Only the writer (start-up, then the feed thread) uses it. */
+  private Connection own;
 
   private record Waiter(long revision, Runnable action) {}
 
@@ -196,7 +198,7 @@ public final class AuthzIndex implements Authorizer {
       reloadAll();
     } else if (catalogChanged || !grantIds.isEmpty() || !userIds.isEmpty()) {
       boolean reloadCatalog = catalogChanged;
-      db.readPrimary(c -> {
+      ownTransaction(c -> {
         if (reloadCatalog) {
           catalog = IndexLoader.loadCatalog(c);
           catalogChangedAt = last;
@@ -207,6 +209,51 @@ public final class AuthzIndex implements Authorizer {
       });
     }
     publish(Math.max(last, revision));
+  }
+
+  /**
+   * Runs {@code work} in a transaction on the index's own connection, outside the request pool: a pool
+   * drained by slow requests must never stop authorization changes from being applied. Reopened after
+   * any failure; the failure itself goes to the caller (the feed retries the batch).
+   */
+  private <T> T ownTransaction(Database.Work<T> work) {
+    try {
+      if (own == null || own.isClosed()) {
+        own = db.openDedicated();
+        own.setAutoCommit(false);
+      }
+      try {
+        T result = work.run(own);
+        own.commit();
+        return result;
+      } catch (SQLException | RuntimeException e) {
+        own.rollback();
+        throw e;
+      } finally {
+        own.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+      }
+    } catch (SQLException e) {
+      closeOwn();
+      throw org.provost.db.SqlErrors.translate(e);
+    } catch (RuntimeException e) {
+      closeOwn();
+      throw e;
+    }
+  }
+
+  /** Closes the index's own connection (call after the change feed has stopped). */
+  @Override
+  public void close() {
+    closeOwn();
+  }
+
+  private void closeOwn() {
+    try {
+      if (own != null) own.close();
+    } catch (SQLException ignored) {
+      // already broken
+    }
+    own = null;
   }
 
   /** False (so the caller reloads everything) when the entity id is not a row id. */
@@ -224,7 +271,7 @@ public final class AuthzIndex implements Authorizer {
   private void reloadAll() {
     long t0 = System.nanoTime();
     Map<String, Integer> names = new ConcurrentHashMap<>();
-    IndexLoader.Snapshot s = db.readPrimary(c -> IndexLoader.loadAll(c, names));
+    IndexLoader.Snapshot s = ownTransaction(c -> IndexLoader.loadAll(c, names));
     catalog = s.catalog();
     users = s.users();
     catalogChangedAt = Math.max(s.revision(), revision);

@@ -26,7 +26,9 @@ public record Config(
     Argon2Params argon2,
     Optional<String> adminPassword,
     int loginMaxFailures,
+    int loginMaxFailuresPerAddress,
     Duration loginFailureWindow,
+    java.util.Set<String> trustedProxies,
     Optional<String> redisUrl,
     long importMaxBytes,
     String seedPassword) {
@@ -72,7 +74,9 @@ public record Config(
             s.integer("PROVOST_ARGON2_PARALLELISM", 1, 1, 64)),
         s.string("PROVOST_ADMIN_PASSWORD"),
         s.integer("PROVOST_LOGIN_MAX_FAILURES", 5, 1, 1_000_000),
+        s.integer("PROVOST_LOGIN_MAX_FAILURES_PER_ADDRESS", 100, 1, 100_000_000),
         s.duration("PROVOST_LOGIN_FAILURE_WINDOW", Duration.ofMinutes(5)),
+        s.list("PROVOST_TRUSTED_PROXIES", "127.0.0.1,::1,0:0:0:0:0:0:0:1"),
         s.string("PROVOST_REDIS_URL"),
         s.integer("PROVOST_IMPORT_MAX_BYTES", 64 << 20, 1024, Integer.MAX_VALUE),
         s.string("PROVOST_SEED_PASSWORD").orElse(DEFAULT_SEED_PASSWORD));

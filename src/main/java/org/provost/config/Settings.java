@@ -45,6 +45,15 @@ final class Settings {
     return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.trim());
   }
 
+  /** A comma-separated list; blank entries dropped. */
+  java.util.Set<String> list(String key, String defaultValue) {
+    java.util.Set<String> out = new java.util.LinkedHashSet<>();
+    for (String part : string(key).orElse(defaultValue).split(",")) {
+      if (!part.isBlank()) out.add(part.trim());
+    }
+    return java.util.Set.copyOf(out);
+  }
+
   int integer(String key, int defaultValue, int min, int max) {
     Optional<String> raw = string(key);
     if (raw.isEmpty()) return defaultValue;

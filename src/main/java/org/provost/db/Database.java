@@ -53,7 +53,8 @@ public final class Database implements AutoCloseable {
     hc.setMinimumIdle(config.poolMinIdle());
     hc.setMaximumPoolSize(config.poolMaxSize());
     hc.setReadOnly(readOnly);
-    hc.setConnectionTimeout(10_000);
+    // a request that cannot get a connection soon answers 503 rather than hanging behind a queue
+    hc.setConnectionTimeout(3_000);
     hc.setInitializationFailTimeout(15_000);
     // pgbouncer in transaction mode cannot keep server-side prepared statements across transactions
     hc.addDataSourceProperty("prepareThreshold", System.getProperty("provost.prepareThreshold", "5"));

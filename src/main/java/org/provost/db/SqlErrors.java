@@ -26,6 +26,10 @@ public final class SqlErrors {
   private SqlErrors() {}
 
   public static RuntimeException translate(SQLException e) {
+    if (e instanceof java.sql.SQLTransientConnectionException) {
+      return new ServiceException.Unavailable("database_busy",
+          "no database connection became free in time; retry shortly");
+    }
     String state = e.getSQLState();
     if ("23505".equals(state)) {
       String field = FIELDS.getOrDefault(constraint(e), "id");

@@ -21,9 +21,21 @@ public final class Request {
     return principal;
   }
 
-  public String remoteAddress() {
+  /**
+   * The client's address: the peer's, or, when the peer is one of {@code trustedProxies} (nginx in front),
+   * the nearest address in X-Forwarded-For that is not a trusted proxy.
+   */
+  public String clientAddress(java.util.Set<String> trustedProxies) {
     var addr = ctx.request().remoteAddress();
-    return addr == null ? "unknown" : addr.hostAddress();
+    String peer = addr == null ? "unknown" : addr.hostAddress();
+    String forwarded = ctx.request().getHeader("X-Forwarded-For");
+    if (forwarded == null || !trustedProxies.contains(peer)) return peer;
+    String[] hops = forwarded.split(",");
+    for (int i = hops.length - 1; i >= 0; i--) {
+      String hop = hops[i].trim();
+      if (!hop.isEmpty() && !trustedProxies.contains(hop)) return hop;
+    }
+    return peer;
   }
 
   public String path(String name) {

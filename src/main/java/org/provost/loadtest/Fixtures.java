@@ -77,6 +77,7 @@ final class Fixtures {
     String scope = plan.grantScope();
     if (plan.mix().uses(Endpoint.GRANT)) {
       if (scope == null) scope = offerings.isEmpty() ? "global" : offerings.iterator().next();
+      sweepLeftovers(http, admin, pool, out);
       preflightGrant(http, admin, pool.getFirst(), plan.grantRole(), scope, out);
     }
     return new Fixtures(admin, pool, checkToken, clientId, queries, plan.grantRole(), scope);
@@ -144,7 +145,29 @@ final class Fixtures {
   }
 
   static JsonObject grantBody(String role, String scope) {
-    return new JsonObject().put("role", role).put("scope", scope).put("reason", "provost loadtest");
+    return new JsonObject().put("role", role).put("scope", scope).put("reason", GRANT_REASON);
+  }
+
+  private static final String GRANT_REASON = "provost loadtest";
+
+  /**
+   * Revokes grants an earlier, interrupted run left behind (its grant answered, its revoke never sent):
+   * otherwise every grant of this run would answer 409 duplicate.
+   */
+  private static void sweepLeftovers(SetupClient http, String admin, List<Pool.Member> pool, PrintStream out) {
+    int swept = 0;
+    for (Pool.Member m : pool) {
+      SetupClient.Reply r = http.get("/v1/users/" + m.id() + "/grants", admin);
+      if (!r.ok() || r.json() == null) continue;
+      JsonArray items = r.json().getJsonArray("items", new JsonArray());
+      for (int i = 0; i < items.size(); i++) {
+        JsonObject g = items.getJsonObject(i);
+        if (GRANT_REASON.equals(g.getString("reason")) && http.delete("/v1/grants/" + g.getLong("id"), admin).ok()) {
+          swept++;
+        }
+      }
+    }
+    if (swept > 0) out.printf("  grant: revoked %d grant(s) left by an earlier, interrupted run%n", swept);
   }
 
   /** Revokes the API client and ends the pool's and the admin's sessions. */

@@ -4,6 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
 import org.bouncycastle.crypto.params.Argon2Parameters;
 import org.provost.config.Config.Argon2Params;
@@ -21,6 +24,13 @@ public final class PasswordHasher {
 
   private final Argon2Params params;
   private final SecureRandom random = new SecureRandom();
+  /**
+   * Hashing runs on its own platform threads, one per core, never on a virtual thread's carrier: a
+   * carrier busy for tens of milliseconds hashing would stall every request that shares it (and any
+   * database connection such a request holds).
+   */
+  private static final ExecutorService HASHING = Executors.newFixedThreadPool(
+      Runtime.getRuntime().availableProcessors(), Thread.ofPlatform().daemon().name("provost-hash-", 0).factory());
   private final String dummy;
 
   public PasswordHasher(Argon2Params params) {
@@ -31,7 +41,7 @@ public final class PasswordHasher {
   public String hash(String password) {
     byte[] salt = new byte[SALT_BYTES];
     random.nextBytes(salt);
-    byte[] out = derive(password, salt, params.memoryKib(), params.iterations(), params.parallelism(), HASH_BYTES);
+    byte[] out = offCarrier(password, salt, params.memoryKib(), params.iterations(), params.parallelism(), HASH_BYTES);
     return "$argon2id$v=19$m=" + params.memoryKib() + ",t=" + params.iterations() + ",p=" + params.parallelism()
         + "$" + B64.encodeToString(salt) + "$" + B64.encodeToString(out);
   }
@@ -57,7 +67,7 @@ public final class PasswordHasher {
       }
       byte[] salt = B64D.decode(parts[4]);
       byte[] expected = B64D.decode(parts[5]);
-      byte[] actual = derive(password, salt, m, t, p, expected.length);
+      byte[] actual = offCarrier(password, salt, m, t, p, expected.length);
       return MessageDigest.isEqual(expected, actual);
     } catch (RuntimeException e) {
       return false;
@@ -67,6 +77,19 @@ public final class PasswordHasher {
   /** Spends the same time as a real verification, for unknown users (no timing oracle). */
   public void burn(String password) {
     verify(password, dummy);
+  }
+
+  private static byte[] offCarrier(String password, byte[] salt, int memoryKib, int iterations, int parallelism,
+      int length) {
+    if (!Thread.currentThread().isVirtual()) return derive(password, salt, memoryKib, iterations, parallelism, length);
+    try {
+      return HASHING.submit(() -> derive(password, salt, memoryKib, iterations, parallelism, length)).get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while hashing", e);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+    }
   }
 
   static byte[] derive(String password, byte[] salt, int memoryKib, int iterations, int parallelism, int length) {

@@ -7,17 +7,20 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.provost.error.ServiceException;
 
 /**
- * Slows password guessing: after {@code maxFailures} failed logins for one account, or ten times that
- * from one address, within the window, further attempts answer 429 until the oldest failure ages out.
+ * Slows password guessing: after {@code maxFailures} failed logins for one account, or
+ * {@code maxPerAddress} from one client address, within the window, further attempts answer 429 until the
+ * oldest failure ages out.
  */
 final class LoginThrottle {
   private final ConcurrentHashMap<String, Deque<Long>> failures = new ConcurrentHashMap<>();
   private final int maxFailures;
+  private final int maxPerAddress;
   private final long windowMillis;
   private final Clock clock;
 
-  LoginThrottle(int maxFailures, long windowMillis, Clock clock) {
+  LoginThrottle(int maxFailures, int maxPerAddress, long windowMillis, Clock clock) {
     this.maxFailures = maxFailures;
+    this.maxPerAddress = maxPerAddress;
     this.windowMillis = windowMillis;
     this.clock = clock;
   }
@@ -25,7 +28,7 @@ final class LoginThrottle {
   void check(String login, String address) {
     long now = clock.millis();
     long wait = Math.max(waitFor("u:" + login.toLowerCase(), maxFailures, now),
-        waitFor("a:" + address, maxFailures * 10, now));
+        waitFor("a:" + address, maxPerAddress, now));
     if (wait > 0) {
       throw new ServiceException.TooManyRequests("too many failed logins; try again later",
           Math.max(1, (wait + 999) / 1000));
@@ -52,7 +55,7 @@ final class LoginThrottle {
     Deque<Long> q = failures.computeIfAbsent(key, k -> new ArrayDeque<>());
     synchronized (q) {
       q.addLast(now);
-      while (q.size() > maxFailures * 10 + 1) q.removeFirst();
+      while (q.size() > Math.max(maxFailures, maxPerAddress) + 1) q.removeFirst();
     }
   }
 

@@ -10,7 +10,7 @@ import org.provost.http.Reply;
 public final class SessionRoutes {
   private SessionRoutes() {}
 
-  public static void mount(Api api, SessionService sessions) {
+  public static void mount(Api api, SessionService sessions, java.util.Set<String> trustedProxies) {
     api.describe("/openapi/sessions.json");
     api.publicBlocking(HttpMethod.POST, "/v1/sessions", req -> {
       Input in = req.json("username", "email", "password");
@@ -25,7 +25,7 @@ public final class SessionRoutes {
       String login = username != null ? username : email;
       if (login.isBlank()) throw new ServiceException.InvalidInput(username != null ? "username" : "email",
           "must not be blank");
-      return Reply.created(sessions.login(login, password, req.remoteAddress()).toJson());
+      return Reply.created(sessions.login(login, password, req.clientAddress(trustedProxies)).toJson());
     });
     api.blocking(HttpMethod.DELETE, "/v1/sessions/current", req -> {
       if (!req.principal().isUser()) {

@@ -69,7 +69,8 @@ public final class SessionService {
     this.hasher = hasher;
     this.clock = clock;
     this.background = background;
-    this.throttle = new LoginThrottle(config.loginMaxFailures(), config.loginFailureWindow().toMillis(), clock);
+    this.throttle = new LoginThrottle(config.loginMaxFailures(), config.loginMaxFailuresPerAddress(),
+        config.loginFailureWindow().toMillis(), clock);
     this.idleMillis = config.sessionIdleTimeout().toMillis();
     this.lifetimeMillis = config.sessionMaxLifetime().toMillis();
   }

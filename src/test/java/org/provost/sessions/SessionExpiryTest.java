@@ -87,4 +87,21 @@ class SessionExpiryTest {
     clock.advance(Duration.ofMinutes(6));
     assertThat(server.adminToken()).startsWith("pvs_");
   }
+
+  @Test
+  void failuresFromOneForwardedClient_doNotLockOutOtherClientsBehindTheSameProxy() {
+    // the per-address limit in this server is 100; the account limit (3) is per username
+    for (int i = 0; i < 100; i++) {
+      Response r = server.http.sendWithHeader("POST", "/v1/sessions", "X-Forwarded-For", "203.0.113.7",
+          new JsonObject().put("username", "nobody" + i).put("password", "wrong-password").encode());
+      assertThat(r.status()).isEqualTo(401);
+    }
+    Response blocked = server.http.sendWithHeader("POST", "/v1/sessions", "X-Forwarded-For", "203.0.113.7",
+        new JsonObject().put("username", "admin").put("password", TestServer.ADMIN_PASSWORD).encode());
+    assertThat(blocked.status()).isEqualTo(429);
+    Response other = server.http.sendWithHeader("POST", "/v1/sessions", "X-Forwarded-For", "198.51.100.9",
+        new JsonObject().put("username", "admin").put("password", TestServer.ADMIN_PASSWORD).encode());
+    assertThat(other.status()).isEqualTo(201);
+    clock.advance(Duration.ofMinutes(6));
+  }
 }

@@ -66,6 +66,22 @@ public final class Http {
     return send("PATCH", path, token, body.encode(), "application/json");
   }
 
+  /** A JSON request with one extra header (e.g. X-Forwarded-For), no token. */
+  public Response sendWithHeader(String method, String path, String header, String value, String json) {
+    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        .timeout(Duration.ofSeconds(30)).header(header, value).header("Content-Type", "application/json")
+        .method(method, HttpRequest.BodyPublishers.ofString(json)).build();
+    try {
+      HttpResponse<String> raw = CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+      return new Response(raw.statusCode(), raw);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   public Response send(String method, String path, String token, String body, String contentType) {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
         .timeout(Duration.ofSeconds(30))
