@@ -29,12 +29,13 @@ final class Me {
           SELECT g.id, g.role_id, g.scope_type, g.scope_id FROM grants g JOIN users u ON u.id = g.user_id
           WHERE g.user_id = ? AND u.is_active
             AND (g.valid_from IS NULL OR g.valid_from <= ?) AND (g.valid_until IS NULL OR g.valid_until > ?)),
-        closure (grant_id, role_id) AS (
-          SELECT id, role_id FROM live
-          UNION SELECT c.grant_id, ri.included_role_id FROM closure c JOIN role_includes ri ON ri.role_id = c.role_id)
+        closure (scope_type, scope_id, role_id) AS (
+          SELECT scope_type, scope_id, role_id FROM live
+          UNION SELECT c.scope_type, c.scope_id, ri.included_role_id
+          FROM closure c JOIN role_includes ri ON ri.role_id = c.role_id)
         SELECT DISTINCT p.name AS permission, %s AS scope
-        FROM closure c JOIN grants g ON g.id = c.grant_id
-        JOIN role_permissions rp ON rp.role_id = c.role_id JOIN permissions p ON p.id = rp.permission_id
+        FROM closure g
+        JOIN role_permissions rp ON rp.role_id = g.role_id JOIN permissions p ON p.id = rp.permission_id
         ORDER BY 2, 1""".formatted(Scopes.GRANT_SCOPE_NAME_SQL),
         rs -> permissions.add(new JsonObject().put("permission", rs.getString("permission"))
             .put("scope", rs.getString("scope"))), userId, now, now);

@@ -26,6 +26,8 @@ public final class MeCache {
   private final AuthzIndex index;
   private final Clock clock;
   private final Map<Long, Entry> entries = new ConcurrentHashMap<>();
+  /** One build per user at a time: concurrent misses for the same user share it. */
+  private final Map<Long, CompletableFuture<Entry>> building = new ConcurrentHashMap<>();
 
   /** The body without its closing brace, so the current revision can be appended. */
   private record Entry(long builtAt, long expiresAt, Buffer open) {}
@@ -42,7 +44,12 @@ public final class MeCache {
     Entry e = entries.get(user);
     long now = clock.millis();
     if (e != null && now < e.expiresAt() && e.builtAt() >= index.changedAt(user)) return encode(e);
-    return Reply.later(CompletableFuture.supplyAsync(() -> encode(build(user)), blocking));
+    CompletableFuture<Entry> build = building.computeIfAbsent(user, u -> {
+      CompletableFuture<Entry> f = CompletableFuture.supplyAsync(() -> build(u), blocking);
+      f.whenComplete((entry, failure) -> building.remove(u, f));
+      return f;
+    });
+    return Reply.later(build.thenApply(this::encode));
   }
 
   private Entry build(long user) {
