@@ -48,6 +48,7 @@ public final class ImportRoutes {
       ImportFile file = read(req);
       Importer.Actor actor = new Importer.Actor(who.actorUserId(), who.auditName(), "POST /v1/imports");
       ImportReport report = db.write(c -> Importer.run(c, file, options, actor));
+      if (!options.dryRun()) Seeder.analyze(db);
       if (report.rejected()) throw report.rejection();
       return Reply.ok(report.toJson());
     });

@@ -67,7 +67,7 @@ public final class Seeder {
     // the one hash all seeded accounts share, computed while the directory and the people are copied
     CompletableFuture<String> hash = CompletableFuture.supplyAsync(() -> new PasswordHasher(cost).hash(o.password()));
     University u = new University(o);
-    return db.write(c -> {
+    SeedResult seeded = db.write(c -> {
       execute(c, "SET LOCAL work_mem = '128MB'");
       progress.begin("directory", (long) u.courses.size() * u.terms.size());
       SeedDirectory.Loaded directory = SeedDirectory.load(c, u);
@@ -100,6 +100,19 @@ public final class Seeder {
               .put("today", o.today().toString()))
           .put("added", result.toJson()));
       return result;
+    });
+    analyze(db);
+    return seeded;
+  }
+
+  /**
+   * Fresh planner statistics after a bulk load, without waiting for autovacuum: with none, a prefix
+   * search on 10K matching users was planned for 65 and took 6 ms instead of a fraction of one.
+   */
+  public static void analyze(Database db) {
+    db.write(c -> {
+      execute(c, "ANALYZE users, grants, departments, courses, terms, offerings");
+      return null;
     });
   }
 

@@ -49,9 +49,10 @@ public final class UserStore {
 
   /** Keyset page after {@code afterId}, or an offset page when {@code offset > 0}. */
   public Page list(Connection c, Filter f, int limit, long afterId, int offset) throws SQLException {
-    StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + FROM + "WHERE u.id > ?");
+    // the first page has no cursor: "id > 0" would only make the planner scan the whole primary key
+    StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + FROM + "WHERE " + (afterId > 0 ? "u.id > ?" : "TRUE"));
     List<Object> params = new ArrayList<>();
-    params.add(afterId);
+    if (afterId > 0) params.add(afterId);
     if (f.type() != null) {
       sql.append(" AND u.type = ?");
       params.add(f.type());
