@@ -90,7 +90,12 @@ public final class SeedCommand implements Callable<Integer> {
     Progress progress = Progress.to(err, Progress.stderrIsTerminal());
     try (Database db = Database.open(cfg)) {
       progress.begin("schema", 0);
-      Migrations.migrate(db.primary());
+      try {
+        Migrations.migrate(db.primary());
+      } catch (RuntimeException e) {
+        progress.fail();
+        throw e;
+      }
       progress.end();
       SeedResult result = new Seeder(db, cfg.argon2(), progress).seed(options, ImportCommand.actorName());
       PrintWriter out = spec.commandLine().getOut();

@@ -20,6 +20,9 @@ public interface Progress {
   /** The current phase is complete. */
   void end();
 
+  /** The current phase (if any) stopped on an error. */
+  void fail();
+
   Progress NONE = new Progress() {
     @Override
     public void begin(String phase, long total) {}
@@ -29,6 +32,9 @@ public interface Progress {
 
     @Override
     public void end() {}
+
+    @Override
+    public void fail() {}
   };
 
   /** A bar on a terminal, plain lines otherwise. */
@@ -96,16 +102,33 @@ public interface Progress {
 
     @Override
     public void end() {
-      ticker.interrupt();
-      try {
-        ticker.join();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      stopTicker();
       done = total;
       draw();
       out.print('\n');
       out.flush();
+    }
+
+    @Override
+    public void fail() {
+      if (stopTicker()) {
+        out.print('\n');
+        out.flush();
+      }
+    }
+
+    /** Stops redrawing; false when no phase was running. */
+    private boolean stopTicker() {
+      Thread t = ticker;
+      ticker = null;
+      if (t == null) return false;
+      t.interrupt();
+      try {
+        t.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return true;
     }
 
     private synchronized void draw() {
@@ -146,12 +169,22 @@ public interface Progress {
     public void advance(long done) {}
 
     @Override
+    public void fail() {
+      if (phase.isEmpty()) return;
+      out.println(String.format(Locale.ROOT, "provost: %s: failed after %.2f s", phase,
+          (System.nanoTime() - started) / 1e9));
+      out.flush();
+      phase = "";
+    }
+
+    @Override
     public void end() {
       double seconds = (System.nanoTime() - started) / 1e9;
       out.println(total > 0
           ? String.format(Locale.ROOT, "provost: %s: %,d in %.2f s", phase, total, seconds)
           : String.format(Locale.ROOT, "provost: %s: done in %.2f s", phase, seconds));
       out.flush();
+      phase = "";
     }
   }
 }

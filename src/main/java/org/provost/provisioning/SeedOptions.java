@@ -33,17 +33,6 @@ public record SeedOptions(int students, int faculty, int staff, int departments,
     if (!errors.isEmpty()) throw new ServiceException.InvalidInput(errors);
   }
 
-  /** The sizes of a small university for examples and tests, with everything else defaulted. */
-  public static SeedOptions of(int students, int faculty, long seed, LocalDate today, String password) {
-    return new SeedOptions(students, faculty, 0, DEFAULT_DEPARTMENTS,
-        DEFAULT_DEPARTMENTS * DEFAULT_COURSES_PER_DEPARTMENT, DEFAULT_TERMS, true, seed, today, password);
-  }
-
-  public SeedOptions withSizes(int staff, int departments, int courses, int terms) {
-    return new SeedOptions(students, faculty, staff, departments, courses, terms, roleAssign, seed, today,
-        password);
-  }
-
   public SeedOptions withRoleAssign(boolean assign) {
     return new SeedOptions(students, faculty, staff, departments, courses, terms, assign, seed, today, password);
   }

@@ -67,7 +67,20 @@ public final class Seeder {
     // the one hash all seeded accounts share, computed while the directory and the people are copied
     CompletableFuture<String> hash = CompletableFuture.supplyAsync(() -> new PasswordHasher(cost).hash(o.password()));
     University u = new University(o);
-    SeedResult seeded = db.write(c -> {
+    SeedResult seeded;
+    try {
+      seeded = load(o, actor, u, hash, started);
+    } catch (RuntimeException | Error e) {
+      progress.fail();
+      throw e;
+    }
+    analyze(db);
+    return seeded;
+  }
+
+  private SeedResult load(SeedOptions o, String actor, University u, CompletableFuture<String> hash,
+      long started) {
+    return db.write(c -> {
       execute(c, "SET LOCAL work_mem = '128MB'");
       progress.begin("directory", (long) u.courses.size() * u.terms.size());
       SeedDirectory.Loaded directory = SeedDirectory.load(c, u);
@@ -101,8 +114,6 @@ public final class Seeder {
           .put("added", result.toJson()));
       return result;
     });
-    analyze(db);
-    return seeded;
   }
 
   /**

@@ -124,6 +124,24 @@ class ImporterTest {
   }
 
   @Test
+  void rowSettingActiveFalse_deactivatesAndEndsTheSessions_andActiveTrueReactivates() {
+    run(HEADER + "S1,one,one@example.edu,,,student,,,\n", APPLY);
+    d.db.write(c -> Jdbc.update(c, "INSERT INTO sessions (token_hash, user_id, expires_at) SELECT '\\x02'::bytea,"
+        + " id, now() + interval '1 hour' FROM users WHERE external_id = 'S1'"));
+    ImportReport off = run("external_id,active\nS1,false\n", APPLY);
+    assertThat(off.updated()).isEqualTo(1);
+    assertThat(off.deactivated()).isZero();
+    assertThat(user("S1")).endsWith("|false|false");
+    assertThat(d.count("SELECT count(*) FROM sessions WHERE revoked_at IS NULL")).isZero();
+    assertThat(d.count("SELECT count(*) FROM changelog WHERE entity = 'user' AND op = 'deactivate'")).isEqualTo(1);
+
+    assertThat(run("external_id\nS1\n", new Importer.Options(false, true, false)).unchanged()).isEqualTo(1);
+    assertThat(user("S1")).endsWith("|false|false");
+    assertThat(run("external_id,active\nS1,TRUE\n", APPLY).updated()).isEqualTo(1);
+    assertThat(user("S1")).endsWith("|true|false");
+  }
+
+  @Test
   void dryRun_reportsWhatWouldChange_andChangesNothing() {
     run(HEADER + "S1,one,one@example.edu,,,student,,,\nS2,two,two@example.edu,,,student,,,\n", APPLY);
     long before = footprint();

@@ -32,4 +32,23 @@ class ProgressTest {
         .allSatisfy(l -> assertThat(l).startsWith("provost: ").doesNotContain("\r"));
     assertThat(text.toString()).contains("provost: directory: 2,400 in ", "provost: users and roles: done in ");
   }
+
+  @Test
+  void aFailedPhase_saysSo_andAFailureOutsideAPhaseSaysNothing() {
+    StringWriter lines = new StringWriter();
+    Progress plain = Progress.to(new PrintWriter(lines), false);
+    plain.begin("users: copy", 10);
+    plain.fail();
+    plain.fail();
+    assertThat(lines.toString().lines().toList()).singleElement().asString()
+        .startsWith("provost: users: copy: failed after ");
+
+    StringWriter drawn = new StringWriter();
+    Progress bar = Progress.to(new PrintWriter(drawn), true);
+    bar.begin("schema", 0);
+    bar.fail();
+    String out = drawn.toString();
+    bar.fail();
+    assertThat(drawn.toString()).isEqualTo(out).endsWith("\n").contains("schema");
+  }
 }
