@@ -5,16 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.sql.Connection;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.provost.config.Config;
 import org.provost.db.Database;
 import org.provost.db.Jdbc;
-import org.provost.db.Migrations;
 import org.provost.feed.Change;
-import org.provost.testing.TestDatabases;
+import org.provost.testing.MigratedDatabase;
 
 /**
  * The index against a plain SQL evaluation of the same question, over many random graphs and queries:
@@ -24,20 +21,18 @@ import org.provost.testing.TestDatabases;
 class IndexDifferentialTest {
   static final int GRAPHS = Integer.getInteger("provost.diff.graphs", 1000);
   static final int QUERIES = Integer.getInteger("provost.diff.queries", 30);
-  static String url;
+  static MigratedDatabase database;
   static Database db;
 
   @BeforeAll
   static void start() {
-    url = TestDatabases.create();
-    db = Database.connect(url, Config.from(Map.of("PROVOST_DB_POOL_MIN_IDLE", "1", "PROVOST_DB_POOL_MAX_SIZE", "2")));
-    Migrations.migrate(db.primary());
+    database = MigratedDatabase.create();
+    db = database.db;
   }
 
   @AfterAll
   static void stop() {
-    if (db != null) db.close();
-    if (url != null) TestDatabases.drop(url);
+    if (database != null) database.close();
   }
 
   @Test
