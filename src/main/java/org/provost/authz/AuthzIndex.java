@@ -32,12 +32,13 @@ public final class AuthzIndex implements Authorizer, AutoCloseable {
   private volatile long revision;
   private volatile long catalogChangedAt;
   /** Only the writer (start-up, then the feed thread) uses it. */
-  private Connection own;
+  private final OwnConnection own;
 
   private record Waiter(long revision, Runnable action) {}
 
   private AuthzIndex(Database db) {
     this.db = db;
+    this.own = db == null ? null : new OwnConnection(db);
   }
 
   /** An index over data built in memory (benchmarks, tests); it cannot apply changes. */
@@ -198,7 +199,7 @@ public final class AuthzIndex implements Authorizer, AutoCloseable {
       reloadAll();
     } else if (catalogChanged || !grantIds.isEmpty() || !userIds.isEmpty()) {
       boolean reloadCatalog = catalogChanged;
-      ownTransaction(c -> {
+      own.transaction(c -> {
         if (reloadCatalog) {
           catalog = IndexLoader.loadCatalog(c);
           catalogChangedAt = last;
@@ -211,49 +212,10 @@ public final class AuthzIndex implements Authorizer, AutoCloseable {
     publish(Math.max(last, revision));
   }
 
-  /**
-   * Runs {@code work} in a transaction on the index's own connection, outside the request pool: a pool
-   * drained by slow requests must never stop authorization changes from being applied. Reopened after
-   * any failure; the failure itself goes to the caller (the feed retries the batch).
-   */
-  private <T> T ownTransaction(Database.Work<T> work) {
-    try {
-      if (own == null || own.isClosed()) {
-        own = db.openDedicated();
-        own.setAutoCommit(false);
-      }
-      try {
-        T result = work.run(own);
-        own.commit();
-        return result;
-      } catch (SQLException | RuntimeException e) {
-        own.rollback();
-        throw e;
-      } finally {
-        own.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
-      }
-    } catch (SQLException e) {
-      closeOwn();
-      throw org.provost.db.SqlErrors.translate(e);
-    } catch (RuntimeException e) {
-      closeOwn();
-      throw e;
-    }
-  }
-
   /** Closes the index's own connection (call after the change feed has stopped). */
   @Override
   public void close() {
-    closeOwn();
-  }
-
-  private void closeOwn() {
-    try {
-      if (own != null) own.close();
-    } catch (SQLException ignored) {
-      // already broken
-    }
-    own = null;
+    if (own != null) own.close();
   }
 
   /** False (so the caller reloads everything) when the entity id is not a row id. */
@@ -271,7 +233,7 @@ public final class AuthzIndex implements Authorizer, AutoCloseable {
   private void reloadAll() {
     long t0 = System.nanoTime();
     Map<String, Integer> names = new ConcurrentHashMap<>();
-    IndexLoader.Snapshot s = ownTransaction(c -> IndexLoader.loadAll(c, names));
+    IndexLoader.Snapshot s = own.transaction(c -> IndexLoader.loadAll(c, names));
     catalog = s.catalog();
     users = s.users();
     catalogChangedAt = Math.max(s.revision(), revision);
