@@ -1,0 +1,51 @@
+package org.provost.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.provost.testing.Http.Response;
+import org.provost.testing.TestServer;
+
+class OpsApiTest {
+  static TestServer server;
+
+  @BeforeAll
+  static void start() {
+    server = TestServer.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (server != null) server.close();
+  }
+
+  @Test
+  void health_liveAndReady_answer200WithoutCredentials() {
+    assertThat(server.http.get("/health/live", null).status()).isEqualTo(200);
+    Response ready = server.http.get("/health/ready", null);
+    assertThat(ready.status()).isEqualTo(200);
+    assertThat(ready.json().getString("status")).isEqualTo("ready");
+  }
+
+  @Test
+  void metrics_exposePerEndpointResponseTimes_inPrometheusFormat() {
+    server.http.get("/v1/me", server.adminToken());
+    Response metrics = server.http.get("/metrics", null);
+    assertThat(metrics.status()).isEqualTo(200);
+    assertThat(metrics.header("Content-Type")).startsWith("text/plain");
+    assertThat(metrics.body())
+        .contains("provost_http_requests_seconds_count{method=\"GET\",route=\"/v1/me\",status=\"2xx\"}")
+        .contains("provost_http_requests_seconds_bucket{method=\"GET\",route=\"/v1/me\",status=\"2xx\",le=\"0.005\"}")
+        .contains("provost_db_statements_total");
+    assertThat(metrics.body().lines().count()).as("a scrape stays small").isLessThan(3000);
+  }
+
+  @Test
+  void unknownPath_is404ProblemJson() {
+    Response r = server.http.get("/v1/nothing-here", null);
+    assertThat(r.status()).isEqualTo(404);
+    assertThat(r.json().getString("code")).isEqualTo("no_route");
+  }
+}
