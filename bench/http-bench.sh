@@ -54,8 +54,12 @@ echo "machine: $(nproc) cores, $(uname -r); wrk -t2 -c$conns -d${secs}s; load ge
 # warm-up (JIT, caches), not reported
 wrk -t2 -c"$conns" -d5s -s "$root/bench/wrk-check.lua" "$P" >/dev/null 2>&1 || true
 KEY=$key TOKENS=$work/tokens wrk -t2 -c"$conns" -d3s -s "$root/bench/wrk-me.lua" "$P" >/dev/null 2>&1 || true
-run "nginx constant (reference)" -s "$root/bench/wrk-check.lua" "http://127.0.0.1:$nginx_port"
-KEY=$key run "provost GET /v1/check (API key, random subject of 1M, random offering)" -s "$root/bench/wrk-check.lua" "$P"
-TOKENS=$work/tokens run "provost GET /v1/me (100 sessions)" -s "$root/bench/wrk-me.lua" "$P"
+# nginx and /v1/check alternate three times: this machine's speed drifts by tens of percent within minutes,
+# so each check run has a reference on either side; compare means
+for i in 1 2 3; do
+  run "nginx constant (reference) #$i" -s "$root/bench/wrk-check.lua" "http://127.0.0.1:$nginx_port"
+  KEY=$key run "provost GET /v1/check #$i (API key, random subject of 1M, random offering)" -s "$root/bench/wrk-check.lua" "$P"
+done
+TOKENS=$work/tokens run "provost GET /v1/me (98 sessions)" -s "$root/bench/wrk-me.lua" "$P"
 run "provost POST /v1/sessions (login, Argon2id at the configured cost)" -s "$root/bench/wrk-login.lua" "$P"
-run "nginx constant (reference, again)" -s "$root/bench/wrk-check.lua" "http://127.0.0.1:$nginx_port"
+run "nginx constant (reference) #4" -s "$root/bench/wrk-check.lua" "http://127.0.0.1:$nginx_port"
