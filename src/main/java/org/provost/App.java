@@ -1,6 +1,7 @@
 package org.provost;
 
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -89,7 +90,11 @@ public final class App implements AutoCloseable {
     new ProcessorMetrics().bindTo(meters);
     FunctionCounter.builder("provost.db.statements", db.statements(), StatementCounter::count)
         .description("SQL statements issued through the connection pools").register(meters);
+    Gauge.builder("provost.authz.revision", index, AuthzIndex::revision)
+        .description("the last change this instance's authorization index has applied").register(meters);
     SessionService sessions = new SessionService(db, users, hasher, config, clock, blocking);
+    Gauge.builder("provost.sessions.live", sessions, SessionService::liveSessions)
+        .description("sessions held in this instance's memory").register(meters);
     ClientService clients = new ClientService(db);
     Guard guard = new Guard(new ConsistentAuthorizer(index), clock);
     MeCache me = new MeCache(db, index, clock);

@@ -25,7 +25,6 @@ public final class ChangeFeed implements AutoCloseable {
   private final Connector connector;
   private final int pollMillis;
   private final List<Consumer<List<Change>>> listeners = new CopyOnWriteArrayList<>();
-  private final Object appliedLock = new Object();
   private volatile long applied;
   private volatile boolean running = true;
   private Thread thread;
@@ -54,19 +53,6 @@ public final class ChangeFeed implements AutoCloseable {
   public ChangeFeed start() {
     thread = Thread.ofPlatform().daemon().name("provost-change-feed").start(this::run);
     return this;
-  }
-
-  /** Blocks until {@code revision} is applied or {@code timeoutMillis} pass; true when applied. */
-  public boolean awaitRevision(long revision, long timeoutMillis) throws InterruptedException {
-    long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
-    synchronized (appliedLock) {
-      while (applied < revision) {
-        long left = (deadline - System.nanoTime()) / 1_000_000L;
-        if (left <= 0) return false;
-        appliedLock.wait(left);
-      }
-    }
-    return true;
   }
 
   private void run() {
@@ -111,10 +97,7 @@ public final class ChangeFeed implements AutoCloseable {
         return;
       }
     }
-    synchronized (appliedLock) {
-      applied = batch.getLast().revision();
-      appliedLock.notifyAll();
-    }
+    applied = batch.getLast().revision();
   }
 
   private static void sleepQuietly(long millis) {

@@ -38,7 +38,9 @@ class OpsApiTest {
     assertThat(metrics.body())
         .contains("provost_http_requests_seconds_count{method=\"GET\",route=\"/v1/me\",status=\"2xx\"}")
         .contains("provost_http_requests_seconds_bucket{method=\"GET\",route=\"/v1/me\",status=\"2xx\",le=\"0.005\"}")
-        .contains("provost_db_statements_total");
+        .contains("provost_db_statements_total")
+        .contains("provost_authz_revision")
+        .contains("provost_sessions_live");
     assertThat(metrics.body().lines().count()).as("a scrape stays small").isLessThan(3000);
   }
 
