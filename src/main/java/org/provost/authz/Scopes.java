@@ -67,18 +67,18 @@ public final class Scopes {
   /**
    * Locks a scope's row against deletion until the transaction ends ({@code FOR KEY SHARE}): grants name
    * their scope without a foreign key, so a grant being written and its department, course or offering
-   * being deleted must not both succeed. Primary only.
+   * being deleted must not both succeed. False when the row is gone (deleted while this waited). Primary
+   * only.
    */
-  public static void lockAgainstDelete(Connection c, Scope scope) throws SQLException {
+  public static boolean lockAgainstDelete(Connection c, Scope scope) throws SQLException {
     String table = switch (scope.kind()) {
       case GLOBAL -> null;
       case DEPARTMENT -> "departments";
       case COURSE -> "courses";
       case OFFERING -> "offerings";
     };
-    if (table != null) {
-      Jdbc.one(c, "SELECT 1 FROM " + table + " WHERE id = ? FOR KEY SHARE", rs -> true, scope.id());
-    }
+    return table == null
+        || Jdbc.one(c, "SELECT 1 FROM " + table + " WHERE id = ? FOR KEY SHARE", rs -> true, scope.id()).isPresent();
   }
 
   /** The API name of a stored scope. */

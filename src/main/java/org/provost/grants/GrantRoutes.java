@@ -57,7 +57,10 @@ public final class GrantRoutes {
         if (scope.isEmpty()) errors.add(new FieldError("scope", "names a " + g.scope().kind().prefix()
             + " that does not exist"));
         if (!errors.isEmpty()) throw new ServiceException.InvalidInput(errors);
-        Scopes.lockAgainstDelete(c, scope.get());
+        if (!Scopes.lockAgainstDelete(c, scope.get())) {
+          throw new ServiceException.InvalidInput("scope", "names a " + g.scope().kind().prefix()
+              + " that was deleted while this grant was being written");
+        }
         String scopeName = Scopes.name(c, scope.get());
         Delegation.require(c, guard, req.principal(), roleId.get(), g.role(), scope.get(), scopeName);
         long id = GrantStore.nextId(c);
