@@ -27,12 +27,4 @@ public final class Guard {
           who.auditName() + " lacks permission " + permission + " here");
     }
   }
-
-  public Authorizer authorizer() {
-    return authorizer;
-  }
-
-  public Clock clock() {
-    return clock;
-  }
 }

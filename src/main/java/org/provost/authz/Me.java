@@ -15,14 +15,7 @@ final class Me {
 
   static JsonObject describe(Connection c, long userId, Instant now) throws SQLException {
     JsonObject user = USERS.get(c, userId).toJson();
-    JsonArray grants = new JsonArray();
-    Jdbc.list(c, """
-        SELECT g.id, r.name AS role, %s AS scope, g.valid_from, g.valid_until
-        FROM grants g JOIN roles r ON r.id = g.role_id WHERE g.user_id = ? ORDER BY g.id"""
-        .formatted(Scopes.GRANT_SCOPE_NAME_SQL), rs -> grants.add(new JsonObject()
-            .put("id", rs.getLong("id")).put("role", rs.getString("role")).put("scope", rs.getString("scope"))
-            .put("valid_from", text(Jdbc.instant(rs, "valid_from")))
-            .put("valid_until", text(Jdbc.instant(rs, "valid_until")))), userId);
+    JsonArray grants = GrantSummaries.forUsers(c, new Long[] {userId}).get(userId);
     JsonArray permissions = new JsonArray();
     Jdbc.list(c, """
         WITH RECURSIVE live AS (
@@ -40,9 +33,5 @@ final class Me {
         rs -> permissions.add(new JsonObject().put("permission", rs.getString("permission"))
             .put("scope", rs.getString("scope"))), userId, now, now);
     return new JsonObject().put("user", user).put("grants", grants).put("permissions", permissions);
-  }
-
-  private static String text(Instant t) {
-    return t == null ? null : t.toString();
   }
 }

@@ -57,13 +57,6 @@ public final class Scopes {
     };
   }
 
-  /** Parses and looks up; an unknown scope is invalid input on {@code field}. */
-  public static Scope resolve(Connection c, String field, String text) throws SQLException {
-    Name name = parse(field, text);
-    return find(c, name).orElseThrow(() -> new ServiceException.InvalidInput(field,
-        "names a " + name.kind().prefix() + " that does not exist"));
-  }
-
   /**
    * Locks a scope's row against deletion until the transaction ends ({@code FOR KEY SHARE}): grants name
    * their scope without a foreign key, so a grant being written and its department, course or offering

@@ -46,10 +46,6 @@ public final class ChangeFeed implements AutoCloseable {
     listeners.add(listener);
   }
 
-  public long appliedRevision() {
-    return applied;
-  }
-
   public ChangeFeed start() {
     thread = Thread.ofPlatform().daemon().name("provost-change-feed").start(this::run);
     return this;
