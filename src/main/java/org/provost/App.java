@@ -16,7 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.provost.audit.AuditRoutes;
 import org.provost.authz.AuthzRoutes;
-import org.provost.authz.Guard;
+import org.provost.authz.Authority;
 import org.provost.authz.AuthzIndex;
 import org.provost.authz.ConsistentAuthorizer;
 import org.provost.authz.MeCache;
@@ -32,6 +32,7 @@ import org.provost.grants.GrantRoutes;
 import org.provost.http.Api;
 import org.provost.http.Authenticators;
 import org.provost.http.HttpServer;
+import org.provost.http.RevisionGate;
 import org.provost.ops.Bootstrap;
 import org.provost.ops.OpsRoutes;
 import org.provost.ops.Readiness;
@@ -48,6 +49,10 @@ import org.slf4j.LoggerFactory;
 /** The running service, wired by hand: database, change feed, features, HTTP. {@link #close} drains it. */
 public final class App implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(App.class);
+  /** Requests that may wait for at_least_revision at once on one instance; more answer 503 at once. */
+  private static final int MAX_REVISION_WAITERS = 10_000;
+  /** How long a write waits for its own instance to apply it before answering anyway. */
+  private static final long WRITE_VISIBLE_WAIT_MILLIS = 2_000;
 
   private final Database db;
   private final ChangeFeed feed;
@@ -95,31 +100,43 @@ public final class App implements AutoCloseable {
     SessionService sessions = new SessionService(db, users, hasher, config, clock, blocking);
     Gauge.builder("provost.sessions.live", sessions, SessionService::liveSessions)
         .description("sessions held in this instance's memory").register(meters);
-    ClientService clients = new ClientService(db);
-    Guard guard = new Guard(new ConsistentAuthorizer(index), clock);
+    ClientService clients = new ClientService(db, index::isActive);
+    Authority authority = new Authority(new ConsistentAuthorizer(index), clock);
     MeCache me = new MeCache(db, index, clock);
+    RevisionGate gate = new RevisionGate(index::revision, MAX_REVISION_WAITERS);
+    index.onPublish(gate::released);
+    Gauge.builder("provost.authz.revision.waiters", gate, RevisionGate::waiting)
+        .description("requests waiting for at_least_revision on this instance").register(meters);
 
     ChangeFeed feed = new ChangeFeed(db::openDedicated, revision, 500);
     feed.subscribe(index::apply);
     feed.subscribe(sessions::apply);
     feed.subscribe(clients::apply);
     feed.start();
+    // a write answers once this instance has applied it: a revoke, deactivation or password change holds on
+    // the instance that answered before the answer is sent
+    db.onCommit(committed -> {
+      if (!feed.awaitApplied(committed, WRITE_VISIBLE_WAIT_MILLIS)) {
+        LOG.warn("revision {} was not applied locally within {} ms (the change feed is behind)", committed,
+            WRITE_VISIBLE_WAIT_MILLIS);
+      }
+    });
 
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.eventLoops()));
     Router router = Router.router(vertx);
     Readiness readiness = new Readiness(db);
     Api api = new Api(router, new Authenticators(sessions::cached, sessions::load, clients::cached, clients::load),
-        blocking, meters, config.maxBodyBytes());
+        blocking, meters, config.maxBodyBytes(), gate);
     AuthzRoutes.mount(api, index, me, clock, blocking); // first: the router tries routes in order
     OpsRoutes.mount(api, readiness, meters);
     SessionRoutes.mount(api, sessions, config.trustedProxies());
-    UserRoutes.mount(api, db, users, guard, hasher);
-    ClientRoutes.mount(api, db, clients, guard);
-    AuditRoutes.mount(api, db, guard);
-    RoleRoutes.mount(api, db, guard);
-    GrantRoutes.mount(api, db, guard);
-    DirectoryRoutes.mount(api, db, guard);
-    ImportRoutes.mount(api, db, guard, config.importMaxBytes());
+    UserRoutes.mount(api, db, users, authority, hasher);
+    ClientRoutes.mount(api, db, clients, authority);
+    AuditRoutes.mount(api, db, authority);
+    RoleRoutes.mount(api, db, authority);
+    GrantRoutes.mount(api, db, authority);
+    DirectoryRoutes.mount(api, db, authority);
+    ImportRoutes.mount(api, db, authority, config.importMaxBytes());
 
     vertx.setPeriodic(60_000, id -> blocking.execute(sessions::sweep));
 
@@ -150,6 +167,7 @@ public final class App implements AutoCloseable {
   public void close() {
     readiness.draining();
     server.close();
+    db.onCommit(revision -> { });
     feed.close();
     index.close();
     blocking.shutdown();

@@ -6,7 +6,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.provost.authz.Guard;
+import org.provost.authz.Authority;
 import org.provost.authz.Scope;
 import org.provost.db.Database;
 import org.provost.db.Jdbc;
@@ -18,7 +18,7 @@ import org.provost.http.Reply;
 public final class AuditRoutes {
   private AuditRoutes() {}
 
-  public static void mount(Api api, Database db, Guard guard) {
+  public static void mount(Api api, Database db, Authority authority) {
     api.describe("/openapi/audit.json");
     api.blocking(HttpMethod.GET, "/v1/audit", req -> {
       int limit = req.queryInt("limit", 1, 1000, 100);
@@ -49,7 +49,7 @@ public final class AuditRoutes {
       sql.append(" ORDER BY id LIMIT ?");
       params.add(limit + 1);
       return db.read(c -> {
-        guard.require(c, req.principal(), "audit.read", Scope.GLOBAL);
+        authority.require(c, req.principal(), "audit.read", Scope.GLOBAL);
         JsonArray items = new JsonArray();
         Jdbc.list(c, sql.toString(), rs -> items.add(new JsonObject()
             .put("id", rs.getLong("id"))

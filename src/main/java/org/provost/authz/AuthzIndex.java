@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import org.provost.db.Database;
 import org.provost.db.Jdbc;
 import org.provost.feed.Change;
@@ -26,15 +25,14 @@ public final class AuthzIndex implements Authorizer, AutoCloseable {
 
   private final Database db;
   private final Map<String, Integer> usernames = new ConcurrentHashMap<>();
-  private final ConcurrentLinkedQueue<Waiter> waiters = new ConcurrentLinkedQueue<>();
+  /** Told every revision the index publishes (the HTTP layer's revision gate releases its waiters). */
+  private volatile java.util.function.LongConsumer published = revision -> { };
   private volatile Catalog catalog = Catalog.EMPTY;
   private volatile UserTable users = new UserTable(0);
   private volatile long revision;
   private volatile long catalogChangedAt;
   /** Only the writer (start-up, then the feed thread) uses it. */
   private final OwnConnection own;
-
-  private record Waiter(long revision, Runnable action) {}
 
   private AuthzIndex(Database db) {
     this.db = db;
@@ -95,6 +93,12 @@ public final class AuthzIndex implements Authorizer, AutoCloseable {
     if (id >= 0 && id < t.capacity() && t.state[(int) id] != UserTable.UNKNOWN) return id;
     Integer byName = usernames.get(subject);
     return byName == null ? -1 : byName;
+  }
+
+  /** True when {@code user} is a known, active user. */
+  public boolean isActive(long user) {
+    UserTable t = users;
+    return user >= 0 && user < t.capacity() && t.state[(int) user] == UserTable.ACTIVE;
   }
 
   /** A permission id, or -1 when unknown. */
@@ -167,14 +171,9 @@ public final class AuthzIndex implements Authorizer, AutoCloseable {
     return out;
   }
 
-  /** Runs {@code action} (on the feed thread, or now) once {@code wanted} is applied. */
-  public void whenApplied(long wanted, Runnable action) {
-    if (revision >= wanted) {
-      action.run();
-      return;
-    }
-    waiters.add(new Waiter(wanted, action));
-    if (revision >= wanted && waiters.remove(new Waiter(wanted, action))) action.run();
+  /** Sets what is told each revision this index publishes, after it is readable (one listener). */
+  public void onPublish(java.util.function.LongConsumer listener) {
+    this.published = listener;
   }
 
   // ---- the writer: change feed batches ----
@@ -187,11 +186,15 @@ public final class AuthzIndex implements Authorizer, AutoCloseable {
     Set<Long> userIds = new HashSet<>();
     for (Change change : changes) {
       switch (change.entity()) {
-        case "bulk" -> everything = true;
-        case "role", "permission", "department", "course", "offering", "term" -> catalogChanged = true;
-        case "grant" -> everything |= !addId(grantIds, change);
-        case "user" -> everything |= !addId(userIds, change);
-        default -> { }
+        case BULK -> everything = true;
+        case ROLE, PERMISSION, DEPARTMENT, COURSE, OFFERING, TERM -> catalogChanged = true;
+        // rows recorded before changes named their user are found by a scan of the index
+        case GRANT -> {
+          if (change.userId() != Change.NO_USER) userIds.add(change.userId());
+          else grantIds.add(change.entityId());
+        }
+        case USER -> userIds.add(change.entityId());
+        case SESSION, CLIENT -> { }
       }
     }
     long last = changes.getLast().revision();
@@ -216,18 +219,6 @@ public final class AuthzIndex implements Authorizer, AutoCloseable {
   @Override
   public void close() {
     if (own != null) own.close();
-  }
-
-  /** False (so the caller reloads everything) when the entity id is not a row id. */
-  private static boolean addId(Set<Long> ids, Change change) {
-    try {
-      ids.add(Long.parseLong(change.entityId()));
-      return true;
-    } catch (NumberFormatException e) {
-      LOG.warn("changelog revision {} names {} '{}', not a row id; reloading the whole index",
-          change.revision(), change.entity(), change.entityId());
-      return false;
-    }
   }
 
   private void reloadAll() {
@@ -283,14 +274,6 @@ public final class AuthzIndex implements Authorizer, AutoCloseable {
 
   private void publish(long applied) {
     revision = applied;
-    for (Waiter w : waiters) {
-      if (w.revision() <= applied && waiters.remove(w)) {
-        try {
-          w.action().run();
-        } catch (RuntimeException e) {
-          LOG.warn("revision waiter failed", e);
-        }
-      }
-    }
+    published.accept(applied);
   }
 }

@@ -6,7 +6,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import org.provost.error.ServiceException;
 import org.provost.http.Api;
@@ -21,7 +20,6 @@ import org.provost.http.Request;
  * steady state.
  */
 public final class AuthzRoutes {
-  static final long REVISION_WAIT_MILLIS = 2_000;
   private static final int MAX_BATCH = 1000;
   private static final byte[] ALLOWED = "{\"allowed\":true,\"revision\":".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] DENIED = "{\"allowed\":false,\"revision\":".getBytes(StandardCharsets.US_ASCII);
@@ -39,36 +37,10 @@ public final class AuthzRoutes {
   public static void mount(Api api, AuthzIndex index, MeCache me, Clock clock, ExecutorService blocking) {
     api.describe("/openapi/authz.json");
     AuthzRoutes routes = new AuthzRoutes(index, clock);
-    api.onLoop(HttpMethod.GET, "/v1/check", req -> routes.afterRevision(req, routes::check));
-    api.onLoop(HttpMethod.POST, "/v1/check/batch", routes::batch);
-    api.onLoop(HttpMethod.GET, "/v1/check/explain", req -> routes.afterRevision(req, routes::explain));
-    api.onLoop(HttpMethod.GET, "/v1/me", req -> me.reply(req.principal(), blocking));
-  }
-
-  private interface Answer {
-    Reply answer(Request req);
-  }
-
-  /** Answers now when the index has applied {@code at_least_revision}, else when it does, else 503. */
-  private Reply afterRevision(Request req, Answer answer) {
-    String raw = req.queryOrNull("at_least_revision");
-    if (raw == null) return answer.answer(req);
-    long wanted = req.queryLong("at_least_revision").orElseThrow();
-    if (index.revision() >= wanted) return answer.answer(req);
-    CompletableFuture<Reply> later = new CompletableFuture<>();
-    var vertx = req.routingContext().vertx();
-    long timer = vertx.setTimer(REVISION_WAIT_MILLIS, id -> later.completeExceptionally(
-        new ServiceException.Unavailable("revision_not_yet_applied",
-            "revision " + wanted + " is not applied yet (at " + index.revision() + ")")));
-    index.whenApplied(wanted, () -> {
-      vertx.cancelTimer(timer);
-      try {
-        later.complete(answer.answer(req));
-      } catch (RuntimeException e) {
-        later.completeExceptionally(e);
-      }
-    });
-    return Reply.later(later);
+    api.onLoop(HttpMethod.GET, "/v1/check", Api.Freshness.AT_LEAST_REVISION, routes::check);
+    api.onLoop(HttpMethod.POST, "/v1/check/batch", Api.Freshness.AT_LEAST_REVISION, routes::batch);
+    api.onLoop(HttpMethod.GET, "/v1/check/explain", Api.Freshness.AT_LEAST_REVISION, routes::explain);
+    api.onLoop(HttpMethod.GET, "/v1/me", Api.Freshness.AT_LEAST_REVISION, req -> me.reply(req.principal(), blocking));
   }
 
   private Reply check(Request req) {
@@ -147,11 +119,14 @@ public final class AuthzRoutes {
     return v;
   }
 
-  /** People may ask about themselves; anyone else needs authz.check. */
+  /**
+   * People may ask about themselves; anyone else needs authz.check globally (a key: among its permissions,
+   * and held by its owner now).
+   */
   private void requireMayAsk(Principal who, long subject) {
-    if (who.isUser()) {
-      if (who.id() == subject || index.allowed(who.id(), authzCheck, ScopeCode.GLOBAL, clock.millis())) return;
-    } else if (who.clientPermissions().contains("authz.check")) {
+    if (who.isUser() && who.id() == subject) return;
+    if ((who.isUser() || who.clientPermissions().contains("authz.check"))
+        && index.allowed(who.authorityUserId(), authzCheck, ScopeCode.GLOBAL, clock.millis())) {
       return;
     }
     throw new ServiceException.Forbidden("forbidden", who.auditName() + " lacks permission authz.check");

@@ -20,19 +20,23 @@ public final class ConsistentAuthorizer implements Authorizer {
     this.index = index;
   }
 
-  private Authorizer pick(Connection c) throws SQLException {
+  /**
+   * The authorizer to use for the rest of this transaction's checks: the index when it is current for
+   * {@code c}, else SQL. One revision query, however many checks follow.
+   */
+  Authorizer forTransaction(Connection c) throws SQLException {
     return index.revision() >= Changelog.current(c) ? index : sql;
   }
 
   @Override
   public boolean allowed(Connection c, long userId, String permission, Scope resource, Instant now)
       throws SQLException {
-    return pick(c).allowed(c, userId, permission, resource, now);
+    return forTransaction(c).allowed(c, userId, permission, resource, now);
   }
 
   @Override
   public List<Reason> explain(Connection c, long userId, String permission, Scope resource, Instant now)
       throws SQLException {
-    return pick(c).explain(c, userId, permission, resource, now);
+    return forTransaction(c).explain(c, userId, permission, resource, now);
   }
 }

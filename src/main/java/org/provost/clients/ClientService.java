@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongPredicate;
 import org.provost.db.Database;
 import org.provost.db.Jdbc;
 import org.provost.error.ServiceException;
@@ -13,50 +14,74 @@ import org.provost.feed.Change;
 import org.provost.http.Principal;
 import org.provost.security.Tokens;
 
-/** API keys of campus applications: validated from memory once loaded; revocations arrive by the feed. */
+/**
+ * API keys of campus applications: validated from memory once loaded; revocations and rotations arrive by
+ * the feed. A key works only while its owner is an active user (asked of the authorization index on every
+ * request, so a deactivation stops the owner's keys on every instance as soon as it is applied); what it
+ * may do is bounded by the owner's current grants (see {@code Authority}).
+ */
 public final class ClientService {
   private final Database db;
+  private final LongPredicate activeUser;
   private final Map<String, Principal> byKey = new ConcurrentHashMap<>();
 
-  public ClientService(Database db) {
+  /** @param activeUser whether a user id names an active user now (never blocks) */
+  public ClientService(Database db, LongPredicate activeUser) {
     this.db = db;
+    this.activeUser = activeUser;
   }
 
+  /**
+   * The key's principal when known in memory and its owner is active; empty otherwise (then
+   * {@link #load} answers, with the reason). Never blocks.
+   */
   public Optional<Principal> cached(String key) {
-    return Optional.ofNullable(byKey.get(key));
+    Principal p = byKey.get(key);
+    return p != null && p.ownerId() != Principal.NO_OWNER && activeUser.test(p.ownerId())
+        ? Optional.of(p) : Optional.empty();
   }
 
   /** Loads a key from PostgreSQL. Blocking. */
   public Principal load(String key) {
     Principal hit = byKey.get(key);
-    if (hit != null) return hit;
-    record Row(long id, String name, String permission) {}
+    if (hit != null) return requireOwner(hit);
+    record Row(long id, String name, long owner, String permission) {}
     List<Row> rows = db.readPrimary(c -> Jdbc.list(c, """
-        SELECT k.id, k.name, p.name FROM api_clients k
+        SELECT k.id, k.name, coalesce(k.owner_id, -1), p.name FROM api_clients k
         LEFT JOIN api_client_permissions kp ON kp.client_id = k.id
         LEFT JOIN permissions p ON p.id = kp.permission_id
         WHERE k.key_hash = ? AND k.revoked_at IS NULL""",
-        rs -> new Row(rs.getLong(1), rs.getString(2), rs.getString(3)), (Object) Tokens.hash(key)));
+        rs -> new Row(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getString(4)), (Object) Tokens.hash(key)));
     if (rows.isEmpty()) {
       throw new ServiceException.Unauthenticated("invalid_token", "the API key is unknown or revoked");
     }
     Set<String> permissions = new HashSet<>();
     for (Row r : rows) if (r.permission() != null) permissions.add(r.permission());
-    Principal p = Principal.client(rows.getFirst().id(), rows.getFirst().name(), permissions);
+    Row first = rows.getFirst();
+    Principal p = Principal.client(first.id(), first.name(), permissions, first.owner());
     byKey.put(key, p);
+    return requireOwner(p);
+  }
+
+  private Principal requireOwner(Principal p) {
+    if (p.ownerId() == Principal.NO_OWNER || !activeUser.test(p.ownerId())) {
+      throw new ServiceException.Unauthenticated("owner_inactive", "the API key's owner is deactivated or gone;"
+          + " an administrator can hand the key to someone else (PATCH /v1/clients/" + p.id() + ")");
+    }
     return p;
   }
 
-  /** Forgets a revoked client at once on this instance; others hear of it through the feed. */
+  /** Forgets a client at once on this instance; others hear of it through the feed. */
   public void evict(long clientId) {
     byKey.values().removeIf(p -> p.id() == clientId);
   }
 
-  /** Drops revoked clients from memory (change feed). */
+  /** Drops revoked, rotated and re-owned clients from memory (change feed). */
   public void apply(List<Change> changes) {
     for (Change change : changes) {
-      if (change.entity().equals("client")) {
-        evict(Long.parseLong(change.entityId()));
+      switch (change.entity()) {
+        case CLIENT -> evict(change.entityId());
+        case USER, GRANT, SESSION, ROLE, PERMISSION, DEPARTMENT, COURSE, TERM, OFFERING, BULK -> { }
       }
     }
   }

@@ -2,30 +2,91 @@ package org.provost.db;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import org.provost.feed.Change;
 
 /**
- * The change feed's write side. Every write that can change an authorization answer calls {@link #record}
- * inside its own transaction; the returned revision is the one at which the change is visible, and the
- * NOTIFY is delivered to listeners only when that transaction commits.
+ * The change feed's write side. Every write that can change an authorization answer or a session calls
+ * {@link #record} inside its own transaction; the returned revision is the one at which the change is
+ * visible, and the NOTIFY is delivered to listeners only when that transaction commits. {@link Database}
+ * notes the last revision a transaction recorded, so that after commit it can wait until this instance has
+ * applied it (a deactivation or revoke holds on the instance that answered before the answer is sent).
  */
 public final class Changelog {
   public static final String CHANNEL = "provost_changes";
   private static final long LOCK_KEY = 0x70726f766f7374L; // "provost"
+  /** The highest revision recorded by the transaction running on this thread (0: none). */
+  private static final ThreadLocal<long[]> RECORDED = ThreadLocal.withInitial(() -> new long[1]);
 
   private Changelog() {}
 
-  public static long record(Connection c, String entity, Object entityId, String op) throws SQLException {
-    // one writer at a time, held until commit: revisions become visible in the order they were taken,
-    // so a reader that has applied revision N has seen every change numbered below N
-    Jdbc.returningLong(c, "SELECT 1 FROM pg_advisory_xact_lock(?)", LOCK_KEY);
+  /**
+   * Appends one change and returns its revision. Takes the changelog's writer lock first (held until the
+   * transaction ends), so revisions become visible in the order they were taken: a reader that has applied
+   * revision N has seen every change numbered below N.
+   *
+   * @param entityId the changed row's id (0 for {@link Change.Entity#BULK})
+   * @param userId the user whose access or sessions change, or {@link Change#NO_USER}
+   */
+  public static long record(Connection c, Change.Entity entity, long entityId, Change.Op op, long userId)
+      throws SQLException {
+    lock(c);
+    long revision = Jdbc.returningLong(c,
+        "INSERT INTO changelog (entity, entity_id, op, user_id) VALUES (?, ?, ?, ?) RETURNING revision",
+        entity.stored(), String.valueOf(entityId), op.stored(), userId == Change.NO_USER ? null : userId);
+    return notify(c, revision);
+  }
+
+  private static long notify(Connection c, long revision) throws SQLException {
+    Jdbc.returningLong(c, "SELECT 1 FROM pg_notify(?, ?)", CHANNEL, Long.toString(revision));
+    long[] mine = RECORDED.get();
+    mine[0] = Math.max(mine[0], revision);
+    return revision;
+  }
+
+  /**
+   * Rows written in bulk behind the feed's back: every instance reloads everything.
+   *
+   * @param source what wrote them ({@code seed}, {@code import}), kept as the row's entity_id for operators
+   */
+  public static long recordBulk(Connection c, String source) throws SQLException {
+    lock(c);
     long revision = Jdbc.returningLong(c,
         "INSERT INTO changelog (entity, entity_id, op) VALUES (?, ?, ?) RETURNING revision",
-        entity, String.valueOf(entityId), op);
-    Jdbc.returningLong(c, "SELECT 1 FROM pg_notify(?, ?)", CHANNEL, Long.toString(revision));
-    return revision;
+        Change.Entity.BULK.stored(), source, Change.Op.RELOAD.stored());
+    return notify(c, revision);
+  }
+
+  /** A change about a user's own row (create, update, deactivate, end sessions). */
+  public static long recordUser(Connection c, long userId, Change.Op op) throws SQLException {
+    return record(c, Change.Entity.USER, userId, op, userId);
+  }
+
+  /**
+   * Takes the changelog's writer lock until the transaction ends (re-entrant). Authority checks of a write
+   * take it before they read who holds what, so no grant or revoke can commit between the check and the
+   * write it allows.
+   */
+  public static void lock(Connection c) throws SQLException {
+    Jdbc.returningLong(c, "SELECT 1 FROM pg_advisory_xact_lock(?)", LOCK_KEY);
   }
 
   public static long current(Connection c) throws SQLException {
     return Jdbc.one(c, "SELECT coalesce(max(revision), 0) FROM changelog", rs -> rs.getLong(1)).orElse(0L);
+  }
+
+  /** Starts tracking what the transaction on this thread records; returns the previous value to restore. */
+  static long beginTracking() {
+    long[] mine = RECORDED.get();
+    long previous = mine[0];
+    mine[0] = 0;
+    return previous;
+  }
+
+  /** The highest revision recorded since {@link #beginTracking}, then restores the outer value. */
+  static long endTracking(long previous) {
+    long[] mine = RECORDED.get();
+    long recorded = mine[0];
+    mine[0] = previous;
+    return recorded;
   }
 }

@@ -19,6 +19,8 @@ public final class Database implements AutoCloseable {
   private final HikariDataSource replica;
   private final AutoCloseable embedded;
   private final StatementCounter statements = new StatementCounter();
+  /** Called after a write transaction that recorded a change commits; see {@link #onCommit}. */
+  private volatile java.util.function.LongConsumer committed = revision -> { };
   static final String NO_JIT = "SET jit = off";
 
   private Database(HikariDataSource primary, HikariDataSource replica, AutoCloseable embedded) {
@@ -90,9 +92,31 @@ public final class Database implements AutoCloseable {
     return Optional.ofNullable(replica);
   }
 
-  /** Runs {@code work} in one transaction on the primary: committed if it returns, rolled back if it throws. */
+  /**
+   * Runs {@code work} in one transaction on the primary: committed if it returns, rolled back if it throws.
+   * When the transaction recorded a change ({@link Changelog#record}), the {@link #onCommit} hook runs after
+   * the commit and before this returns: the service uses it to wait until its own instance has applied the
+   * change, so a revoke or deactivation holds on the instance that answers before the answer is sent.
+   */
   public <T> T write(Work<T> work) {
-    return inTransaction(primary, work);
+    long outer = Changelog.beginTracking();
+    T result;
+    long recorded;
+    try {
+      result = inTransaction(primary, work);
+    } finally {
+      recorded = Changelog.endTracking(outer);
+    }
+    if (recorded > 0) committed.accept(recorded);
+    return result;
+  }
+
+  /**
+   * Sets what runs after a write that recorded revision {@code r} has committed (on the writing thread).
+   * The default does nothing (one-shot tools have no change feed).
+   */
+  public void onCommit(java.util.function.LongConsumer hook) {
+    this.committed = hook;
   }
 
   /** Statements issued through {@link #write}, {@link #read} and {@link #readPrimary}. */

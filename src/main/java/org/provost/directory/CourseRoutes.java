@@ -4,9 +4,10 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import java.util.Optional;
 import org.provost.audit.Audit;
-import org.provost.authz.Guard;
+import org.provost.authz.Authority;
 import org.provost.authz.Scope;
 import org.provost.db.Changelog;
+import org.provost.feed.Change;
 import org.provost.db.Database;
 import org.provost.http.Api;
 import org.provost.http.Input;
@@ -20,7 +21,7 @@ import org.provost.http.Reply;
 final class CourseRoutes {
   private CourseRoutes() {}
 
-  static void mount(Api api, Database db, Guard guard) {
+  static void mount(Api api, Database db, Authority authority) {
     api.blocking(HttpMethod.GET, "/v1/courses", req -> {
       Listing page = Listing.of(req);
       Optional<String> department = req.query("department");
@@ -41,11 +42,11 @@ final class CourseRoutes {
       in.validate();
       return db.write(c -> {
         long departmentId = Codes.department(c, "department", department);
-        guard.require(c, req.principal(), Codes.WRITE, Scope.department(departmentId));
+        authority.requireToWrite(c, req.principal(), Codes.WRITE, Scope.department(departmentId));
         long id = CourseStore.insert(c, code, title, departmentId);
         Course created = CourseStore.get(c, code);
         Audit.record(c, req.principal(), "course.create", "course", code, null, created.toJson());
-        long revision = Changelog.record(c, "course", id, "create");
+        long revision = Changelog.record(c, Change.Entity.COURSE, id, Change.Op.CREATE, Change.NO_USER);
         return Reply.created(created.toJson().put("revision", revision));
       });
     });
@@ -58,29 +59,34 @@ final class CourseRoutes {
       in.validate();
       return db.write(c -> {
         Course before = CourseStore.get(c, req.path("code"));
-        guard.require(c, req.principal(), Codes.WRITE, Scope.department(before.departmentId()));
+        authority.requireToWrite(c, req.principal(), Codes.WRITE, Scope.department(before.departmentId()));
         if (title == null && department == null) {
           return Reply.ok(before.toJson().put("revision", Changelog.current(c)));
         }
         long departmentId = department == null ? before.departmentId()
             : Codes.department(c, "department", department);
         boolean moved = departmentId != before.departmentId();
-        if (moved) guard.require(c, req.principal(), Codes.WRITE, Scope.department(departmentId));
+        if (moved) {
+          authority.requireToWrite(c, req.principal(), Codes.WRITE, Scope.department(departmentId));
+          authority.requireMove(c, req.principal(), Scope.course(before.id()), before.departmentId(), departmentId);
+        }
         CourseStore.update(c, before.id(), title == null ? before.title() : title, departmentId);
         Course after = CourseStore.get(c, before.code());
         Audit.record(c, req.principal(), "course.update", "course", before.code(), before.toJson(),
             after.toJson());
-        long revision = moved ? Changelog.record(c, "course", before.id(), "move") : Changelog.current(c);
+        long revision = moved
+            ? Changelog.record(c, Change.Entity.COURSE, before.id(), Change.Op.MOVE, Change.NO_USER)
+            : Changelog.current(c);
         return Reply.ok(after.toJson().put("revision", revision));
       });
     });
 
     api.blocking(HttpMethod.DELETE, "/v1/courses/{code}", req -> db.write(c -> {
       Course before = CourseStore.lock(c, req.path("code"));
-      guard.require(c, req.principal(), Codes.WRITE, Scope.department(before.departmentId()));
+      authority.requireToWrite(c, req.principal(), Codes.WRITE, Scope.department(before.departmentId()));
       CourseStore.delete(c, before);
       Audit.record(c, req.principal(), "course.delete", "course", before.code(), before.toJson(), null);
-      long revision = Changelog.record(c, "course", before.id(), "delete");
+      long revision = Changelog.record(c, Change.Entity.COURSE, before.id(), Change.Op.DELETE, Change.NO_USER);
       return Reply.ok(new JsonObject().put("revision", revision));
     }));
   }

@@ -6,9 +6,10 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.provost.audit.Audit;
-import org.provost.authz.Guard;
+import org.provost.authz.Authority;
 import org.provost.authz.Scope;
 import org.provost.db.Changelog;
+import org.provost.feed.Change;
 import org.provost.db.Database;
 import org.provost.error.ServiceException;
 import org.provost.error.ServiceException.FieldError;
@@ -25,7 +26,7 @@ import org.provost.http.Reply;
 final class DepartmentRoutes {
   private DepartmentRoutes() {}
 
-  static void mount(Api api, Database db, Guard guard) {
+  static void mount(Api api, Database db, Authority authority) {
     api.blocking(HttpMethod.GET, "/v1/departments", req -> {
       Listing page = Listing.of(req);
       Optional<String> parent = req.query("parent");
@@ -46,12 +47,12 @@ final class DepartmentRoutes {
       in.validate();
       return db.write(c -> {
         Long parentId = parent == null ? null : Codes.department(c, "parent", parent);
-        guard.require(c, req.principal(), Codes.WRITE, scopeOf(parentId));
+        authority.requireToWrite(c, req.principal(), Codes.WRITE, scopeOf(parentId));
         if (parentId != null) DepartmentStore.refuseTooDeep(c, parentId, 1);
         long id = DepartmentStore.insert(c, code, name, parentId);
         Department created = DepartmentStore.get(c, code);
         Audit.record(c, req.principal(), "department.create", "department", code, null, created.toJson());
-        long revision = Changelog.record(c, "department", id, "create");
+        long revision = Changelog.record(c, Change.Entity.DEPARTMENT, id, Change.Op.CREATE, Change.NO_USER);
         return Reply.created(created.toJson().put("revision", revision));
       });
     });
@@ -65,35 +66,38 @@ final class DepartmentRoutes {
       in.validate();
       return db.write(c -> {
         Department before = DepartmentStore.get(c, req.path("code"));
-        guard.require(c, req.principal(), Codes.WRITE, Scope.department(before.id()));
+        authority.requireToWrite(c, req.principal(), Codes.WRITE, Scope.department(before.id()));
         if (name == null && !parentGiven) return Reply.ok(before.toJson().put("revision", Changelog.current(c)));
         Long parentId = !parentGiven ? before.parentId()
             : parent == null ? null : Codes.department(c, "parent", parent);
         boolean moved = !Objects.equals(parentId, before.parentId());
         if (moved) {
-          guard.require(c, req.principal(), Codes.WRITE, scopeOf(parentId));
+          authority.requireToWrite(c, req.principal(), Codes.WRITE, scopeOf(parentId));
           if (parentId != null && DepartmentStore.wouldCycle(c, before.id(), parentId)) {
             throw new ServiceException.Conflict("cycle", "department " + before.code() + " cannot move under "
                 + parent + ": that is " + before.code() + " itself or one of its sub-departments",
                 List.of(new FieldError("parent", "is " + before.code() + " or one of its sub-departments")));
           }
           if (parentId != null) DepartmentStore.refuseTooDeep(c, parentId, DepartmentStore.height(c, before.id()));
+          authority.requireMove(c, req.principal(), Scope.department(before.id()), before.parentId(), parentId);
         }
         DepartmentStore.update(c, before.id(), name == null ? before.name() : name, parentId);
         Department after = DepartmentStore.get(c, before.code());
         Audit.record(c, req.principal(), "department.update", "department", before.code(), before.toJson(),
             after.toJson());
-        long revision = moved ? Changelog.record(c, "department", before.id(), "move") : Changelog.current(c);
+        long revision = moved
+            ? Changelog.record(c, Change.Entity.DEPARTMENT, before.id(), Change.Op.MOVE, Change.NO_USER)
+            : Changelog.current(c);
         return Reply.ok(after.toJson().put("revision", revision));
       });
     });
 
     api.blocking(HttpMethod.DELETE, "/v1/departments/{code}", req -> db.write(c -> {
       Department before = DepartmentStore.lock(c, req.path("code"));
-      guard.require(c, req.principal(), Codes.WRITE, Scope.department(before.id()));
+      authority.requireToWrite(c, req.principal(), Codes.WRITE, Scope.department(before.id()));
       DepartmentStore.delete(c, before);
       Audit.record(c, req.principal(), "department.delete", "department", before.code(), before.toJson(), null);
-      long revision = Changelog.record(c, "department", before.id(), "delete");
+      long revision = Changelog.record(c, Change.Entity.DEPARTMENT, before.id(), Change.Op.DELETE, Change.NO_USER);
       return Reply.ok(new JsonObject().put("revision", revision));
     }));
   }

@@ -1,6 +1,6 @@
 package org.provost.directory;
 
-import org.provost.authz.Guard;
+import org.provost.authz.Authority;
 import org.provost.db.Database;
 import org.provost.http.Api;
 
@@ -13,11 +13,11 @@ import org.provost.http.Api;
 public final class DirectoryRoutes {
   private DirectoryRoutes() {}
 
-  public static void mount(Api api, Database db, Guard guard) {
+  public static void mount(Api api, Database db, Authority authority) {
     api.describe("/openapi/directory.json");
-    DepartmentRoutes.mount(api, db, guard);
-    CourseRoutes.mount(api, db, guard);
-    TermRoutes.mount(api, db, guard);
-    OfferingRoutes.mount(api, db, guard);
+    DepartmentRoutes.mount(api, db, authority);
+    CourseRoutes.mount(api, db, authority);
+    TermRoutes.mount(api, db, authority);
+    OfferingRoutes.mount(api, db, authority);
   }
 }

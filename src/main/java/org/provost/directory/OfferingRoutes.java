@@ -8,9 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.provost.audit.Audit;
-import org.provost.authz.Guard;
+import org.provost.authz.Authority;
 import org.provost.authz.Scope;
 import org.provost.db.Changelog;
+import org.provost.feed.Change;
 import org.provost.db.Database;
 import org.provost.error.ServiceException;
 import org.provost.error.ServiceException.FieldError;
@@ -28,7 +29,7 @@ final class OfferingRoutes {
 
   private OfferingRoutes() {}
 
-  static void mount(Api api, Database db, Guard guard) {
+  static void mount(Api api, Database db, Authority authority) {
     api.blocking(HttpMethod.GET, "/v1/offerings", req -> {
       Listing page = Listing.of(req);
       Optional<String> course = req.query("course");
@@ -52,11 +53,11 @@ final class OfferingRoutes {
       in.validate();
       return db.write(c -> {
         References refs = references(c, course, term);
-        guard.require(c, req.principal(), Codes.WRITE, Scope.course(refs.courseId()));
+        authority.requireToWrite(c, req.principal(), Codes.WRITE, Scope.course(refs.courseId()));
         long id = OfferingStore.insert(c, refs.courseId(), refs.termId(), capacity);
         Offering created = OfferingStore.get(c, course, term);
         Audit.record(c, req.principal(), "offering.create", "offering", created.key(), null, created.toJson());
-        long revision = Changelog.record(c, "offering", id, "create");
+        long revision = Changelog.record(c, Change.Entity.OFFERING, id, Change.Op.CREATE, Change.NO_USER);
         return Reply.created(created.toJson().put("revision", revision));
       });
     });
@@ -71,7 +72,7 @@ final class OfferingRoutes {
       in.validate();
       return db.write(c -> {
         Offering before = OfferingStore.get(c, req.path("course"), req.path("term"));
-        guard.require(c, req.principal(), Codes.WRITE, Scope.course(before.courseId()));
+        authority.requireToWrite(c, req.principal(), Codes.WRITE, Scope.course(before.courseId()));
         if (!capacityGiven) return Reply.ok(before.toJson().put("revision", Changelog.current(c)));
         OfferingStore.updateCapacity(c, before.id(), capacity);
         Offering after = OfferingStore.get(c, before.course(), before.term());
@@ -83,10 +84,10 @@ final class OfferingRoutes {
 
     api.blocking(HttpMethod.DELETE, "/v1/offerings/{course}/{term}", req -> db.write(c -> {
       Offering before = OfferingStore.lock(c, req.path("course"), req.path("term"));
-      guard.require(c, req.principal(), Codes.WRITE, Scope.course(before.courseId()));
+      authority.requireToWrite(c, req.principal(), Codes.WRITE, Scope.course(before.courseId()));
       OfferingStore.delete(c, before);
       Audit.record(c, req.principal(), "offering.delete", "offering", before.key(), before.toJson(), null);
-      long revision = Changelog.record(c, "offering", before.id(), "delete");
+      long revision = Changelog.record(c, Change.Entity.OFFERING, before.id(), Change.Op.DELETE, Change.NO_USER);
       return Reply.ok(new JsonObject().put("revision", revision));
     }));
   }

@@ -4,7 +4,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import java.time.LocalDate;
 import org.provost.audit.Audit;
-import org.provost.authz.Guard;
+import org.provost.authz.Authority;
 import org.provost.authz.Scope;
 import org.provost.db.Changelog;
 import org.provost.db.Database;
@@ -21,7 +21,7 @@ import org.provost.http.Reply;
 final class TermRoutes {
   private TermRoutes() {}
 
-  static void mount(Api api, Database db, Guard guard) {
+  static void mount(Api api, Database db, Authority authority) {
     api.blocking(HttpMethod.GET, "/v1/terms", req -> {
       Listing page = Listing.of(req);
       return db.read(c -> Reply.ok(page.page(TermStore.list(c, page), Term::toJson, Term::code)));
@@ -39,7 +39,7 @@ final class TermRoutes {
       in.validate();
       requireOrdered(startsOn, endsOn);
       return db.write(c -> {
-        guard.require(c, req.principal(), Codes.WRITE, Scope.GLOBAL);
+        authority.requireToWrite(c, req.principal(), Codes.WRITE, Scope.GLOBAL);
         TermStore.insert(c, code, name, startsOn, endsOn);
         Term created = TermStore.get(c, code);
         Audit.record(c, req.principal(), "term.create", "term", code, null, created.toJson());
@@ -56,7 +56,7 @@ final class TermRoutes {
       in.validate();
       return db.write(c -> {
         Term before = TermStore.get(c, req.path("code"));
-        guard.require(c, req.principal(), Codes.WRITE, Scope.GLOBAL);
+        authority.requireToWrite(c, req.principal(), Codes.WRITE, Scope.GLOBAL);
         if (name == null && startsOn == null && endsOn == null) {
           return Reply.ok(before.toJson().put("revision", Changelog.current(c)));
         }
@@ -71,7 +71,7 @@ final class TermRoutes {
 
     api.blocking(HttpMethod.DELETE, "/v1/terms/{code}", req -> db.write(c -> {
       Term before = TermStore.lock(c, req.path("code"));
-      guard.require(c, req.principal(), Codes.WRITE, Scope.GLOBAL);
+      authority.requireToWrite(c, req.principal(), Codes.WRITE, Scope.GLOBAL);
       TermStore.delete(c, before);
       Audit.record(c, req.principal(), "term.delete", "term", before.code(), before.toJson(), null);
       return Reply.ok(new JsonObject().put("revision", Changelog.current(c)));

@@ -21,10 +21,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class ChangeFeed implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ChangeFeed.class);
+  private static final String SELECT = """
+      SELECT %s FROM changelog WHERE revision > ? ORDER BY revision LIMIT 10000""".formatted(Change.COLUMNS);
 
   private final Connector connector;
   private final int pollMillis;
   private final List<Consumer<List<Change>>> listeners = new CopyOnWriteArrayList<>();
+  private final Object appliedMonitor = new Object();
   private volatile long applied;
   private volatile boolean running = true;
   private Thread thread;
@@ -51,6 +54,33 @@ public final class ChangeFeed implements AutoCloseable {
     return this;
   }
 
+  /** The last revision every listener of this instance has applied. */
+  public long applied() {
+    return applied;
+  }
+
+  /**
+   * Blocks (on a virtual thread, never on the event loop) until every listener has applied
+   * {@code revision}, or {@code maxMillis} pass. Returns whether it was applied. The NOTIFY of the commit
+   * normally wakes the feed within a millisecond or two.
+   */
+  public boolean awaitApplied(long revision, long maxMillis) {
+    long deadline = System.nanoTime() + maxMillis * 1_000_000;
+    synchronized (appliedMonitor) {
+      while (applied < revision) {
+        long left = (deadline - System.nanoTime()) / 1_000_000;
+        if (left <= 0 || !running) return false;
+        try {
+          appliedMonitor.wait(left);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+
   private void run() {
     while (running) {
       try (Connection c = connector.open()) {
@@ -72,12 +102,12 @@ public final class ChangeFeed implements AutoCloseable {
 
   private void drain(Connection c) throws SQLException {
     List<Change> batch = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement(
-        "SELECT revision, entity, entity_id, op FROM changelog WHERE revision > ? ORDER BY revision LIMIT 10000")) {
+    try (PreparedStatement ps = c.prepareStatement(SELECT)) {
       ps.setLong(1, applied);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          batch.add(new Change(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4)));
+          batch.add(Change.fromRow(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+              rs.getLong(5)));
         }
       }
     }
@@ -93,7 +123,10 @@ public final class ChangeFeed implements AutoCloseable {
         return;
       }
     }
-    applied = batch.getLast().revision();
+    synchronized (appliedMonitor) {
+      applied = batch.getLast().revision();
+      appliedMonitor.notifyAll();
+    }
   }
 
   private static void sleepQuietly(long millis) {
@@ -107,6 +140,9 @@ public final class ChangeFeed implements AutoCloseable {
   @Override
   public void close() {
     running = false;
+    synchronized (appliedMonitor) {
+      appliedMonitor.notifyAll();
+    }
     if (thread != null) {
       thread.interrupt();
       try {

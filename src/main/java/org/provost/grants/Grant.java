@@ -5,7 +5,7 @@ import java.time.Instant;
 import org.provost.authz.Scope;
 
 /** One role grant: a user holds a role in a scope, optionally only inside a validity window. */
-record Grant(long id, long userId, String role, Scope scope, String scopeName, Instant validFrom,
+record Grant(long id, long userId, long roleId, String role, Scope scope, String scopeName, Instant validFrom,
     Instant validUntil, String reason, Long grantedBy, long revision) {
 
   JsonObject toJson() {

@@ -9,10 +9,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.provost.audit.Audit;
-import org.provost.authz.Guard;
+import org.provost.authz.Authority;
 import org.provost.authz.Scope;
 import org.provost.authz.Scopes;
 import org.provost.db.Changelog;
+import org.provost.feed.Change;
 import org.provost.db.Database;
 import org.provost.db.Jdbc;
 import org.provost.error.ServiceException;
@@ -23,14 +24,15 @@ import org.provost.http.Reply;
 
 /**
  * {@code /v1/users/{id}/grants} and {@code /v1/grants/{id}}. People read their own grants; otherwise reading
- * needs {@code grants.read} in the user's department (global for a user without one). Granting follows
- * {@link Delegation}; revoking needs {@code grants.write} in the grant's scope. Each write is recorded in the
- * changelog before anything else, which serializes grant writes, and answers the revision it is visible at.
+ * needs {@code grants.read} in the user's department (global for a user without one). Granting and revoking
+ * follow {@link Authority} (delegation, domination of the holder, never to oneself; a revoke never removes
+ * the last active global admin). Each write takes the changelog's lock before its checks, which serializes
+ * grant writes, and answers the revision it is visible at (applied on this instance before it answers).
  */
 public final class GrantRoutes {
   private GrantRoutes() {}
 
-  public static void mount(Api api, Database db, Guard guard) {
+  public static void mount(Api api, Database db, Authority authority) {
     api.describe("/openapi/grants.json");
 
     api.blocking(HttpMethod.GET, "/v1/users/{id}/grants", req -> {
@@ -38,7 +40,7 @@ public final class GrantRoutes {
       return db.read(c -> {
         Scope home = userScope(c, userId);
         Principal who = req.principal();
-        if (!(who.isUser() && who.id() == userId)) guard.require(c, who, "grants.read", home);
+        if (!(who.isUser() && who.id() == userId)) authority.require(c, who, "grants.read", home);
         JsonArray items = new JsonArray();
         for (Grant g : GrantStore.forUser(c, userId)) items.add(g.toJson());
         return Reply.ok(new JsonObject().put("items", items));
@@ -62,9 +64,9 @@ public final class GrantRoutes {
               + " that was deleted while this grant was being written");
         }
         String scopeName = Scopes.name(c, scope.get());
-        Delegation.require(c, guard, req.principal(), roleId.get(), g.role(), scope.get(), scopeName);
+        authority.requireGrant(c, req.principal(), userId, roleId.get(), g.role(), scope.get(), scopeName);
         long id = GrantStore.nextId(c);
-        long revision = Changelog.record(c, "grant", id, "create");
+        long revision = Changelog.record(c, Change.Entity.GRANT, id, Change.Op.CREATE, userId);
         if (GrantStore.exists(c, userId, roleId.get(), scope.get(), g)) {
           throw new ServiceException.Conflict("duplicate", "user " + userId + " already holds role " + g.role()
               + " in " + scopeName + " for the same period",
@@ -81,10 +83,13 @@ public final class GrantRoutes {
       long id = req.pathId("id", "grant");
       return db.write(c -> {
         Grant before = GrantStore.get(c, id);
-        guard.require(c, req.principal(), "grants.write", before.scope());
-        long revision = Changelog.record(c, "grant", id, "revoke");
+        authority.requireRevoke(c, req.principal(), before.userId(), before.roleId(), before.role(),
+            before.scope(), before.scopeName());
+        long admins = authority.activeAdmins(c);
+        long revision = Changelog.record(c, Change.Entity.GRANT, id, Change.Op.REVOKE, before.userId());
         // a concurrent revoke may have won while this one waited for the changelog lock
         if (!GrantStore.delete(c, id)) throw new ServiceException.NotFound("grant", id);
+        authority.requireAdminRemains(c, admins);
         Audit.record(c, req.principal(), "grant.revoke", "grant", id, before.toJson(), null);
         return Reply.ok(new JsonObject().put("id", id).put("revoked", true).put("revision", revision));
       });

@@ -13,7 +13,7 @@ import org.provost.error.ServiceException;
 /** Grants in PostgreSQL, inside the caller's transaction. Revoking deletes the row; the audit log keeps it. */
 final class GrantStore {
   private static final String SELECT = """
-      SELECT g.id, g.user_id, r.name AS role, g.scope_type, g.scope_id, %s AS scope_name, g.valid_from,
+      SELECT g.id, g.user_id, g.role_id, r.name AS role, g.scope_type, g.scope_id, %s AS scope_name, g.valid_from,
              g.valid_until, g.reason, g.granted_by, g.revision
       FROM grants g JOIN roles r ON r.id = g.role_id""".formatted(Scopes.GRANT_SCOPE_NAME_SQL);
 
@@ -22,7 +22,7 @@ final class GrantStore {
   private static Grant map(ResultSet rs) throws SQLException {
     Scope.Kind kind = Scope.Kind.ofCode(rs.getShort("scope_type"));
     Long scopeId = Jdbc.nullableLong(rs, "scope_id");
-    return new Grant(rs.getLong("id"), rs.getLong("user_id"), rs.getString("role"),
+    return new Grant(rs.getLong("id"), rs.getLong("user_id"), rs.getLong("role_id"), rs.getString("role"),
         new Scope(kind, scopeId == null ? 0 : scopeId), rs.getString("scope_name"),
         Jdbc.instant(rs, "valid_from"), Jdbc.instant(rs, "valid_until"), rs.getString("reason"),
         Jdbc.nullableLong(rs, "granted_by"), rs.getLong("revision"));

@@ -30,6 +30,7 @@ public final class Api {
   private final ExecutorService blocking;
   private final MeterRegistry meters;
   private final BodyHandler bodies;
+  private final RevisionGate gate;
   private final List<RouteSpec> routes = new ArrayList<>();
   private final JsonObject openApi = loadJson("/openapi/base.json");
 
@@ -42,8 +43,21 @@ public final class Api {
     Reply handle(Request request) throws Exception;
   }
 
+  /** How a route answered from the index treats {@code at_least_revision}. */
+  public enum Freshness {
+    /** The route does not read the index. */
+    NONE,
+    /** Answers only from an index that has applied the revision asked for: see {@link RevisionGate}. */
+    AT_LEAST_REVISION
+  }
+
+  /**
+   * @param gate decides {@code at_least_revision} for every {@link Freshness#AT_LEAST_REVISION} route
+   * @param maxBodyBytes the largest request body accepted (413 above it)
+   */
   public Api(Router router, Authenticator authenticator, ExecutorService blocking, MeterRegistry meters,
-      long maxBodyBytes) {
+      long maxBodyBytes, RevisionGate gate) {
+    this.gate = gate;
     this.router = router;
     this.authenticator = authenticator;
     this.blocking = blocking;
@@ -53,7 +67,7 @@ public final class Api {
 
   /** Authenticated, off the event loop: the default for everything that touches SQL. */
   public void blocking(HttpMethod method, String path, Endpoint endpoint) {
-    add(method, path, endpoint, true, false, bodies);
+    add(method, path, endpoint, true, false, bodies, Freshness.NONE);
   }
 
   /**
@@ -61,17 +75,21 @@ public final class Api {
    * global one (bulk uploads such as imports); a larger body answers 413 before the endpoint runs.
    */
   public void blocking(HttpMethod method, String path, long maxBodyBytes, Endpoint endpoint) {
-    add(method, path, endpoint, true, false, BodyHandler.create(false).setBodyLimit(maxBodyBytes));
+    add(method, path, endpoint, true, false, BodyHandler.create(false).setBodyLimit(maxBodyBytes), Freshness.NONE);
   }
 
   /** Public (no credentials), off the event loop: login. */
   public void publicBlocking(HttpMethod method, String path, Endpoint endpoint) {
-    add(method, path, endpoint, false, false, bodies);
+    add(method, path, endpoint, false, false, bodies, Freshness.NONE);
   }
 
-  /** Authenticated, answered on the event loop from memory: must never block. */
-  public void onLoop(HttpMethod method, String path, Endpoint endpoint) {
-    add(method, path, endpoint, true, true, bodies);
+  /**
+   * Authenticated, answered on the event loop from memory: must never block. With
+   * {@link Freshness#AT_LEAST_REVISION} the endpoint runs only once the revision the request asks for is
+   * applied (or the request is refused), so no handler reads that parameter itself.
+   */
+  public void onLoop(HttpMethod method, String path, Freshness freshness, Endpoint endpoint) {
+    add(method, path, endpoint, true, true, bodies, freshness);
   }
 
   /** Public, on the event loop, written by the handler itself (health, metrics, documents). */
@@ -115,10 +133,11 @@ public final class Api {
     }
   }
 
-  private void add(HttpMethod method, String path, Endpoint endpoint, boolean authenticated, boolean onLoop,
-      BodyHandler bodyHandler) {
+  private void add(HttpMethod method, String path, Endpoint given, boolean authenticated, boolean onLoop,
+      BodyHandler bodyHandler, Freshness freshness) {
     routes.add(new RouteSpec(method, path));
     Timers timers = new Timers(meters, method, path);
+    Endpoint endpoint = freshness == Freshness.AT_LEAST_REVISION ? gated(given) : given;
     if (authenticated && bodyHandler != bodies) {
       // a large upload without credentials is answered 401 before its body is buffered (a route of its own:
       // Vert.x runs body handlers before any other handler of a route)
@@ -132,6 +151,30 @@ public final class Api {
       route.handler(bodyHandler);
     }
     route.handler(ctx -> dispatch(ctx, endpoint, authenticated, onLoop, timers));
+  }
+
+  /** The endpoint behind the revision gate: a pending reply that runs it once the revision is applied. */
+  private Endpoint gated(Endpoint endpoint) {
+    return req -> {
+      if (QueryString.get(req.routingContext().request().query(), RevisionGate.PARAMETER) == null
+          && (req.routingContext().body() == null || req.routingContext().body().length() == 0)) {
+        return endpoint.handle(req); // the common case: no revision asked for, nothing to parse
+      }
+      java.util.concurrent.CompletableFuture<Reply> later = new java.util.concurrent.CompletableFuture<>();
+      gate.admit(req.routingContext(), () -> {
+        try {
+          Reply r = endpoint.handle(req);
+          if (r.pending() != null) r.pending().whenComplete((v, t) -> {
+            if (t != null) later.completeExceptionally(t);
+            else later.complete(v);
+          });
+          else later.complete(r);
+        } catch (Throwable t) {
+          later.completeExceptionally(t);
+        }
+      }, later::completeExceptionally);
+      return later.isDone() && !later.isCompletedExceptionally() ? later.join() : Reply.later(later);
+    };
   }
 
   static String vertxPath(String openApiPath) {

@@ -5,6 +5,7 @@ import org.provost.config.Config;
 import org.provost.db.Changelog;
 import org.provost.db.Database;
 import org.provost.db.Jdbc;
+import org.provost.feed.Change;
 import org.provost.security.PasswordHasher;
 import org.provost.security.Tokens;
 import org.provost.users.NewUser;
@@ -27,10 +28,11 @@ public final class Bootstrap {
       if (Jdbc.one(c, "SELECT 1 FROM users WHERE username = 'admin'", rs -> true).isPresent()) return false;
       long id = users.insert(c, new NewUser("admin", "admin@provost.invalid", "Provost administrator", "staff",
           null, null, true, true, null), null, hash);
-      long revision = Changelog.record(c, "grant", id, "create");
+      long grant = Jdbc.returningLong(c, "SELECT nextval(pg_get_serial_sequence('grants', 'id'))");
+      long revision = Changelog.record(c, Change.Entity.GRANT, grant, Change.Op.CREATE, id);
       Jdbc.update(c, """
-          INSERT INTO grants (user_id, role_id, scope_type, scope_id, reason, revision)
-          SELECT ?, id, 0, NULL, 'bootstrap', ? FROM roles WHERE name = 'admin'""", id, revision);
+          INSERT INTO grants (id, user_id, role_id, scope_type, scope_id, reason, revision)
+          SELECT ?, ?, id, 0, NULL, 'bootstrap', ? FROM roles WHERE name = 'admin'""", grant, id, revision);
       Audit.record(c, null, "system", "user.bootstrap", "user", id, null, null);
       return true;
     });

@@ -5,11 +5,12 @@ import java.sql.SQLException;
 import java.util.List;
 import org.provost.db.Changelog;
 import org.provost.db.Jdbc;
+import org.provost.sessions.SessionTable;
 
 /**
  * Writes an import plan with a handful of set-based statements: the rows to create or update go through
  * one COPY into a temporary table, then one INSERT and one UPDATE; deactivations are one UPDATE, and the
- * deactivated users' sessions end as when an administrator deactivates one user.
+ * deactivated users' sessions end through {@link SessionTable}, as when an administrator deactivates one.
  */
 final class ImportApply {
   private ImportApply() {}
@@ -44,8 +45,8 @@ final class ImportApply {
       Jdbc.update(c, "UPDATE users SET is_active = FALSE, updated_at = now() WHERE id = ANY (?) AND is_active",
           (Object) missing);
     }
-    endSessions(c, plan.goingInactive());
-    return Changelog.record(c, "bulk", "import", "reload");
+    SessionTable.deactivateAll(c, plan.goingInactive());
+    return Changelog.recordBulk(c, "import");
   }
 
   private static void copy(CopyRows rows, ImportRow row, Long userId) throws SQLException {
@@ -54,18 +55,4 @@ final class ImportApply {
         .endRow();
   }
 
-  /**
-   * Revokes the sessions of users going inactive. Only users who had a live session get their own
-   * {@code user/deactivate} change (instances drop those sessions from memory); the bulk row that follows
-   * makes every instance reload everything else.
-   */
-  private static void endSessions(Connection c, List<Long> userIds) throws SQLException {
-    if (userIds.isEmpty()) return;
-    List<Long> withSessions = Jdbc.list(c, """
-        WITH revoked AS (
-          UPDATE sessions SET revoked_at = now() WHERE user_id = ANY (?) AND revoked_at IS NULL RETURNING user_id)
-        SELECT DISTINCT user_id FROM revoked ORDER BY user_id""", rs -> rs.getLong(1),
-        (Object) userIds.toArray(Long[]::new));
-    for (long id : withSessions) Changelog.record(c, "user", id, "deactivate");
-  }
 }

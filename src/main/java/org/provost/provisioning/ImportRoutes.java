@@ -11,7 +11,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Set;
-import org.provost.authz.Guard;
+import org.provost.authz.Authority;
 import org.provost.authz.Scope;
 import org.provost.db.Database;
 import org.provost.error.ServiceException;
@@ -22,14 +22,15 @@ import org.provost.http.Request;
 
 /**
  * {@code POST /v1/imports}: the SIS import over HTTP, a {@code text/csv} body with the options as query
- * parameters. Needs {@code imports.run} globally. Its body limit is its own (PROVOST_IMPORT_MAX_BYTES).
+ * parameters. Needs {@code imports.run} globally, and may change or deactivate only accounts the caller
+ * dominates (see {@code Authority}). Its body limit is its own (PROVOST_IMPORT_MAX_BYTES).
  */
 public final class ImportRoutes {
   private static final Set<String> PARAMETERS = Set.of("dry_run", "snapshot", "skip_invalid");
 
   private ImportRoutes() {}
 
-  public static void mount(Api api, Database db, Guard guard, long maxBodyBytes) {
+  public static void mount(Api api, Database db, Authority authority, long maxBodyBytes) {
     api.describe("/openapi/imports.json");
     api.blocking(HttpMethod.POST, "/v1/imports", maxBodyBytes, req -> {
       for (String name : req.routingContext().queryParams().names()) {
@@ -42,11 +43,12 @@ public final class ImportRoutes {
       requireCsv(req.contentType());
       Principal who = req.principal();
       db.read(c -> {
-        guard.require(c, who, "imports.run", Scope.GLOBAL);
+        authority.require(c, who, "imports.run", Scope.GLOBAL);
         return null;
       });
       ImportFile file = read(req);
-      Importer.Actor actor = new Importer.Actor(who.actorUserId(), who.auditName(), "POST /v1/imports");
+      Importer.Actor actor = new Importer.Actor(who.actorUserId(), who.auditName(), "POST /v1/imports",
+          (c, ids) -> authority.outranking(c, who, ids));
       ImportReport report = db.write(c -> Importer.run(c, file, options, actor));
       if (!options.dryRun()) Seeder.analyze(db);
       if (report.rejected()) throw report.rejection();

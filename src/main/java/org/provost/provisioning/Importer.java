@@ -2,10 +2,15 @@ package org.provost.provisioning;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.provost.audit.Audit;
+import org.provost.authz.Authority;
+import org.provost.error.ServiceException;
 import org.provost.db.Jdbc;
 
 /**
@@ -20,8 +25,28 @@ public final class Importer {
   /** {@code provost import} flags, and the query parameters of {@code POST /v1/imports}. */
   public record Options(boolean dryRun, boolean snapshot, boolean skipInvalid) {}
 
-  /** Who runs the import, as the audit log names them, and what they imported (a file name, or the route). */
-  public record Actor(Long userId, String name, String source) {}
+  /**
+   * Who runs the import, as the audit log names them, what they imported (a file name, or the route), and
+   * which existing accounts they may not change.
+   */
+  public record Actor(Long userId, String name, String source, AccountGuard guard) {
+    /** An actor with full authority: {@code provost import}, run on the host with the database's keys. */
+    public Actor(Long userId, String name, String source) {
+      this(userId, name, source, AccountGuard.HOST);
+    }
+  }
+
+  /**
+   * The authority rule for imports: the users among {@code userIds} whom the actor may not change, each
+   * with the reason (see {@code Authority#outranking}).
+   */
+  @FunctionalInterface
+  public interface AccountGuard {
+    /** The host's own tools may change anyone. */
+    AccountGuard HOST = (c, userIds) -> Map.of();
+
+    Map<Long, String> outranking(Connection c, Collection<Long> userIds) throws SQLException;
+  }
 
   private Importer() {}
 
@@ -39,14 +64,44 @@ public final class Importer {
         ORDER BY u.id""", rs -> new ImportPlan.Deactivation(rs.getLong(1), rs.getString(2), rs.getString(3)))
         : List.of();
     ImportPlan plan = ImportPlan.of(file, missing);
+    if (refuseOutranked(c, actor.guard(), plan)) plan = ImportPlan.of(file, missing);
     boolean apply = !options.dryRun() && (plan.invalid.isEmpty() || options.skipInvalid());
+    long admins = apply ? Authority.activeAdmins(c, Instant.now()) : 0;
     Long revision = apply && plan.changesAnything() ? ImportApply.apply(c, plan) : null;
+    if (revision != null) Authority.requireAdminRemains(c, admins, Instant.now());
     ImportReport report = new ImportReport(file.size(), plan, options, apply, revision);
     if (apply) {
       Audit.record(c, actor.userId(), actor.name(), "import.run", "import", actor.source(), null,
           report.auditSummary());
     }
     return report;
+  }
+
+  /**
+   * Marks each row that would change a user the actor may not change (field {@code external_id}), and
+   * refuses the whole import (403 {@code outranked}) when its snapshot would deactivate one. True when a
+   * row was marked, so the plan must be made again.
+   */
+  private static boolean refuseOutranked(Connection c, AccountGuard guard, ImportPlan plan) throws SQLException {
+    List<Long> ids = new ArrayList<>();
+    for (ImportPlan.Update u : plan.updates) ids.add(u.row().existing.id());
+    for (ImportPlan.Deactivation d : plan.deactivations) ids.add(d.id());
+    Map<Long, String> outranked = guard.outranking(c, ids);
+    if (outranked.isEmpty()) return false;
+    for (ImportPlan.Deactivation d : plan.deactivations) {
+      String why = outranked.get(d.id());
+      if (why != null) {
+        throw new ServiceException.Forbidden("outranked", "this snapshot would deactivate user " + d.id() + " ("
+            + d.username() + "), whom you may not change: " + why);
+      }
+    }
+    for (ImportPlan.Update u : plan.updates) {
+      String why = outranked.get(u.row().existing.id());
+      if (why != null) {
+        u.row().error("external_id", "matches user " + u.row().existing.id() + ", whom you may not change: " + why);
+      }
+    }
+    return true;
   }
 
   private static void resolveDepartments(Connection c, ImportFile file) throws SQLException {

@@ -86,7 +86,7 @@ public final class Seeder {
       SeedDirectory.Loaded directory = SeedDirectory.load(c, u);
       progress.end();
       int people = copyPeople(c, u, directory);
-      long revision = Changelog.record(c, "bulk", "seed", "reload");
+      long revision = Changelog.recordBulk(c, "seed");
       progress.begin(o.roleAssign() ? "users and roles" : "users: insert", 0);
       int users;
       int grants = 0;

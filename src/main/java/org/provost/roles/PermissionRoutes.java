@@ -7,16 +7,21 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.regex.Pattern;
 import org.provost.audit.Audit;
-import org.provost.authz.Guard;
+import org.provost.authz.Authority;
 import org.provost.authz.Scope;
 import org.provost.db.Changelog;
+import org.provost.feed.Change;
 import org.provost.db.Database;
 import org.provost.db.Jdbc;
 import org.provost.http.Api;
 import org.provost.http.Input;
 import org.provost.http.Reply;
 
-/** {@code /v1/permissions}: anyone signed in may list them; defining one needs {@code roles.write} globally. */
+/**
+ * {@code /v1/permissions}: anyone signed in may list them; defining one needs {@code roles.write} globally.
+ * A new permission is held at once by the built-in admin role (which holds every permission) and by no
+ * other role.
+ */
 final class PermissionRoutes {
   static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+");
   static final int MAX_NAME = 100;
@@ -24,7 +29,7 @@ final class PermissionRoutes {
 
   private PermissionRoutes() {}
 
-  static void mount(Api api, Database db, Guard guard) {
+  static void mount(Api api, Database db, Authority authority) {
     api.blocking(HttpMethod.GET, "/v1/permissions", req -> db.read(c -> {
       JsonArray items = new JsonArray();
       Jdbc.list(c, "SELECT name, description, builtin FROM permissions ORDER BY name",
@@ -40,10 +45,13 @@ final class PermissionRoutes {
       String description = in.optionalString("description", MAX_DESCRIPTION);
       in.validate();
       return db.write(c -> {
-        guard.require(c, req.principal(), "roles.write", Scope.GLOBAL);
+        authority.requireToWrite(c, req.principal(), "roles.write", Scope.GLOBAL);
         long id = Jdbc.returningLong(c, "INSERT INTO permissions (name, description) VALUES (?, ?) RETURNING id",
             name, description == null ? "" : description);
-        long revision = Changelog.record(c, "permission", id, "create");
+        // the built-in admin role holds every permission, including this one from now on
+        Jdbc.update(c, "INSERT INTO role_permissions (role_id, permission_id)"
+            + " SELECT id, ? FROM roles WHERE name = 'admin' AND builtin", id);
+        long revision = Changelog.record(c, Change.Entity.PERMISSION, id, Change.Op.CREATE, Change.NO_USER);
         JsonObject created = Jdbc.one(c, "SELECT name, description, builtin FROM permissions WHERE id = ?",
             PermissionRoutes::toJson, id).orElseThrow();
         Audit.record(c, req.principal(), "permission.create", "permission", name, null, created);

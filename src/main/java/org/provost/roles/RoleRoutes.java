@@ -8,26 +8,29 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.TreeSet;
 import org.provost.audit.Audit;
-import org.provost.authz.Guard;
+import org.provost.authz.Authority;
 import org.provost.authz.Scope;
 import org.provost.db.Changelog;
+import org.provost.feed.Change;
 import org.provost.db.Database;
 import org.provost.error.ServiceException;
 import org.provost.http.Api;
 import org.provost.http.Reply;
 
 /**
- * {@code /v1/roles} and {@code /v1/permissions}. Anyone signed in may read them; every write needs
- * {@code roles.write} globally, is recorded in the changelog (it changes authorization answers) and audited.
+ * {@code /v1/roles} and {@code /v1/permissions}. Anyone signed in may read them; every write follows
+ * {@link Authority#requireRoleChange} ({@code roles.write} globally, every permission added or removed held
+ * globally, never the built-in admin role), is recorded in the changelog (it changes authorization
+ * answers) and audited.
  * A write records its change first: that takes the changelog's writer lock, so concurrent role writes
  * cannot together build an include cycle that neither would alone.
  */
 public final class RoleRoutes {
   private RoleRoutes() {}
 
-  public static void mount(Api api, Database db, Guard guard) {
+  public static void mount(Api api, Database db, Authority authority) {
     api.describe("/openapi/roles.json");
-    PermissionRoutes.mount(api, db, guard);
+    PermissionRoutes.mount(api, db, authority);
 
     api.blocking(HttpMethod.GET, "/v1/roles", req -> db.read(c -> {
       RoleGraph graph = RoleGraph.load(c);
@@ -44,9 +47,9 @@ public final class RoleRoutes {
     api.blocking(HttpMethod.POST, "/v1/roles", req -> {
       RoleSpec spec = RoleSpec.forCreate(req.json(RoleSpec.FIELDS));
       return db.write(c -> {
-        guard.require(c, req.principal(), "roles.write", Scope.GLOBAL);
+        authority.requireToWrite(c, req.principal(), "roles.write", Scope.GLOBAL);
         long id = RoleStore.nextId(c);
-        long revision = Changelog.record(c, "role", id, "create");
+        long revision = Changelog.record(c, Change.Entity.ROLE, id, Change.Op.CREATE, Change.NO_USER);
         RoleGraph graph = RoleGraph.load(c);
         if (graph.find(spec.name()).isPresent()) {
           throw new ServiceException.Conflict("duplicate", "role " + spec.name() + " already exists",
@@ -54,7 +57,7 @@ public final class RoleRoutes {
         }
         RoleRules.requireKnown(c, graph, spec.permissions(), spec.includes());
         RoleRules.requireAcyclic(graph, spec.name(), spec.includes());
-        RoleRules.requireDelegable(c, guard, req.principal(), spec.name(), new TreeSet<>(),
+        authority.requireRoleChange(c, req.principal(), spec.name(), false, new TreeSet<>(),
             graph.effectivePermissions(spec.permissions(), spec.includes()));
         RoleStore.insert(c, id, spec.name(), spec.description());
         RoleStore.replacePermissions(c, id, spec.permissions());
@@ -70,9 +73,9 @@ public final class RoleRoutes {
       String name = req.path("name");
       RoleSpec spec = RoleSpec.forChange(req.json(RoleSpec.FIELDS), req.routingContext().body().asJsonObject());
       return db.write(c -> {
-        guard.require(c, req.principal(), "roles.write", Scope.GLOBAL);
+        authority.requireToWrite(c, req.principal(), "roles.write", Scope.GLOBAL);
         long id = RoleStore.findId(c, name).orElseThrow(() -> new ServiceException.NotFound("role", name));
-        long revision = Changelog.record(c, "role", id, "update");
+        long revision = Changelog.record(c, Change.Entity.ROLE, id, Change.Op.UPDATE, Change.NO_USER);
         RoleGraph graph = RoleGraph.load(c);
         Role before = graph.get(name);
         RoleRules.requireKnown(c, graph, spec.permissions(), spec.includes());
@@ -80,8 +83,8 @@ public final class RoleRoutes {
         List<String> permissions = spec.permissions() != null ? spec.permissions() : List.copyOf(before.permissions());
         List<String> includes = spec.includes() != null ? spec.includes() : List.copyOf(before.includes());
         RoleRules.requireAcyclic(graph, name, includes);
-        RoleRules.requireDelegable(c, guard, req.principal(), name, graph.effectivePermissions(name),
-            graph.effectivePermissions(permissions, includes));
+        authority.requireRoleChange(c, req.principal(), name, RoleRules.isBuiltinAdmin(before),
+            graph.effectivePermissions(name), graph.effectivePermissions(permissions, includes));
         RoleStore.update(c, id, spec.name(), spec.description());
         if (spec.permissions() != null) RoleStore.replacePermissions(c, id, permissions);
         if (spec.includes() != null) RoleStore.replaceIncludes(c, id, includes);
@@ -95,11 +98,13 @@ public final class RoleRoutes {
     api.blocking(HttpMethod.DELETE, "/v1/roles/{name}", req -> {
       String name = req.path("name");
       return db.write(c -> {
-        guard.require(c, req.principal(), "roles.write", Scope.GLOBAL);
+        authority.requireToWrite(c, req.principal(), "roles.write", Scope.GLOBAL);
         long id = RoleStore.findId(c, name).orElseThrow(() -> new ServiceException.NotFound("role", name));
-        long revision = Changelog.record(c, "role", id, "delete");
+        long revision = Changelog.record(c, Change.Entity.ROLE, id, Change.Op.DELETE, Change.NO_USER);
         RoleGraph graph = RoleGraph.load(c);
         Role role = graph.get(name);
+        authority.requireRoleChange(c, req.principal(), name, RoleRules.isBuiltinAdmin(role),
+            graph.effectivePermissions(name), new TreeSet<>());
         RoleRules.requireNotBuiltin(role, "deleted", null);
         requireUnused(c, graph, role);
         RoleStore.delete(c, id);

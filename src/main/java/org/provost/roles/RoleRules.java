@@ -6,11 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SortedSet;
 import java.util.TreeSet;
-import org.provost.authz.Guard;
-import org.provost.authz.Scope;
 import org.provost.error.ServiceException;
 import org.provost.error.ServiceException.FieldError;
-import org.provost.http.Principal;
 
 /**
  * What a role definition must satisfy before it is written: every permission and included role exists,
@@ -49,16 +46,9 @@ final class RoleRules {
     }
   }
 
-  static void requireDelegable(Connection c, Guard guard, Principal who, String role, SortedSet<String> before,
-      SortedSet<String> after) throws SQLException {
-    SortedSet<String> added = new TreeSet<>(after);
-    added.removeAll(before);
-    for (String permission : added) {
-      if (!guard.holds(c, who, permission, Scope.GLOBAL)) {
-        throw new ServiceException.Forbidden("cannot_delegate", "you cannot make role " + role + " carry "
-            + permission + ": you do not hold " + permission + " globally yourself");
-      }
-    }
+  /** The built-in admin role: it holds every permission and is never edited or deleted. */
+  static boolean isBuiltinAdmin(Role role) {
+    return role.builtin() && role.name().equals("admin");
   }
 
   static void requireNotBuiltin(Role role, String whatFor, String field) {

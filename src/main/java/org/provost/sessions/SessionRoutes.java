@@ -5,8 +5,14 @@ import org.provost.error.ServiceException;
 import org.provost.http.Api;
 import org.provost.http.Input;
 import org.provost.http.Reply;
+import org.provost.security.PasswordPolicy;
+import io.vertx.core.json.JsonObject;
 
-/** {@code POST /v1/sessions} (log in) and {@code DELETE /v1/sessions/current} (log out). */
+/**
+ * {@code POST /v1/sessions} (log in), {@code DELETE /v1/sessions/current} (log out) and
+ * {@code POST /v1/me/password} (change one's own password: needs the current one; every other session of
+ * the account ends).
+ */
 public final class SessionRoutes {
   private SessionRoutes() {}
 
@@ -26,6 +32,18 @@ public final class SessionRoutes {
       if (login.isBlank()) throw new ServiceException.InvalidInput(username != null ? "username" : "email",
           "must not be blank");
       return Reply.created(sessions.login(login, password, req.clientAddress(trustedProxies)).toJson());
+    });
+    api.blocking(HttpMethod.POST, "/v1/me/password", req -> {
+      if (!req.principal().isUser()) {
+        throw new ServiceException.InvalidInput("Authorization", "an API key has no password; rotate it instead");
+      }
+      Input in = req.json("current_password", "new_password");
+      String current = in.requiredString("current_password", PasswordPolicy.MAX_LENGTH * 4);
+      String replacement = in.requiredString("new_password", PasswordPolicy.MAX_LENGTH * 4);
+      in.validate();
+      long revision = sessions.changePassword(req.principal(), current, replacement,
+          req.clientAddress(trustedProxies));
+      return Reply.ok(new JsonObject().put("revision", revision));
     });
     api.blocking(HttpMethod.DELETE, "/v1/sessions/current", req -> {
       if (!req.principal().isUser()) {

@@ -6,24 +6,27 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicLong;
+import org.provost.audit.Audit;
 import org.provost.config.Config;
-import org.provost.db.Changelog;
 import org.provost.db.Database;
 import org.provost.db.Jdbc;
 import org.provost.error.ServiceException;
 import org.provost.feed.Change;
 import org.provost.http.Principal;
 import org.provost.security.PasswordHasher;
+import org.provost.security.PasswordPolicy;
 import org.provost.security.Tokens;
 import org.provost.users.User;
 import org.provost.users.UserStore;
 
 /**
- * Logs people in and out and validates session tokens. Validation of a known token is a map lookup on
- * the event loop; an unknown token is loaded from PostgreSQL once. Revocations reach every instance
- * through the change feed.
+ * Logs people in and out, changes their own passwords, and validates session tokens. Validation of a known
+ * token is a map lookup on the event loop; an unknown token is loaded from PostgreSQL once. Every way a
+ * session ends reaches every instance through the change feed ({@link SessionTable} records it).
  */
 public final class SessionService {
   private static final long PERSIST_EVERY_MILLIS = 60_000;
@@ -38,6 +41,9 @@ public final class SessionService {
   private final long lifetimeMillis;
   private final Map<String, Live> byToken = new ConcurrentHashMap<>();
   private final Map<Long, String> tokenBySession = new ConcurrentHashMap<>();
+  private final Map<Long, Set<String>> tokensByUser = new ConcurrentHashMap<>();
+  /** Bumped by every revocation this instance applies: a load that raced one re-reads. */
+  private final AtomicLong revocations = new AtomicLong();
 
   /** A validated session held in memory. */
   private static final class Live {
@@ -78,6 +84,7 @@ public final class SessionService {
   /** Verifies a password and opens a session. Blocking: hashes and writes. */
   public Login login(String login, String password, String address) {
     throttle.check(login, address);
+    long revocationsBefore = revocations.get();
     Optional<UserStore.Credentials> found = db.readPrimary(c -> users.findCredentials(c, login));
     if (found.isEmpty()) {
       hasher.burn(password);
@@ -94,12 +101,40 @@ public final class SessionService {
     String token = Tokens.newToken(Tokens.SESSION_PREFIX);
     long now = clock.millis();
     Instant expires = Instant.ofEpochMilli(now + lifetimeMillis);
-    long sessionId = db.write(c -> Jdbc.returningLong(c, """
-        INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at)
-        VALUES (?, ?, ?, ?, ?) RETURNING id""",
-        Tokens.hash(token), user.id(), Instant.ofEpochMilli(now), Instant.ofEpochMilli(now), expires));
-    remember(token, new Live(Principal.user(user.id(), user.username(), sessionId), expires.toEpochMilli(), now));
+    long sessionId = db.write(c -> SessionTable.insert(c, Tokens.hash(token), user.id(), Instant.ofEpochMilli(now),
+        expires));
+    Live live = new Live(Principal.user(user.id(), user.username(), sessionId), expires.toEpochMilli(), now);
+    remember(token, live);
+    // deactivated meanwhile? then its first use loads it from the database, which refuses it
+    if (revocations.get() != revocationsBefore) forget(token, live);
     return new Login(token, expires, user);
+  }
+
+  /**
+   * Self-service password change: verifies {@code current} (throttled like a login, so a stolen session
+   * cannot guess it), sets {@code replacement}, and ends every other session of the user on every instance.
+   * Blocking. Returns the revision at which the other sessions are gone.
+   *
+   * @throws ServiceException.Unauthenticated {@code invalid_credentials} for a wrong current password
+   */
+  public long changePassword(Principal who, String current, String replacement, String address) {
+    String key = "#" + who.id();
+    throttle.check(key, address);
+    UserStore.Credentials creds = db.readPrimary(c -> users.findCredentialsById(c, who.id()))
+        .orElseThrow(() -> new ServiceException.Unauthenticated("invalid_token", "the account no longer exists"));
+    if (!hasher.verify(current, creds.passwordHash())) {
+      throttle.failed(key, address);
+      throw new ServiceException.Unauthenticated("invalid_credentials", "current_password is wrong");
+    }
+    PasswordPolicy.check("new_password", replacement, creds.user().username(), creds.user().email(), current);
+    throttle.succeeded(key);
+    String hash = hasher.hash(replacement);
+    return db.write(c -> {
+      Jdbc.update(c, "UPDATE users SET password_hash = ?, updated_at = now() WHERE id = ?", hash, who.id());
+      long revision = SessionTable.endAll(c, who.id(), who.sessionId());
+      Audit.record(c, who, "user.password_change", "user", who.id(), null, null);
+      return revision;
+    });
   }
 
   private static ServiceException invalid() {
@@ -129,6 +164,17 @@ public final class SessionService {
 
   /** Loads a token this instance has not seen (or has dropped). Blocking. */
   public Principal load(String token) {
+    for (int attempt = 0; ; attempt++) {
+      long revocationsBefore = revocations.get();
+      Principal p = loadOnce(token);
+      // a revocation applied while the row was read may have missed the entry just remembered: read again
+      if (revocations.get() == revocationsBefore || attempt == 3) return p;
+      Live live = byToken.get(token);
+      if (live != null) forget(token, live);
+    }
+  }
+
+  private Principal loadOnce(String token) {
     Optional<Principal> hit = cached(token);
     if (hit.isPresent()) return hit.get();
     long now = clock.millis();
@@ -161,33 +207,28 @@ public final class SessionService {
 
   /** Ends a session on every instance. Blocking. */
   public void logout(Principal who) {
-    db.write(c -> {
-      int n = Jdbc.update(c, "UPDATE sessions SET revoked_at = now() WHERE id = ? AND revoked_at IS NULL",
-          who.sessionId());
-      if (n > 0) Changelog.record(c, "session", who.sessionId(), "revoke");
-      return null;
-    });
+    db.write(c -> SessionTable.revoke(c, who.sessionId(), who.id()));
     String token = tokenBySession.get(who.sessionId());
     if (token != null) forget(token, byToken.get(token));
   }
 
-  /** Applies revocations from the change feed: revoked sessions and deactivated users. */
+  /**
+   * Applies the change feed: ended sessions are dropped; so are the sessions of a user whose row changed
+   * (they reload on next use, with the new username, or fail if the account is gone or inactive).
+   */
   public void apply(List<Change> changes) {
     for (Change change : changes) {
       switch (change.entity()) {
-        case "session" -> {
-          String token = tokenBySession.get(Long.parseLong(change.entityId()));
+        case SESSION -> {
+          revocations.incrementAndGet();
+          String token = tokenBySession.get(change.entityId());
           if (token != null) forget(token, byToken.get(token));
         }
-        case "user" -> {
-          if (change.op().equals("deactivate")) {
-            long userId = Long.parseLong(change.entityId());
-            byToken.forEach((token, live) -> {
-              if (live.principal.id() == userId) forget(token, live);
-            });
-          }
+        case USER -> {
+          revocations.incrementAndGet();
+          forgetUser(change.entityId());
         }
-        default -> { }
+        case GRANT, CLIENT, ROLE, PERMISSION, DEPARTMENT, COURSE, TERM, OFFERING, BULK -> { }
       }
     }
   }
@@ -208,18 +249,35 @@ public final class SessionService {
   private void remember(String token, Live live) {
     byToken.put(token, live);
     tokenBySession.put(live.principal.sessionId(), token);
+    tokensByUser.compute(live.principal.id(), (u, tokens) -> {
+      Set<String> set = tokens == null ? ConcurrentHashMap.newKeySet() : tokens;
+      set.add(token);
+      return set;
+    });
+  }
+
+  private void forgetUser(long userId) {
+    Set<String> tokens = tokensByUser.remove(userId);
+    if (tokens == null) return;
+    for (String token : tokens) forget(token, byToken.get(token));
   }
 
   private void forget(String token, Live live) {
     if (live == null) return;
     byToken.remove(token, live);
     tokenBySession.remove(live.principal.sessionId(), token);
+    tokensByUser.computeIfPresent(live.principal.id(), (u, tokens) -> {
+      tokens.remove(token);
+      return tokens.isEmpty() ? null : tokens;
+    });
   }
 
   private void persistLastSeen(long sessionId, long now) {
     try {
-      db.write(c -> Jdbc.update(c, "UPDATE sessions SET last_seen_at = ? WHERE id = ? AND last_seen_at < ?",
-          Instant.ofEpochMilli(now), sessionId, Instant.ofEpochMilli(now)));
+      db.write(c -> {
+        SessionTable.touch(c, sessionId, Instant.ofEpochMilli(now));
+        return null;
+      });
     } catch (RuntimeException e) {
       // best effort: the next request retries; an instance that never persists only shortens idle time elsewhere
     }

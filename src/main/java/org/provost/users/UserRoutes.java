@@ -9,9 +9,12 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.provost.audit.Audit;
-import org.provost.authz.Guard;
+import org.provost.authz.Authority;
 import org.provost.authz.Scope;
 import org.provost.db.Changelog;
+import org.provost.feed.Change;
+import org.provost.security.PasswordPolicy;
+import org.provost.sessions.SessionTable;
 import org.provost.db.Database;
 import org.provost.db.Jdbc;
 import org.provost.error.ServiceException;
@@ -22,9 +25,12 @@ import org.provost.http.Reply;
 import org.provost.security.PasswordHasher;
 
 /**
- * {@code /v1/users}. Reading needs {@code users.read}, writing {@code users.write}, in the target user's
- * department (which covers its sub-departments); everyone may read themselves and change their own
- * display name and password.
+ * {@code /v1/users}. Reading needs {@code users.read} in the target user's department (which covers its
+ * sub-departments). Any change to someone's account goes through {@link Authority#requireAccountWrite}:
+ * {@code users.write} there (and in the destination when it moves them) and domination of the user, so
+ * nobody takes over, locks out or re-homes someone more privileged. Everyone may read themselves and change
+ * their own display name; their own password changes through {@code POST /v1/me/password}. An
+ * administrator's password reset ends every session of the user.
  */
 public final class UserRoutes {
   static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
@@ -35,7 +41,7 @@ public final class UserRoutes {
 
   private UserRoutes() {}
 
-  public static void mount(Api api, Database db, UserStore users, Guard guard, PasswordHasher hasher) {
+  public static void mount(Api api, Database db, UserStore users, Authority authority, PasswordHasher hasher) {
     api.describe("/openapi/users.json");
     api.blocking(HttpMethod.GET, "/v1/users", req -> {
       int limit = req.queryInt("limit", 1, 500, 50);
@@ -62,7 +68,7 @@ public final class UserRoutes {
           departmentId = departmentId(c, "department", department.get());
           scope = Scope.department(departmentId);
         }
-        guard.require(c, req.principal(), "users.read", scope);
+        authority.require(c, req.principal(), "users.read", scope);
         UserStore.Page page = users.list(c, new UserStore.Filter(type, departmentId, active, verified, q), limit,
             after, offset);
         JsonArray items = new JsonArray();
@@ -75,12 +81,13 @@ public final class UserRoutes {
 
     api.blocking(HttpMethod.POST, "/v1/users", req -> {
       NewUser u = readNew(req.json(FIELDS));
+      if (u.password() != null) PasswordPolicy.check("password", u.password(), u.username(), u.email(), null);
       String hash = u.password() == null ? null : hasher.hash(u.password());
       return db.write(c -> {
         Long departmentId = u.department() == null ? null : departmentId(c, "department", u.department());
-        guard.require(c, req.principal(), "users.write", scopeOf(departmentId));
+        authority.requireToWrite(c, req.principal(), "users.write", scopeOf(departmentId));
         long id = users.insert(c, u, departmentId, hash);
-        long revision = Changelog.record(c, "user", id, "create");
+        long revision = Changelog.recordUser(c, id, Change.Op.CREATE);
         User created = users.get(c, id);
         Audit.record(c, req.principal(), "user.create", "user", id, null, created.toJson());
         return Reply.created(created.toJson().put("revision", revision));
@@ -91,7 +98,7 @@ public final class UserRoutes {
       long id = req.pathId("id", "user");
       return db.read(c -> {
         User u = users.get(c, id);
-        if (!isSelf(req.principal(), id)) guard.require(c, req.principal(), "users.read", scopeOf(u.departmentId()));
+        if (!isSelf(req.principal(), id)) authority.require(c, req.principal(), "users.read", scopeOf(u.departmentId()));
         return Reply.ok(u.toJson());
       });
     });
@@ -99,20 +106,38 @@ public final class UserRoutes {
     api.blocking(HttpMethod.PATCH, "/v1/users/{id}", req -> {
       long id = req.pathId("id", "user");
       UserChange change = readChange(req.json(FIELDS));
+      boolean self = isSelf(req.principal(), id);
+      if (self && change.password() != null) {
+        throw new ServiceException.InvalidInput("password", "change your own password with POST /v1/me/password,"
+            + " which asks for the current one");
+      }
       String hash = change.password() == null ? null : hasher.hash(change.password());
       return db.write(c -> {
         User before = users.get(c, id);
         Long newDepartment = change.department() == null ? null : departmentId(c, "department", change.department());
-        boolean self = isSelf(req.principal(), id) && change.selfServiceOnly();
-        if (!self) {
-          guard.require(c, req.principal(), "users.write", scopeOf(before.departmentId()));
-          if (newDepartment != null) guard.require(c, req.principal(), "users.write", scopeOf(newDepartment));
+        if (change.password() != null) {
+          PasswordPolicy.check("password", change.password(), change.username() != null ? change.username()
+              : before.username(), change.email() != null ? change.email() : before.email(), null);
         }
+        if (!(self && change.selfServiceOnly())) {
+          Scope destination = change.clearDepartment() ? Scope.GLOBAL
+              : newDepartment == null ? null : scopeOf(newDepartment);
+          authority.requireAccountWrite(c, req.principal(), id, scopeOf(before.departmentId()), destination);
+        }
+        long admins = authority.activeAdmins(c);
         users.update(c, id, change, newDepartment, hash);
-        long revision = Boolean.FALSE.equals(change.active()) && before.active()
-            ? deactivateSessions(c, id) : Changelog.record(c, "user", id, "update");
+        long revision;
+        if (Boolean.FALSE.equals(change.active()) && before.active()) {
+          revision = SessionTable.deactivate(c, id);
+          authority.requireAdminRemains(c, admins);
+        } else if (hash != null) {
+          revision = SessionTable.endAll(c, id, 0);
+        } else {
+          revision = Changelog.recordUser(c, id, Change.Op.UPDATE);
+        }
         User after = users.get(c, id);
-        Audit.record(c, req.principal(), "user.update", "user", id, before.toJson(), after.toJson());
+        Audit.record(c, req.principal(), hash != null ? "user.password_reset" : "user.update", "user", id,
+            before.toJson(), after.toJson());
         return Reply.ok(after.toJson().put("revision", revision));
       });
     });
@@ -121,11 +146,13 @@ public final class UserRoutes {
       long id = req.pathId("id", "user");
       return db.write(c -> {
         User before = users.get(c, id);
-        guard.require(c, req.principal(), "users.write", scopeOf(before.departmentId()));
+        authority.requireAccountWrite(c, req.principal(), id, scopeOf(before.departmentId()), null);
         long revision;
         if (before.active()) {
+          long admins = authority.activeAdmins(c);
           users.update(c, id, new UserChange(null, null, null, null, null, false, null, false, null, null), null, null);
-          revision = deactivateSessions(c, id);
+          revision = SessionTable.deactivate(c, id);
+          authority.requireAdminRemains(c, admins);
           Audit.record(c, req.principal(), "user.deactivate", "user", id, before.toJson(),
               users.get(c, id).toJson());
         } else {
@@ -134,12 +161,6 @@ public final class UserRoutes {
         return Reply.ok(new JsonObject().put("id", id).put("active", false).put("revision", revision));
       });
     });
-  }
-
-  /** A deactivated user loses every session and every check, on every instance. */
-  private static long deactivateSessions(Connection c, long userId) throws SQLException {
-    Jdbc.update(c, "UPDATE sessions SET revoked_at = now() WHERE user_id = ? AND revoked_at IS NULL", userId);
-    return Changelog.record(c, "user", userId, "deactivate");
   }
 
   private static boolean isSelf(Principal p, long userId) {
@@ -200,9 +221,13 @@ public final class UserRoutes {
         verified, password);
   }
 
+  /** Shape only here; {@link PasswordPolicy} is checked against the account when it is known. */
   private static String password(Input in) {
-    String password = in.optionalString("password", 1024);
-    if (password != null && password.length() < 10) in.error("password", "must be at least 10 characters");
+    String password = in.optionalString("password", PasswordPolicy.MAX_LENGTH * 4);
+    if (password != null) {
+      String problem = PasswordPolicy.problem(password, null, null, null);
+      if (problem != null) in.error("password", problem);
+    }
     return password;
   }
 }

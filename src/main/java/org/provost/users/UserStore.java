@@ -47,6 +47,12 @@ public final class UserStore {
         rs -> new Credentials(map(rs), rs.getString("password_hash")), login);
   }
 
+  /** The user and password hash of account {@code id}, for a password change. */
+  public Optional<Credentials> findCredentialsById(Connection c, long id) throws SQLException {
+    return Jdbc.one(c, "SELECT " + COLUMNS + ", u.password_hash" + FROM + "WHERE u.id = ?",
+        rs -> new Credentials(map(rs), rs.getString("password_hash")), id);
+  }
+
   /** Keyset page after {@code afterId}, or an offset page when {@code offset > 0}. */
   public Page list(Connection c, Filter f, int limit, long afterId, int offset) throws SQLException {
     // the first page has no cursor: "id > 0" would only make the planner scan the whole primary key

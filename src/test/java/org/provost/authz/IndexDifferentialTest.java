@@ -68,8 +68,9 @@ class IndexDifferentialTest {
           return null;
         });
         List<Change> changes = db.read(c -> Jdbc.list(c,
-            "SELECT revision, entity, entity_id, op FROM changelog WHERE revision > ? ORDER BY revision",
-            rs -> new Change(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4)), applied));
+            "SELECT " + Change.COLUMNS + " FROM changelog WHERE revision > ? ORDER BY revision",
+            rs -> Change.fromRow(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5)),
+            applied));
         if (!changes.isEmpty()) index.apply(changes);
       }
     }

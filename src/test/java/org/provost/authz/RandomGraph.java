@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.provost.db.Changelog;
+import org.provost.feed.Change;
 import org.provost.db.Jdbc;
 
 /**
@@ -107,12 +108,13 @@ final class RandomGraph {
     Scope scope = scopes.get(random.nextInt(scopes.size()));
     Instant[] window = window();
     long revision = Changelog.current(c) + 1;
+    long user = users.get(random.nextInt(users.size()));
     long id = Jdbc.returningLong(c, """
         INSERT INTO grants (user_id, role_id, scope_type, scope_id, valid_from, valid_until, revision)
-        VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id""", users.get(random.nextInt(users.size())),
+        VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id""", user,
         roles.get(random.nextInt(roles.size())), scope.kind().code(), scope.scopeIdOrNull(), window[0], window[1],
         revision);
-    Changelog.record(c, "grant", id, "create");
+    Changelog.record(c, Change.Entity.GRANT, id, Change.Op.CREATE, user);
     grants.add(id);
   }
 
@@ -136,33 +138,34 @@ final class RandomGraph {
         if (!grants.isEmpty()) {
           long id = grants.remove(random.nextInt(grants.size())).longValue();
           Jdbc.update(c, "DELETE FROM grants WHERE id = ?", id);
-          Changelog.record(c, "grant", id, "revoke");
+          // recorded without its owner, as rows written before changes named one: the index finds it itself
+          Changelog.record(c, Change.Entity.GRANT, id, Change.Op.REVOKE, Change.NO_USER);
         }
       }
       case 2 -> {
         long user = users.get(random.nextInt(users.size()));
         Jdbc.update(c, "UPDATE users SET is_active = NOT is_active WHERE id = ?", user);
-        Changelog.record(c, "user", user, "update");
+        Changelog.recordUser(c, user, Change.Op.UPDATE);
       }
       case 3 -> {
         long role = roles.get(random.nextInt(roles.size()));
         Jdbc.update(c, "DELETE FROM role_permissions WHERE role_id = ?", role);
         Jdbc.update(c, "INSERT INTO role_permissions (role_id, permission_id) VALUES (?, ?)", role,
             permissionIds.get(random.nextInt(permissionIds.size())));
-        Changelog.record(c, "role", role, "update");
+        Changelog.record(c, Change.Entity.ROLE, role, Change.Op.UPDATE, Change.NO_USER);
       }
       case 4 -> {
         long role = roles.get(random.nextInt(roles.size()));
         long other = roles.get(random.nextInt(roles.size()));
         if (role != other) {
           Jdbc.update(c, "INSERT INTO role_includes VALUES (?, ?) ON CONFLICT DO NOTHING", role, other);
-          Changelog.record(c, "role", role, "update");
+          Changelog.record(c, Change.Entity.ROLE, role, Change.Op.UPDATE, Change.NO_USER);
         }
       }
       default -> {
         long child = departments.get(random.nextInt(departments.size()));
         Jdbc.update(c, "UPDATE departments SET parent_id = NULL WHERE id = ?", child);
-        Changelog.record(c, "department", child, "update");
+        Changelog.record(c, Change.Entity.DEPARTMENT, child, Change.Op.MOVE, Change.NO_USER);
       }
     }
   }

@@ -7,6 +7,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.function.Supplier;
 import org.provost.db.Changelog;
+import org.provost.feed.Change;
 import org.provost.db.Jdbc;
 import org.provost.testing.Http.Response;
 
@@ -60,11 +61,12 @@ final class DatabaseState {
   void grant(String username, String role, int scopeType, long scopeId) {
     query(c -> {
       long revision = Changelog.current(c) + 1;
-      long grant = Jdbc.returningLong(c, """
+      long[] grant = Jdbc.one(c, """
           INSERT INTO grants (user_id, role_id, scope_type, scope_id, reason, revision)
           SELECT u.id, r.id, ?, ?, 'test', ? FROM users u, roles r WHERE u.username = ? AND r.name = ?
-          RETURNING id""", (short) scopeType, scopeId, revision, username, role);
-      return Changelog.record(c, "grant", grant, "create");
+          RETURNING id, user_id""", rs -> new long[] {rs.getLong(1), rs.getLong(2)}, (short) scopeType, scopeId,
+          revision, username, role).orElseThrow();
+      return Changelog.record(c, Change.Entity.GRANT, grant[0], Change.Op.CREATE, grant[1]);
     });
   }
 

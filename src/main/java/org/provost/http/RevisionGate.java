@@ -1,0 +1,185 @@
+package org.provost.http;
+
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.RoutingContext;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+import org.provost.error.ServiceException;
+
+/**
+ * The one place that decides freshness for every read answered from the authorization index (check, batch,
+ * explain, /v1/me), as SpiceDB's consistency middleware does: {@code at_least_revision=N} answers only from
+ * an index that has applied revision N. The request waits (at most {@link #WAIT_MILLIS}) when N is close
+ * ahead, else answers at once:
+ * <ul>
+ *   <li>400 {@code invalid_input} naming {@code at_least_revision} when it is not a whole number >= 0, or
+ *       is more than {@link #AHEAD_LIMIT} revisions beyond what this instance has applied (no write can be
+ *       that far ahead of a live change feed: it names a revision that does not exist);</li>
+ *   <li>503 {@code revision_not_yet_applied} with Retry-After after the wait, or at once when
+ *       {@code maxWaiters} requests are already waiting.</li>
+ * </ul>
+ * Waiters are removed when released, on timeout and when the client disconnects; {@link #waiting()} is
+ * exported as a gauge.
+ */
+public final class RevisionGate {
+  /** How long a request may wait for its revision, in milliseconds. */
+  public static final long WAIT_MILLIS = 2_000;
+  /** How far beyond the applied revision a wanted one may be and still be waited for. */
+  public static final long AHEAD_LIMIT = 100_000;
+  static final String PARAMETER = "at_least_revision";
+
+  private final LongSupplier applied;
+  private final int maxWaiters;
+  private final ConcurrentLinkedQueue<Waiter> waiters = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger count = new AtomicInteger();
+
+  /**
+   * @param applied the revision the index has applied (cheap, non-blocking)
+   * @param maxWaiters how many requests may wait at once on this instance
+   */
+  public RevisionGate(LongSupplier applied, int maxWaiters) {
+    this.applied = applied;
+    this.maxWaiters = maxWaiters;
+  }
+
+  /** A gate that never waits (an index that cannot apply changes: benchmarks, tools). */
+  public static RevisionGate of(LongSupplier applied) {
+    return new RevisionGate(applied, 0);
+  }
+
+  /** How many requests are waiting now. */
+  public int waiting() {
+    return count.get();
+  }
+
+  /**
+   * Runs {@code proceed} now when the request asks for no revision or one already applied, else later on
+   * the request's context, else hands {@code fail} the 400 or 503. Call on the event loop.
+   */
+  void admit(RoutingContext ctx, Runnable proceed, java.util.function.Consumer<Throwable> fail) {
+    long wanted;
+    try {
+      wanted = wanted(ctx);
+    } catch (ServiceException e) {
+      fail.accept(e);
+      return;
+    }
+    long now = applied.getAsLong();
+    if (wanted <= now) {
+      proceed.run();
+      return;
+    }
+    if (wanted - now > AHEAD_LIMIT) {
+      fail.accept(new ServiceException.InvalidInput(PARAMETER, "revision " + wanted
+          + " does not exist yet (this instance is at " + now + ")"));
+      return;
+    }
+    if (count.incrementAndGet() > maxWaiters) {
+      count.decrementAndGet();
+      fail.accept(notYet(wanted, now));
+      return;
+    }
+    Vertx vertx = ctx.vertx();
+    Waiter w = new Waiter(wanted, Vertx.currentContext(), proceed);
+    w.timer = vertx.setTimer(WAIT_MILLIS, id -> {
+      if (w.claim()) {
+        forget(w);
+        fail.accept(notYet(wanted, applied.getAsLong()));
+      }
+    });
+    waiters.add(w);
+    ctx.response().closeHandler(v -> {
+      if (w.claim()) {
+        forget(w);
+        vertx.cancelTimer(w.timer);
+      }
+    });
+    // published between the read above and the add: nobody else will release it
+    if (applied.getAsLong() >= wanted) released(applied.getAsLong());
+  }
+
+  /** Releases the waiters that {@code revision} satisfies (called by the index's writer on each publish). */
+  public void released(long revision) {
+    if (count.get() == 0) return;
+    for (Waiter w : waiters) {
+      if (w.wanted <= revision && w.claim()) {
+        forget(w);
+        w.context.runOnContext(v -> {
+          w.context.owner().cancelTimer(w.timer);
+          w.proceed.run();
+        });
+      }
+    }
+  }
+
+  private void forget(Waiter w) {
+    if (waiters.remove(w)) count.decrementAndGet();
+  }
+
+  private static ServiceException notYet(long wanted, long now) {
+    return new ServiceException.Unavailable("revision_not_yet_applied",
+        "revision " + wanted + " is not applied on this instance yet (it is at " + now + "); retry shortly");
+  }
+
+  /** The wanted revision from the query string or, for a JSON body, its field; 0 when not asked. */
+  static long wanted(RoutingContext ctx) {
+    String raw = QueryString.get(ctx.request().query(), PARAMETER);
+    long fromQuery = raw == null ? -1 : parse(raw);
+    long fromBody = -1;
+    if (ctx.body() != null && ctx.body().length() > 0 && ctx.body().buffer().getByte(0) == '{') {
+      Object v;
+      try {
+        v = ctx.body().asJsonObject().getValue(PARAMETER);
+      } catch (RuntimeException e) {
+        v = null; // not JSON: the handler reports the body
+      }
+      if (v != null) {
+        if (!(v instanceof Number n) || n instanceof Double || n instanceof Float || n.longValue() < 0) {
+          throw invalid();
+        }
+        fromBody = n.longValue();
+      }
+    }
+    if (fromQuery >= 0 && fromBody >= 0) {
+      throw new ServiceException.InvalidInput(PARAMETER, "send it in the query or in the body, not both");
+    }
+    return Math.max(0, Math.max(fromQuery, fromBody));
+  }
+
+  private static long parse(String raw) {
+    if (raw.isEmpty() || raw.length() > 18) throw invalid();
+    long v = 0;
+    for (int i = 0; i < raw.length(); i++) {
+      char ch = raw.charAt(i);
+      if (ch < '0' || ch > '9') throw invalid();
+      v = v * 10 + (ch - '0');
+    }
+    return v;
+  }
+
+  private static ServiceException invalid() {
+    return new ServiceException.InvalidInput(PARAMETER, "must be a whole number between 0 and 999999999999999999");
+  }
+
+  /** One waiting request; claimed exactly once (released, timed out, or disconnected). */
+  private static final class Waiter {
+    final long wanted;
+    final Context context;
+    final Runnable proceed;
+    final AtomicBoolean done = new AtomicBoolean();
+    volatile long timer;
+
+    Waiter(long wanted, Context context, Runnable proceed) {
+      this.wanted = wanted;
+      this.context = context;
+      this.proceed = proceed;
+    }
+
+    boolean claim() {
+      return done.compareAndSet(false, true);
+    }
+  }
+}
