@@ -49,8 +49,6 @@ import org.slf4j.LoggerFactory;
 /** The running service, wired by hand: database, change feed, features, HTTP. {@link #close} drains it. */
 public final class App implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(App.class);
-  /** Requests that may wait for at_least_revision at once on one instance; more answer 503 at once. */
-  private static final int MAX_REVISION_WAITERS = 10_000;
   /** How long a write waits for its own instance to apply it before answering anyway. */
   private static final long WRITE_VISIBLE_WAIT_MILLIS = 2_000;
 
@@ -61,9 +59,10 @@ public final class App implements AutoCloseable {
   private final ExecutorService blocking;
   private final Readiness readiness;
   private final Api api;
+  private final RevisionGate gate;
 
   private App(Database db, ChangeFeed feed, AuthzIndex index, HttpServer server, ExecutorService blocking,
-      Readiness readiness, Api api) {
+      Readiness readiness, Api api, RevisionGate gate) {
     this.db = db;
     this.feed = feed;
     this.index = index;
@@ -71,6 +70,7 @@ public final class App implements AutoCloseable {
     this.blocking = blocking;
     this.readiness = readiness;
     this.api = api;
+    this.gate = gate;
   }
 
   public static App start(Config config) {
@@ -103,7 +103,7 @@ public final class App implements AutoCloseable {
     ClientService clients = new ClientService(db, index::isActive);
     Authority authority = new Authority(new ConsistentAuthorizer(index), clock);
     MeCache me = new MeCache(db, index, clock);
-    RevisionGate gate = new RevisionGate(index::revision, MAX_REVISION_WAITERS);
+    RevisionGate gate = new RevisionGate(index::revision, config.maxRevisionWaiters());
     index.onPublish(gate::released);
     Gauge.builder("provost.authz.revision.waiters", gate, RevisionGate::waiting)
         .description("requests waiting for at_least_revision on this instance").register(meters);
@@ -144,7 +144,7 @@ public final class App implements AutoCloseable {
     readiness.started();
     LOG.info("provost listening on {}:{} ({} event loops, revision {}, started in {} ms)", config.httpHost(),
         server.port(), config.eventLoops(), revision, (System.nanoTime() - t0) / 1_000_000);
-    return new App(db, feed, index, server, blocking, readiness, api);
+    return new App(db, feed, index, server, blocking, readiness, api, gate);
   }
 
   public int port() {
@@ -153,6 +153,11 @@ public final class App implements AutoCloseable {
 
   public Api api() {
     return api;
+  }
+
+  /** The at_least_revision gate of this instance (its waiters, for the gauge and tests). */
+  public RevisionGate revisionGate() {
+    return gate;
   }
 
   public Database database() {

@@ -31,7 +31,8 @@ public record Config(
     java.util.Set<String> trustedProxies,
     Optional<String> redisUrl,
     long importMaxBytes,
-    String seedPassword) {
+    String seedPassword,
+    int maxRevisionWaiters) {
 
   /** The password every account made by {@code provost seed} shares, unless PROVOST_SEED_PASSWORD says otherwise. */
   public static final String DEFAULT_SEED_PASSWORD = "provost-seed-password";
@@ -79,6 +80,7 @@ public record Config(
         s.list("PROVOST_TRUSTED_PROXIES", "127.0.0.1,::1,0:0:0:0:0:0:0:1"),
         s.string("PROVOST_REDIS_URL"),
         s.integer("PROVOST_IMPORT_MAX_BYTES", 64 << 20, 1024, Integer.MAX_VALUE),
-        s.string("PROVOST_SEED_PASSWORD").orElse(DEFAULT_SEED_PASSWORD));
+        s.string("PROVOST_SEED_PASSWORD").orElse(DEFAULT_SEED_PASSWORD),
+        s.integer("PROVOST_MAX_REVISION_WAITERS", 10_000, 0, 1_000_000));
   }
 }

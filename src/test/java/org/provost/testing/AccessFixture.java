@@ -77,11 +77,26 @@ public final class AccessFixture {
     }
   }
 
+  /** Every table an account, session or API key write may touch, besides {@link #ACCESS_TABLES}. */
+  public static final List<String> ACCOUNT_TABLES = List.of("users", "sessions", "api_clients",
+      "api_client_permissions", "departments", "courses");
+
   /** A digest of every row of each access table: equal digests mean nothing was written. */
   public Map<String, String> snapshot() {
+    return snapshot(ACCESS_TABLES);
+  }
+
+  /** {@link #snapshot()} of the access and the account tables: nothing at all was written. */
+  public Map<String, String> snapshotAll() {
+    List<String> all = new java.util.ArrayList<>(ACCESS_TABLES);
+    all.addAll(ACCOUNT_TABLES);
+    return snapshot(all);
+  }
+
+  private Map<String, String> snapshot(List<String> tables) {
     Map<String, String> out = new LinkedHashMap<>();
     try (Connection c = DriverManager.getConnection(server.jdbcUrl())) {
-      for (String table : ACCESS_TABLES) {
+      for (String table : tables) {
         try (PreparedStatement ps = c.prepareStatement("SELECT count(*) || ':' || md5(coalesce(string_agg(t::text,"
             + " ',' ORDER BY t::text), '')) FROM " + table + " t"); ResultSet rs = ps.executeQuery()) {
           rs.next();
@@ -105,6 +120,19 @@ public final class AccessFixture {
 
   public String login(String username) {
     return server.http.login(username, PASSWORD);
+  }
+
+  /** An API key made by the holder of {@code token}, with these permissions; returns {id, key}. */
+  public JsonObject client(String token, String name, String... permissions) {
+    Response r = server.http.post("/v1/clients", token, new JsonObject().put("name", name)
+        .put("permissions", new JsonArray(List.of((Object[]) permissions))));
+    assertThat(r.status()).as("create client %s: %s", name, r).isEqualTo(201);
+    return r.json();
+  }
+
+  /** The id of user {@code username}. */
+  public long id(String username) {
+    return count("SELECT id FROM users WHERE username = ?", username);
   }
 
   /** POST /v1/users/{id}/grants with the given token. */
