@@ -15,7 +15,10 @@ import java.util.stream.Stream;
  */
 final class Workload {
   private final Endpoint[] cycle;
+  /** How many distinct grants each pool member is given in turn (see {@link #of}). */
+  static final int GRANT_VARIANTS = 64;
   private final Call[][] calls = new Call[Endpoint.values().length][];
+  private final java.util.concurrent.atomic.AtomicLong grantsSent = new java.util.concurrent.atomic.AtomicLong();
 
   private Workload(Endpoint[] cycle) {
     this.cycle = cycle;
@@ -50,10 +53,20 @@ final class Workload {
           null, new JsonObject().put("username", m.username()).put("password", plan.password()).encode()))));
     }
     if (mix.uses(Endpoint.GRANT)) {
-      String body = Fixtures.grantBody(f.grantRole, f.grantScope).encode();
+      // the run never asks for a grant it already holds: each member gets GRANT_VARIANTS grants that differ
+      // in their end, handed out in turn, so one repeats only after pool x GRANT_VARIANTS grants (its revoke
+      // follows its answer within milliseconds)
       Call.FollowUp revoke = answer -> revokeOf(answer, host, f.adminToken);
-      w.put(Endpoint.GRANT, f.pool.stream().map(m -> new Call(Endpoint.GRANT,
-          Call.encode("POST", host, "/v1/users/" + m.id() + "/grants", f.adminToken, body), revoke)));
+      List<Call> grants = new ArrayList<>();
+      for (int v = 0; v < GRANT_VARIANTS; v++) {
+        String body = Fixtures.grantBody(f.grantRole, f.grantScope)
+            .put("valid_until", java.time.Instant.parse("2999-01-01T00:00:00Z").plusSeconds(v).toString()).encode();
+        for (Pool.Member m : f.pool) {
+          grants.add(new Call(Endpoint.GRANT,
+              Call.encode("POST", host, "/v1/users/" + m.id() + "/grants", f.adminToken, body), revoke));
+        }
+      }
+      w.put(Endpoint.GRANT, grants.stream());
     }
     if (mix.uses(Endpoint.GET)) {
       w.put(Endpoint.GET, Stream.of(new Call(Endpoint.GET, Call.encode("GET", host, plan.path(),
@@ -69,7 +82,9 @@ final class Workload {
   }
 
   Call call(long i) {
-    Call[] choices = calls[cycle[(int) (i % cycle.length)].ordinal()];
+    Endpoint e = cycle[(int) (i % cycle.length)];
+    Call[] choices = calls[e.ordinal()];
+    if (e == Endpoint.GRANT) return choices[(int) Long.remainderUnsigned(grantsSent.getAndIncrement(), choices.length)];
     return choices.length == 1 ? choices[0] : choices[(int) Long.remainderUnsigned(spread(i), choices.length)];
   }
 
