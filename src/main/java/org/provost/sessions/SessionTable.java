@@ -59,6 +59,17 @@ public final class SessionTable {
     for (long id : withSessions) Changelog.recordUser(c, id, Change.Op.DEACTIVATE);
   }
 
+  /** The user's sessions that have not ended: id, created_at, last_seen_at, expires_at (RFC 3339). */
+  public static List<io.vertx.core.json.JsonObject> live(Connection c, long userId) throws SQLException {
+    return Jdbc.list(c, """
+        SELECT id, created_at, last_seen_at, expires_at FROM sessions
+        WHERE user_id = ? AND revoked_at IS NULL AND expires_at > now() ORDER BY id""",
+        rs -> new io.vertx.core.json.JsonObject().put("id", rs.getLong(1))
+            .put("created_at", rs.getTimestamp(2).toInstant().toString())
+            .put("last_seen_at", rs.getTimestamp(3).toInstant().toString())
+            .put("expires_at", rs.getTimestamp(4).toInstant().toString()), userId);
+  }
+
   /** Moves a session's idle clock forward (never back). */
   static void touch(Connection c, long sessionId, Instant seen) throws SQLException {
     Jdbc.update(c, "UPDATE sessions SET last_seen_at = ? WHERE id = ? AND last_seen_at < ?", seen, sessionId, seen);

@@ -142,6 +142,33 @@ public final class UserRoutes {
       });
     });
 
+    api.blocking(HttpMethod.GET, "/v1/users/{id}/sessions", req -> {
+      long id = req.pathId("id", "user");
+      return db.read(c -> {
+        User u = users.get(c, id);
+        if (!isSelf(req.principal(), id)) authority.require(c, req.principal(), "users.read", scopeOf(u.departmentId()));
+        JsonArray items = new JsonArray();
+        for (JsonObject session : SessionTable.live(c, id)) {
+          items.add(session.put("current", isSelf(req.principal(), id)
+              && session.getLong("id") == req.principal().sessionId()));
+        }
+        return Reply.ok(new JsonObject().put("items", items));
+      });
+    });
+
+    api.blocking(HttpMethod.DELETE, "/v1/users/{id}/sessions", req -> {
+      long id = req.pathId("id", "user");
+      return db.write(c -> {
+        User u = users.get(c, id);
+        if (!isSelf(req.principal(), id)) {
+          authority.requireAccountWrite(c, req.principal(), id, scopeOf(u.departmentId()), null);
+        }
+        long revision = SessionTable.endAll(c, id, 0);
+        Audit.record(c, req.principal(), "user.sessions_end", "user", id, null, null);
+        return Reply.ok(new JsonObject().put("id", id).put("revision", revision));
+      });
+    });
+
     api.blocking(HttpMethod.DELETE, "/v1/users/{id}", req -> {
       long id = req.pathId("id", "user");
       return db.write(c -> {

@@ -77,6 +77,21 @@ class AuthorityScenarioTest {
   }
 
   @Test
+  void sessions_areListedAndEnded_onlyByTheirOwnerOrSomeoneWhoOutranksThem() {
+    departmentAdmin("da_sessions", "CS");
+    long boss = fx.user("boss_sessions", "CS");
+    fx.grant(admin, boss, "admin", "global");
+    String bossToken = fx.login("boss_sessions");
+    String da = fx.login("da_sessions");
+    refused(403, "outranked", () -> http.delete("/v1/users/" + boss + "/sessions", da));
+    JsonArray mine = http.get("/v1/users/" + boss + "/sessions", bossToken).items();
+    assertThat(mine).hasSize(1);
+    assertThat(mine.getJsonObject(0).getBoolean("current")).isTrue();
+    assertThat(http.delete("/v1/users/" + boss + "/sessions", admin).status()).isEqualTo(200);
+    assertThat(http.get("/v1/me", bossToken).status()).isEqualTo(401);
+  }
+
+  @Test
   void globalRegistrar_andAUsersWriteKey_cannotResetAnAdminsPassword() {
     long registrar = fx.user("registrar_1", null);
     fx.grant(admin, registrar, "registrar", "global");
