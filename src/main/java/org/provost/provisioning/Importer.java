@@ -65,12 +65,12 @@ public final class Importer {
   /** Every row's keys in a temporary table, so the database can match them in bulk. */
   private static void copyKeys(Connection c, ImportFile file) throws SQLException {
     Seeder.execute(c, """
-        CREATE TEMP TABLE import_keys (line int, external_id text, username text, email_lower text)
+        CREATE TEMP TABLE import_keys (line int, external_id text, username_key text, email_key text)
         ON COMMIT DROP""");
-    try (CopyRows rows = CopyRows.into(c, "import_keys", "line, external_id, username, email_lower")) {
+    try (CopyRows rows = CopyRows.into(c, "import_keys", "line, external_id, username_key, email_key")) {
       for (ImportRow row : file.rows) {
         if (row.externalId == null) continue;
-        rows.number(row.line).text(row.externalId).text(row.username).text(row.lowerEmail()).endRow();
+        rows.number(row.line).text(row.externalId).text(row.usernameKey()).text(row.emailKey()).endRow();
       }
       rows.finish();
     }
@@ -96,7 +96,8 @@ public final class Importer {
   private static void rejectClashes(Connection c, ImportFile file) throws SQLException {
     Map<Integer, ImportRow> byLine = new HashMap<>();
     for (ImportRow row : file.rows) byLine.put(row.line, row);
-    String[][] keys = {{"username", "u.username = k.username"}, {"email", "lower(u.email) = k.email_lower"}};
+    String[][] keys = {{"username", "u.username_key = k.username_key"},
+        {"email", "u.email_key = k.email_key"}};
     for (String[] key : keys) {
       Jdbc.list(c, """
           SELECT k.line, u.id, u.username, u.external_id FROM import_keys k JOIN users u ON %s

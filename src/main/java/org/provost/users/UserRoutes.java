@@ -7,7 +7,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 import org.provost.audit.Audit;
 import org.provost.authz.Guard;
 import org.provost.authz.Scope;
@@ -27,8 +26,6 @@ import org.provost.security.PasswordHasher;
  * display name and password.
  */
 public final class UserRoutes {
-  static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
-  static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
   static final Set<String> TYPES = Set.of("student", "faculty", "staff", "affiliate");
   private static final String[] FIELDS = {"username", "email", "display_name", "type", "department", "external_id",
       "active", "verified", "password"};
@@ -166,9 +163,8 @@ public final class UserRoutes {
   }
 
   static NewUser readNew(Input in) {
-    String username = in.requiredString("username", 64, USERNAME,
-        "must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit");
-    String email = in.requiredString("email", 254, EMAIL, "must be an email address");
+    String username = identifier(in, "username", true);
+    String email = identifier(in, "email", true);
     String displayName = in.optionalString("display_name", 200);
     String type = in.requiredString("type", 20);
     if (type != null && !TYPES.contains(type)) in.error("type", "must be one of student, faculty, staff, affiliate");
@@ -183,9 +179,8 @@ public final class UserRoutes {
   }
 
   static UserChange readChange(Input in) {
-    String username = in.optionalString("username", 64, USERNAME,
-        "must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit");
-    String email = in.optionalString("email", 254, EMAIL, "must be an email address");
+    String username = identifier(in, "username", false);
+    String email = identifier(in, "email", false);
     String displayName = in.optionalString("display_name", 200);
     String type = in.optionalString("type", 20);
     if (type != null && !TYPES.contains(type)) in.error("type", "must be one of student, faculty, staff, affiliate");
@@ -198,6 +193,25 @@ public final class UserRoutes {
     in.validate();
     return new UserChange(username, email, displayName, type, department, clearDepartment, externalId, active,
         verified, password);
+  }
+
+  /**
+   * A username or email in its display form ({@link Identifiers#display}), or null (absent, or an error was
+   * recorded naming the field: a control, NUL or invisible character, the wrong shape, all digits).
+   */
+  static String identifier(Input in, String field, boolean required) {
+    boolean username = field.equals("username");
+    int max = username ? 64 : 254;
+    String raw = required ? in.requiredString(field, max) : in.optionalString(field, max);
+    if (raw == null) return null;
+    String problem = Identifiers.problem(raw);
+    String display = problem == null ? Identifiers.display(raw) : null;
+    if (problem == null) problem = username ? Identifiers.usernameProblem(display) : Identifiers.emailProblem(display);
+    if (problem != null) {
+      in.error(field, problem);
+      return null;
+    }
+    return display;
   }
 
   private static String password(Input in) {
