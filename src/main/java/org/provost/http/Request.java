@@ -45,7 +45,7 @@ public final class Request {
 
   /** A numeric path id; a non-number answers 404 like any unknown id. */
   public long pathId(String name, String what) {
-    String raw = ctx.pathParam(name);
+    String raw = checked(name, ctx.pathParam(name));
     try {
       return Long.parseLong(raw);
     } catch (NumberFormatException e) {
