@@ -3,6 +3,7 @@ package org.provost.provisioning;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
+import org.provost.audit.CommitOrder;
 import org.provost.db.Changelog;
 import org.provost.db.Jdbc;
 
@@ -14,8 +15,13 @@ import org.provost.db.Jdbc;
 final class ImportApply {
   private ImportApply() {}
 
-  /** Applies {@code plan}; returns the revision at which the whole import becomes visible. */
-  static long apply(Connection c, ImportPlan plan) throws SQLException {
+  /**
+   * Applies {@code plan}; returns the revision at which the whole import becomes visible. Each user created,
+   * changed or deactivated gets its own audit event ({@link ImportAudit}), written in one statement.
+   */
+  static long apply(Connection c, ImportPlan plan, Importer.Actor actor) throws SQLException {
+    CommitOrder.lock(c); // user change numbers and audit ids are taken in commit order
+    ImportAudit.before(c, plan);
     Seeder.execute(c, """
         CREATE TEMP TABLE import_apply (line int, user_id bigint, external_id text, username text, email text,
                                         username_key text, email_key text, display_name text, type text, department_id bigint, active boolean,
@@ -40,15 +46,18 @@ final class ImportApply {
                display_name = coalesce(a.display_name, u.display_name), type = coalesce(a.type, u.type),
                department_id = coalesce(a.department_id, u.department_id),
                is_active = coalesce(a.active, u.is_active), is_verified = coalesce(a.verified, u.is_verified),
-               updated_at = now()
+               updated_at = now(), change_seq = nextval('users_change_seq')
         FROM import_apply a WHERE a.user_id IS NOT NULL AND u.id = a.user_id""");
     Long[] missing = plan.deactivations.stream().map(ImportPlan.Deactivation::id).toArray(Long[]::new);
     if (missing.length > 0) {
-      Jdbc.update(c, "UPDATE users SET is_active = FALSE, updated_at = now() WHERE id = ANY (?) AND is_active",
+      Jdbc.update(c, "UPDATE users SET is_active = FALSE, updated_at = now(), change_seq = nextval('users_change_seq')"
+          + " WHERE id = ANY (?) AND is_active",
           (Object) missing);
     }
     endSessions(c, plan.goingInactive());
-    return Changelog.record(c, "bulk", "import", "reload");
+    long revision = Changelog.record(c, "bulk", "import", "reload");
+    ImportAudit.record(c, plan, actor, revision);
+    return revision;
   }
 
   private static void copy(CopyRows rows, ImportRow row, Long userId) throws SQLException {

@@ -40,7 +40,7 @@ public final class Importer {
         : List.of();
     ImportPlan plan = ImportPlan.of(file, missing);
     boolean apply = !options.dryRun() && (plan.invalid.isEmpty() || options.skipInvalid());
-    Long revision = apply && plan.changesAnything() ? ImportApply.apply(c, plan) : null;
+    Long revision = apply && plan.changesAnything() ? ImportApply.apply(c, plan, actor) : null;
     ImportReport report = new ImportReport(file.size(), plan, options, apply, revision);
     if (apply) {
       Audit.record(c, actor.userId(), actor.name(), "import.run", "import", actor.source(), null,

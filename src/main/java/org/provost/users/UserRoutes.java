@@ -34,6 +34,7 @@ public final class UserRoutes {
 
   public static void mount(Api api, Database db, UserStore users, Guard guard, PasswordHasher hasher) {
     api.describe("/openapi/users.json");
+    UserChangeFeed.mount(api, db, guard); // before /v1/users/{id}, which would take "changes" for an id
     api.blocking(HttpMethod.GET, "/v1/users", req -> {
       int limit = req.queryInt("limit", 1, 500, 50);
       int offset = req.queryInt("offset", 0, Integer.MAX_VALUE, 0);

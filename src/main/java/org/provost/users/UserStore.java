@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.provost.audit.CommitOrder;
 import org.provost.db.Jdbc;
 import org.provost.error.ServiceException;
 
@@ -95,7 +96,9 @@ public final class UserStore {
     return s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
   }
 
+  /** Inserts a user; its change number (the users change feed's) is taken in commit order. */
   public long insert(Connection c, NewUser u, Long departmentId, String passwordHash) throws SQLException {
+    CommitOrder.lock(c);
     return Jdbc.returningLong(c, """
         INSERT INTO users (username, email, username_key, email_key, display_name, type, department_id,
                            external_id, is_active, is_verified, password_hash)
@@ -104,7 +107,7 @@ public final class UserStore {
         u.verified(), passwordHash);
   }
 
-  /** Applies the non-null fields of {@code change}. */
+  /** Applies the non-null fields of {@code change} (the users_change_seq_bump trigger renumbers the row). */
   public void update(Connection c, long id, UserChange change, Long departmentId, String passwordHash)
       throws SQLException {
     List<String> sets = new ArrayList<>();
