@@ -77,20 +77,23 @@ public final class SessionService {
 
   /** Verifies a password and opens a session. Blocking: hashes and writes. */
   public Login login(String login, String password, String address) {
-    throttle.check(login, address);
     Optional<UserStore.Credentials> found = db.readPrimary(c -> users.findCredentials(c, login));
+    // counted per account, however the identifier was typed (LoginThrottle)
+    String account = LoginThrottle.account(found.map(f -> f.user().id()).orElse(null),
+        org.provost.users.Identifiers.key(login));
+    throttle.check(account, address);
     if (found.isEmpty()) {
       hasher.burn(password);
-      throttle.failed(login, address);
+      throttle.failed(account, address);
       throw invalid();
     }
     if (!hasher.verify(password, found.get().passwordHash())) {
-      throttle.failed(login, address);
+      throttle.failed(account, address);
       throw invalid();
     }
     User user = found.get().user();
     if (!user.active()) throw new ServiceException.Forbidden("account_inactive", "this account is deactivated");
-    throttle.succeeded(login);
+    throttle.succeeded(account, address);
     String token = Tokens.newToken(Tokens.SESSION_PREFIX);
     long now = clock.millis();
     Instant expires = Instant.ofEpochMilli(now + lifetimeMillis);
