@@ -13,8 +13,14 @@ import org.provost.db.Jdbc;
 import org.provost.error.ServiceException;
 import org.provost.http.Api;
 import org.provost.http.Reply;
+import org.provost.users.Identifiers;
 
-/** {@code GET /v1/audit}: the append-only log, newest last, paged by event id; needs audit.read globally. */
+/**
+ * {@code GET /v1/audit}: the append-only log, newest last, paged by event id (ids are taken in commit order,
+ * so {@code after=} never skips an event that commits later); needs audit.read globally. {@code actor} is a
+ * user id, a username (any form: the account that has it now, and events recorded under that name), or
+ * {@code client:<name>}.
+ */
 public final class AuditRoutes {
   private AuditRoutes() {}
 
@@ -27,11 +33,18 @@ public final class AuditRoutes {
       Optional<String> action = req.query("action");
       Optional<String> target = req.query("target");
       StringBuilder sql = new StringBuilder(
-          "SELECT id, at, actor, action, target_type, target_id, before, after FROM audit_events WHERE id > ?");
+          "SELECT id, at, actor_id, actor, action, target_type, target_id, before, after FROM audit_events"
+          + " WHERE id > ?");
       List<Object> params = new ArrayList<>(List.of(after));
       actor.ifPresent(a -> {
-        sql.append(" AND actor = ?");
-        params.add(a);
+        if (a.chars().allMatch(ch -> ch >= '0' && ch <= '9') && a.length() <= 18) {
+          sql.append(" AND actor_id = ?");
+          params.add(Long.parseLong(a));
+        } else {
+          sql.append(" AND (actor = ? OR actor_id = (SELECT u.id FROM users u WHERE u.username_key = ?))");
+          params.add(a);
+          params.add(Identifiers.key(a));
+        }
       });
       action.ifPresent(a -> {
         sql.append(" AND action = ?");
@@ -54,6 +67,7 @@ public final class AuditRoutes {
         Jdbc.list(c, sql.toString(), rs -> items.add(new JsonObject()
             .put("id", rs.getLong("id"))
             .put("at", rs.getTimestamp("at").toInstant().toString())
+            .put("actor_id", Jdbc.nullableLong(rs, "actor_id"))
             .put("actor", rs.getString("actor"))
             .put("action", rs.getString("action"))
             .put("target", rs.getString("target_type") + ":" + rs.getString("target_id"))

@@ -91,7 +91,7 @@ public final class AuthzIndex implements Authorizer, AutoCloseable {
     UserTable t = users;
     long id = digits(subject);
     if (id >= 0 && id < t.capacity() && t.state[(int) id] != UserTable.UNKNOWN) return id;
-    Integer byName = usernames.get(subject);
+    Integer byName = usernames.get(org.provost.users.Identifiers.key(subject)); // the map holds username keys
     return byName == null ? -1 : byName;
   }
 

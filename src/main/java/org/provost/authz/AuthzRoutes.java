@@ -72,6 +72,8 @@ public final class AuthzRoutes {
         if ((v == null && !f.equals("resource")) || (v != null && !(v instanceof String))) {
           throw new ServiceException.InvalidInput(field + "." + f, v == null ? "is required" : "must be a string");
         }
+        String bad = v instanceof String text ? org.provost.http.Text.problem(text) : null;
+        if (bad != null) throw new ServiceException.InvalidInput(field + "." + f, bad);
       }
       users[i] = index.subject(item.getString("subject"));
       permissions[i] = index.permission(item.getString("permission"));

@@ -32,7 +32,7 @@ final class IndexLoader {
       maxId = rs.getLong(1);
     }
     UserTable users = new UserTable(0).withRoomFor(maxId);
-    try (PreparedStatement ps = c.prepareStatement("SELECT id, username, is_active FROM users")) {
+    try (PreparedStatement ps = c.prepareStatement("SELECT id, username_key, is_active FROM users")) {
       ps.setFetchSize(FETCH);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -117,7 +117,7 @@ final class IndexLoader {
   static UserRow loadUser(Connection c, long userId) throws SQLException {
     String username = null;
     boolean active = false;
-    try (PreparedStatement ps = c.prepareStatement("SELECT username, is_active FROM users WHERE id = ?")) {
+    try (PreparedStatement ps = c.prepareStatement("SELECT username_key, is_active FROM users WHERE id = ?")) {
       ps.setLong(1, userId);
       try (ResultSet rs = ps.executeQuery()) {
         if (rs.next()) {

@@ -26,15 +26,15 @@ import picocli.CommandLine.Spec;
             + "one shared password (--password, else PROVOST_SEED_PASSWORD, else provost-seed-password).",
         ""})
 public final class SeedCommand implements Callable<Integer> {
-  @Option(names = "--students", paramLabel = "N", defaultValue = "10000",
+  @Option(names = "--students", paramLabel = "N", defaultValue = "" + SeedOptions.DEFAULT_STUDENTS,
       description = "students (default ${DEFAULT-VALUE})")
   int students;
 
-  @Option(names = "--faculty", paramLabel = "N", defaultValue = "3000",
+  @Option(names = "--faculty", paramLabel = "N", defaultValue = "" + SeedOptions.DEFAULT_FACULTY,
       description = "faculty members (default ${DEFAULT-VALUE})")
   int faculty;
 
-  @Option(names = "--staff", paramLabel = "N", defaultValue = "0",
+  @Option(names = "--staff", paramLabel = "N", defaultValue = "" + SeedOptions.DEFAULT_STAFF,
       description = "staff members (default ${DEFAULT-VALUE})")
   int staff;
 

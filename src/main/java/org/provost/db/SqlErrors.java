@@ -12,8 +12,8 @@ import org.provost.error.ServiceException;
 public final class SqlErrors {
   /** constraint name -> the API field it guards. */
   private static final Map<String, String> FIELDS = Map.ofEntries(
-      Map.entry("users_username_key", "username"),
-      Map.entry("users_email_lower_key", "email"),
+      Map.entry("users_username_fold_key", "username"),
+      Map.entry("users_email_fold_key", "email"),
       Map.entry("users_external_id_key", "external_id"),
       Map.entry("departments_code_key", "code"),
       Map.entry("courses_code_key", "code"),

@@ -98,6 +98,11 @@ public final class Input {
       error(field, "must be at most " + maxLength + " characters");
       return null;
     }
+    String bad = Text.problem(s);
+    if (bad != null) {
+      error(field, bad);
+      return null;
+    }
     return s;
   }
 
@@ -140,15 +145,26 @@ public final class Input {
     return n.longValue();
   }
 
+  /**
+   * An RFC 3339 timestamp with a four-digit year (0001-9999, inside PostgreSQL's range), kept to the
+   * microsecond as PostgreSQL stores it: finer digits are dropped here, so that what is compared and
+   * validated (a window's start before its end) is what is stored. Null when absent.
+   */
   public Instant optionalInstant(String field) {
     String v = optionalString(field, 64);
     if (v == null) return null;
+    Instant at;
     try {
-      return OffsetDateTime.parse(v).toInstant();
+      at = OffsetDateTime.parse(v).toInstant();
     } catch (DateTimeParseException e) {
       error(field, "must be an RFC 3339 timestamp such as 2026-09-01T00:00:00Z");
       return null;
     }
+    if (at.isBefore(Text.EARLIEST) || !at.isBefore(Text.AFTER_LATEST)) {
+      error(field, "must be between 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999999Z");
+      return null;
+    }
+    return at.truncatedTo(java.time.temporal.ChronoUnit.MICROS);
   }
 
   public LocalDate requiredDate(String field) {
@@ -162,12 +178,18 @@ public final class Input {
   public LocalDate optionalDate(String field) {
     String v = optionalString(field, 32);
     if (v == null) return null;
+    LocalDate date;
     try {
-      return LocalDate.parse(v);
+      date = LocalDate.parse(v);
     } catch (DateTimeParseException e) {
       error(field, "must be a date such as 2026-09-01");
       return null;
     }
+    if (date.getYear() < 1 || date.getYear() > 9999) {
+      error(field, "must be between 0001-01-01 and 9999-12-31");
+      return null;
+    }
+    return date;
   }
 
   /** A list of distinct strings; {@code null} when absent. */
@@ -187,6 +209,11 @@ public final class Input {
       Object item = array.getValue(i);
       if (!(item instanceof String s) || s.isBlank() || s.length() > maxLength) {
         error(field + "[" + i + "]", "must be a non-blank string of at most " + maxLength + " characters");
+        return null;
+      }
+      String bad = Text.problem(s);
+      if (bad != null) {
+        error(field + "[" + i + "]", bad);
         return null;
       }
       out.add(s);

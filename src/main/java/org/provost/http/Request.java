@@ -38,13 +38,14 @@ public final class Request {
     return peer;
   }
 
+  /** A path parameter, decoded; one holding NUL or an unpaired surrogate answers 400 naming it. */
   public String path(String name) {
-    return ctx.pathParam(name);
+    return checked(name, ctx.pathParam(name));
   }
 
   /** A numeric path id; a non-number answers 404 like any unknown id. */
   public long pathId(String name, String what) {
-    String raw = ctx.pathParam(name);
+    String raw = checked(name, ctx.pathParam(name));
     try {
       return Long.parseLong(raw);
     } catch (NumberFormatException e) {
@@ -57,12 +58,20 @@ public final class Request {
    * occurrence wins), without building Vert.x's parameter map: the hot paths use only this.
    */
   public String queryOrNull(String name) {
-    return QueryString.get(ctx.request().query(), name);
+    return checked(name, QueryString.get(ctx.request().query(), name));
   }
 
+  /** A query parameter, empty when absent or empty; one holding NUL or an unpaired surrogate answers 400. */
   public Optional<String> query(String name) {
     String v = ctx.request().getParam(name);
-    return v == null || v.isEmpty() ? Optional.empty() : Optional.of(v);
+    return v == null || v.isEmpty() ? Optional.empty() : Optional.of(checked(name, v));
+  }
+
+  private static String checked(String name, String value) {
+    if (value == null) return null;
+    String bad = Text.problem(value);
+    if (bad != null) throw new ServiceException.InvalidInput(name, bad);
+    return value;
   }
 
   public int queryInt(String name, int min, int max, int defaultValue) {

@@ -10,10 +10,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
+import org.provost.provisioning.SeedOptions;
 
 /**
  * The logged-in pool: seeded users named {@code student000001}, {@code faculty000001}, {@code staff000001}
- * (six digits from 1), all with the same password. A pool of N is 70% students, 20% faculty, 10% staff.
+ * (six digits from 1), all with the same password. A pool of N takes each kind in the proportion a default
+ * {@code provost seed} creates them ({@link SeedOptions#DEFAULT_STUDENTS} etc.: 10,000 students, 3,000
+ * faculty, no staff), and never more of a kind than it creates, so every name exists after that seed.
  */
 final class Pool {
   /** Logins run a few at a time: each costs the server a password hash. */
@@ -24,9 +27,10 @@ final class Pool {
   private Pool() {}
 
   static List<String> usernames(int n) {
-    int staff = n / 10;
-    int faculty = n / 5;
-    int students = n - staff - faculty;
+    int total = SeedOptions.DEFAULT_STUDENTS + SeedOptions.DEFAULT_FACULTY + SeedOptions.DEFAULT_STAFF;
+    int staff = Math.min(SeedOptions.DEFAULT_STAFF, (int) ((long) n * SeedOptions.DEFAULT_STAFF / total));
+    int faculty = Math.min(SeedOptions.DEFAULT_FACULTY, (int) ((long) n * SeedOptions.DEFAULT_FACULTY / total));
+    int students = Math.min(SeedOptions.DEFAULT_STUDENTS, n - staff - faculty);
     List<String> names = new ArrayList<>(n);
     for (int i = 1; i <= students; i++) names.add("student%06d".formatted(i));
     for (int i = 1; i <= faculty; i++) names.add("faculty%06d".formatted(i));

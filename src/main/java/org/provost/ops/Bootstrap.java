@@ -16,7 +16,7 @@ public final class Bootstrap {
   private Bootstrap() {}
 
   public static void ensureAdmin(Database db, UserStore users, PasswordHasher hasher, Config config) {
-    boolean exists = db.readPrimary(c -> Jdbc.one(c, "SELECT 1 FROM users WHERE username = 'admin'",
+    boolean exists = db.readPrimary(c -> Jdbc.one(c, "SELECT 1 FROM users WHERE username_key = 'admin'",
         rs -> true).isPresent());
     if (exists) return;
     boolean generated = config.adminPassword().isEmpty();
@@ -25,7 +25,7 @@ public final class Bootstrap {
     boolean created = db.write(c -> {
       // two instances starting at once: only one creates the account
       Jdbc.returningLong(c, "SELECT 1 FROM pg_advisory_xact_lock(7447001)");
-      if (Jdbc.one(c, "SELECT 1 FROM users WHERE username = 'admin'", rs -> true).isPresent()) return false;
+      if (Jdbc.one(c, "SELECT 1 FROM users WHERE username_key = 'admin'", rs -> true).isPresent()) return false;
       long id = users.insert(c, new NewUser("admin", "admin@provost.invalid", "Provost administrator", "staff",
           null, null, true, true, null), null, hash);
       long grant = Jdbc.returningLong(c, "SELECT nextval(pg_get_serial_sequence('grants', 'id'))");

@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 import org.provost.error.ServiceException;
 import org.provost.error.ServiceException.FieldError;
+import org.provost.users.Identifiers;
 
 /**
  * An import file read and checked on its own, before the database is asked anything: the header's columns,
@@ -21,9 +21,6 @@ import org.provost.error.ServiceException.FieldError;
 public final class ImportFile {
   public static final List<String> COLUMNS = List.of("external_id", "username", "email", "given_name",
       "family_name", "type", "department", "active", "verified");
-  // the same rules as POST /v1/users
-  private static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
-  private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
   private static final Set<String> TYPES = Set.of("student", "faculty", "staff", "affiliate");
 
   final Set<String> columns;
@@ -79,8 +76,8 @@ public final class ImportFile {
         row = row(r.line(), values);
       }
       duplicate(row, "external_id", row.externalId, byExternalId);
-      duplicate(row, "username", row.username, byUsername);
-      duplicate(row, "email", row.lowerEmail(), byEmail);
+      duplicate(row, "username", row.usernameKey(), byUsername);
+      duplicate(row, "email", row.emailKey(), byEmail);
       rows.add(row);
     }
     return new ImportFile(new LinkedHashSet<>(names), rows);
@@ -90,10 +87,8 @@ public final class ImportFile {
     List<FieldError> errors = new ArrayList<>();
     String externalId = text(errors, "external_id", v.get("external_id"), 128);
     if (v.get("external_id") == null) errors.add(new FieldError("external_id", "is required"));
-    String username = matching(errors, "username", text(errors, "username", v.get("username"), 64), USERNAME,
-        "must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit");
-    String email = matching(errors, "email", text(errors, "email", v.get("email"), 254), EMAIL,
-        "must be an email address");
+    String username = identifier(errors, "username", text(errors, "username", v.get("username"), 64));
+    String email = identifier(errors, "email", text(errors, "email", v.get("email"), 254));
     String given = text(errors, "given_name", v.get("given_name"), 100);
     String family = text(errors, "family_name", v.get("family_name"), 100);
     String displayName = given == null ? family : family == null ? given : given + " " + family;
@@ -125,9 +120,16 @@ public final class ImportFile {
     return value;
   }
 
-  private static String matching(List<FieldError> errors, String field, String value, Pattern p, String hint) {
-    if (value == null || p.matcher(value).matches()) return value;
-    errors.add(new FieldError(field, hint + " (got " + shown(value) + ")"));
+  /** The same rules as {@code POST /v1/users} ({@link Identifiers}); answers the display form. */
+  private static String identifier(List<FieldError> errors, String field, String value) {
+    if (value == null) return null;
+    String problem = Identifiers.problem(value);
+    String display = problem == null ? Identifiers.display(value) : null;
+    if (problem == null) {
+      problem = field.equals("username") ? Identifiers.usernameProblem(display) : Identifiers.emailProblem(display);
+    }
+    if (problem == null) return display;
+    errors.add(new FieldError(field, problem + " (got " + shown(value) + ")"));
     return null;
   }
 

@@ -63,7 +63,12 @@ final class ImportRow {
     return errors.isEmpty();
   }
 
-  String lowerEmail() {
-    return email == null ? null : email.toLowerCase(java.util.Locale.ROOT);
+  /** The canonical keys ({@link org.provost.users.Identifiers#key}) of the row's username and email, or null. */
+  String usernameKey() {
+    return org.provost.users.Identifiers.key(username);
+  }
+
+  String emailKey() {
+    return org.provost.users.Identifiers.key(email);
   }
 }

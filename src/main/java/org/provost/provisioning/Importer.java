@@ -67,7 +67,7 @@ public final class Importer {
     if (refuseOutranked(c, actor.guard(), plan)) plan = ImportPlan.of(file, missing);
     boolean apply = !options.dryRun() && (plan.invalid.isEmpty() || options.skipInvalid());
     long admins = apply ? Authority.activeAdmins(c, Instant.now()) : 0;
-    Long revision = apply && plan.changesAnything() ? ImportApply.apply(c, plan) : null;
+    Long revision = apply && plan.changesAnything() ? ImportApply.apply(c, plan, actor) : null;
     if (revision != null) Authority.requireAdminRemains(c, admins, Instant.now());
     ImportReport report = new ImportReport(file.size(), plan, options, apply, revision);
     if (apply) {
@@ -120,12 +120,12 @@ public final class Importer {
   /** Every row's keys in a temporary table, so the database can match them in bulk. */
   private static void copyKeys(Connection c, ImportFile file) throws SQLException {
     Seeder.execute(c, """
-        CREATE TEMP TABLE import_keys (line int, external_id text, username text, email_lower text)
+        CREATE TEMP TABLE import_keys (line int, external_id text, username_key text, email_key text)
         ON COMMIT DROP""");
-    try (CopyRows rows = CopyRows.into(c, "import_keys", "line, external_id, username, email_lower")) {
+    try (CopyRows rows = CopyRows.into(c, "import_keys", "line, external_id, username_key, email_key")) {
       for (ImportRow row : file.rows) {
         if (row.externalId == null) continue;
-        rows.number(row.line).text(row.externalId).text(row.username).text(row.lowerEmail()).endRow();
+        rows.number(row.line).text(row.externalId).text(row.usernameKey()).text(row.emailKey()).endRow();
       }
       rows.finish();
     }
@@ -151,7 +151,8 @@ public final class Importer {
   private static void rejectClashes(Connection c, ImportFile file) throws SQLException {
     Map<Integer, ImportRow> byLine = new HashMap<>();
     for (ImportRow row : file.rows) byLine.put(row.line, row);
-    String[][] keys = {{"username", "u.username = k.username"}, {"email", "lower(u.email) = k.email_lower"}};
+    String[][] keys = {{"username", "u.username_key = k.username_key"},
+        {"email", "u.email_key = k.email_key"}};
     for (String[] key : keys) {
       Jdbc.list(c, """
           SELECT k.line, u.id, u.username, u.external_id FROM import_keys k JOIN users u ON %s

@@ -14,6 +14,10 @@ import org.provost.error.ServiceException.FieldError;
 public record SeedOptions(int students, int faculty, int staff, int departments, int courses, int terms,
     boolean roleAssign, long seed, LocalDate today, String password) {
   public static final int MAX_PEOPLE = 999_999;
+  /** What a plain {@code provost seed} creates; {@code provost loadtest}'s default pool is drawn from these. */
+  public static final int DEFAULT_STUDENTS = 10_000;
+  public static final int DEFAULT_FACULTY = 3_000;
+  public static final int DEFAULT_STAFF = 0;
   public static final int DEFAULT_DEPARTMENTS = 40;
   public static final int DEFAULT_COURSES_PER_DEPARTMENT = 20;
   public static final int DEFAULT_TERMS = 3;

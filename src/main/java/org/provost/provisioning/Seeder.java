@@ -14,6 +14,7 @@ import org.provost.db.Changelog;
 import org.provost.db.Database;
 import org.provost.db.Jdbc;
 import org.provost.security.PasswordHasher;
+import org.provost.users.Identifiers;
 
 /**
  * Builds a seeded university in one transaction: the directory, then every person through one COPY, then
@@ -24,9 +25,10 @@ import org.provost.security.PasswordHasher;
 public final class Seeder {
   private static final int ADVANCE_EVERY = 8192;
   private static final String INSERT_USERS = """
-      INSERT INTO users (username, email, display_name, type, department_id, is_active, is_verified,
-                         password_hash)
-      SELECT username, email, display_name, type, department_id, TRUE, verified, ? FROM seed_users
+      INSERT INTO users (username, email, username_key, email_key, display_name, type, department_id,
+                         is_active, is_verified, password_hash)
+      SELECT username, email, username_key, email_key, display_name, type, department_id, TRUE, verified, ?
+      FROM seed_users
       ON CONFLICT DO NOTHING""";
   // the new users' global roles in the same statement, from what the insert returns: no join back
   private static final String INSERT_USERS_WITH_ROLES = """
@@ -38,14 +40,14 @@ public final class Seeder {
   private static final String GRANT_GLOBAL_ROLES = """
       INSERT INTO grants (user_id, role_id, scope_type, scope_id, reason, revision)
       SELECT u.id, r.id, 0, NULL, 'seed', ?
-      FROM seed_users s JOIN users u ON u.username = s.username JOIN roles r ON r.name = s.type
+      FROM seed_users s JOIN users u ON u.username_key = s.username_key JOIN roles r ON r.name = s.type
       WHERE NOT EXISTS (SELECT 1 FROM grants g WHERE g.user_id = u.id AND g.role_id = r.id AND g.scope_type = 0
                         AND g.valid_from IS NULL AND g.valid_until IS NULL)""";
   // grants have no natural key, so re-runs are kept from duplicating them by this anti-join
   private static final String GRANT_SCOPED_ROLES = """
       INSERT INTO grants (user_id, role_id, scope_type, scope_id, valid_from, valid_until, reason, revision)
       SELECT u.id, s.role_id, s.scope_type, s.scope_id, s.valid_from, s.valid_until, 'seed', ?
-      FROM seed_grants s JOIN users u ON u.username = s.username
+      FROM seed_grants s JOIN users u ON u.username_key = s.username_key
       WHERE NOT EXISTS (SELECT 1 FROM grants g WHERE g.user_id = u.id AND g.role_id = s.role_id
                         AND g.scope_type = s.scope_type AND g.scope_id = s.scope_id
                         AND g.valid_from IS NOT DISTINCT FROM s.valid_from
@@ -130,18 +132,20 @@ public final class Seeder {
   /** Copies every person into {@code seed_users}; returns how many. */
   private int copyPeople(Connection c, University u, SeedDirectory.Loaded directory) throws SQLException {
     execute(c, """
-        CREATE TEMP TABLE seed_users (username text, email text, display_name text, type text,
-                                      department_id bigint, verified boolean) ON COMMIT DROP""");
+        CREATE TEMP TABLE seed_users (username text, email text, username_key text, email_key text,
+                                      display_name text, type text, department_id bigint, verified boolean)
+        ON COMMIT DROP""");
     long total = 0;
     for (University.Kind kind : University.Kind.values()) total += u.count(kind);
     progress.begin("users: copy", total);
     long done = 0;
     try (CopyRows rows = CopyRows.into(c, "seed_users",
-        "username, email, display_name, type, department_id, verified")) {
+        "username, email, username_key, email_key, display_name, type, department_id, verified")) {
       for (University.Kind kind : University.Kind.values()) {
         for (int number = 1; number <= u.count(kind); number++) {
           University.Person p = u.person(kind, number);
-          rows.text(p.username()).text(p.email()).text(p.displayName()).text(p.type())
+          rows.text(p.username()).text(p.email()).text(Identifiers.key(p.username()))
+              .text(Identifiers.key(p.email())).text(p.displayName()).text(p.type())
               .number(p.department() < 0 ? null : directory.departmentIds()[p.department()])
               .bool(p.verified()).endRow();
           if (++done % ADVANCE_EVERY == 0) progress.advance(done);
@@ -159,18 +163,18 @@ public final class Seeder {
     Jdbc.list(c, "SELECT name, id FROM roles WHERE name IN ('instructor', 'teaching_assistant', 'department_admin')",
         rs -> roleIds.put(rs.getString(1), rs.getLong(2)));
     execute(c, """
-        CREATE TEMP TABLE seed_grants (username text, role_id bigint, scope_type smallint, scope_id bigint,
+        CREATE TEMP TABLE seed_grants (username_key text, role_id bigint, scope_type smallint, scope_id bigint,
                                        valid_from timestamptz, valid_until timestamptz) ON COMMIT DROP""");
     progress.begin("roles: scoped", 0);
     try (CopyRows rows = CopyRows.into(c, "seed_grants",
-        "username, role_id, scope_type, scope_id, valid_from, valid_until")) {
+        "username_key, role_id, scope_type, scope_id, valid_from, valid_until")) {
       u.scopedGrants(g -> {
         Long role = roleIds.get(g.role());
         if (role == null) throw new IllegalStateException("the built-in role " + g.role() + " is missing");
         Scope.Kind kind = g.onOffering() ? Scope.Kind.OFFERING : Scope.Kind.DEPARTMENT;
         long scopeId = g.onOffering() ? directory.offeringIdByName().get(g.scopeCode())
             : directory.departmentIdByCode().get(g.scopeCode());
-        rows.text(g.username()).number(role).number(kind.code()).number(scopeId)
+        rows.text(Identifiers.key(g.username())).number(role).number(kind.code()).number(scopeId)
             .instant(g.term() == null ? null : g.term().validFrom())
             .instant(g.term() == null ? null : g.term().validUntil()).endRow();
       });

@@ -83,21 +83,24 @@ public final class SessionService {
 
   /** Verifies a password and opens a session. Blocking: hashes and writes. */
   public Login login(String login, String password, String address) {
-    throttle.check(login, address);
     long revocationsBefore = revocations.get();
     Optional<UserStore.Credentials> found = db.readPrimary(c -> users.findCredentials(c, login));
+    // counted per account, however the identifier was typed (LoginThrottle)
+    String account = LoginThrottle.account(found.map(f -> f.user().id()).orElse(null),
+        org.provost.users.Identifiers.key(login));
+    throttle.check(account, address);
     if (found.isEmpty()) {
       hasher.burn(password);
-      throttle.failed(login, address);
+      throttle.failed(account, address);
       throw invalid();
     }
     if (!hasher.verify(password, found.get().passwordHash())) {
-      throttle.failed(login, address);
+      throttle.failed(account, address);
       throw invalid();
     }
     User user = found.get().user();
     if (!user.active()) throw new ServiceException.Forbidden("account_inactive", "this account is deactivated");
-    throttle.succeeded(login);
+    throttle.succeeded(account, address);
     String token = Tokens.newToken(Tokens.SESSION_PREFIX);
     long now = clock.millis();
     Instant expires = Instant.ofEpochMilli(now + lifetimeMillis);
@@ -118,7 +121,7 @@ public final class SessionService {
    * @throws ServiceException.Unauthenticated {@code invalid_credentials} for a wrong current password
    */
   public long changePassword(Principal who, String current, String replacement, String address) {
-    String key = "#" + who.id();
+    String key = LoginThrottle.account(who.id(), null); // the same count as wrong passwords at login
     throttle.check(key, address);
     UserStore.Credentials creds = db.readPrimary(c -> users.findCredentialsById(c, who.id()))
         .orElseThrow(() -> new ServiceException.Unauthenticated("invalid_token", "the account no longer exists"));
@@ -127,7 +130,7 @@ public final class SessionService {
       throw new ServiceException.Unauthenticated("invalid_credentials", "current_password is wrong");
     }
     PasswordPolicy.check("new_password", replacement, creds.user().username(), creds.user().email(), current);
-    throttle.succeeded(key);
+    throttle.succeeded(key, address);
     String hash = hasher.hash(replacement);
     return db.write(c -> {
       Jdbc.update(c, "UPDATE users SET password_hash = ?, updated_at = now() WHERE id = ?", hash, who.id());

@@ -7,7 +7,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 import org.provost.audit.Audit;
 import org.provost.authz.Authority;
 import org.provost.authz.Scope;
@@ -33,8 +32,6 @@ import org.provost.security.PasswordHasher;
  * administrator's password reset ends every session of the user.
  */
 public final class UserRoutes {
-  static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
-  static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
   static final Set<String> TYPES = Set.of("student", "faculty", "staff", "affiliate");
   private static final String[] FIELDS = {"username", "email", "display_name", "type", "department", "external_id",
       "active", "verified", "password"};
@@ -43,6 +40,7 @@ public final class UserRoutes {
 
   public static void mount(Api api, Database db, UserStore users, Authority authority, PasswordHasher hasher) {
     api.describe("/openapi/users.json");
+    UserChangeFeed.mount(api, db, authority); // before /v1/users/{id}, which would take "changes" for an id
     api.blocking(HttpMethod.GET, "/v1/users", req -> {
       int limit = req.queryInt("limit", 1, 500, 50);
       int offset = req.queryInt("offset", 0, Integer.MAX_VALUE, 0);
@@ -214,9 +212,8 @@ public final class UserRoutes {
   }
 
   static NewUser readNew(Input in) {
-    String username = in.requiredString("username", 64, USERNAME,
-        "must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit");
-    String email = in.requiredString("email", 254, EMAIL, "must be an email address");
+    String username = identifier(in, "username", true);
+    String email = identifier(in, "email", true);
     String displayName = in.optionalString("display_name", 200);
     String type = in.requiredString("type", 20);
     if (type != null && !TYPES.contains(type)) in.error("type", "must be one of student, faculty, staff, affiliate");
@@ -231,9 +228,8 @@ public final class UserRoutes {
   }
 
   static UserChange readChange(Input in) {
-    String username = in.optionalString("username", 64, USERNAME,
-        "must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit");
-    String email = in.optionalString("email", 254, EMAIL, "must be an email address");
+    String username = identifier(in, "username", false);
+    String email = identifier(in, "email", false);
     String displayName = in.optionalString("display_name", 200);
     String type = in.optionalString("type", 20);
     if (type != null && !TYPES.contains(type)) in.error("type", "must be one of student, faculty, staff, affiliate");
@@ -246,6 +242,25 @@ public final class UserRoutes {
     in.validate();
     return new UserChange(username, email, displayName, type, department, clearDepartment, externalId, active,
         verified, password);
+  }
+
+  /**
+   * A username or email in its display form ({@link Identifiers#display}), or null (absent, or an error was
+   * recorded naming the field: a control, NUL or invisible character, the wrong shape, all digits).
+   */
+  static String identifier(Input in, String field, boolean required) {
+    boolean username = field.equals("username");
+    int max = username ? 64 : 254;
+    String raw = required ? in.requiredString(field, max) : in.optionalString(field, max);
+    if (raw == null) return null;
+    String problem = Identifiers.problem(raw);
+    String display = problem == null ? Identifiers.display(raw) : null;
+    if (problem == null) problem = username ? Identifiers.usernameProblem(display) : Identifiers.emailProblem(display);
+    if (problem != null) {
+      in.error(field, problem);
+      return null;
+    }
+    return display;
   }
 
   /** Shape only here; {@link PasswordPolicy} is checked against the account when it is known. */

@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.provost.audit.CommitOrder;
 import org.provost.db.Jdbc;
 import org.provost.error.ServiceException;
 
@@ -40,11 +41,15 @@ public final class UserStore {
     return find(c, id).orElseThrow(() -> new ServiceException.NotFound("user", id));
   }
 
-  /** By username, or by email (case-insensitive) when the login contains '@'. */
+  /**
+   * By username, or by email when the login contains '@', in any form that folds to the same key
+   * ({@link Identifiers#key}). A login holding a character no identifier may contain finds nobody.
+   */
   public Optional<Credentials> findCredentials(Connection c, String login) throws SQLException {
-    String where = login.indexOf('@') >= 0 ? "lower(u.email) = lower(?)" : "u.username = ?";
+    if (Identifiers.problem(login) != null) return Optional.empty();
+    String where = login.indexOf('@') >= 0 ? "u.email_key = ?" : "u.username_key = ?";
     return Jdbc.one(c, "SELECT " + COLUMNS + ", u.password_hash" + FROM + "WHERE " + where,
-        rs -> new Credentials(map(rs), rs.getString("password_hash")), login);
+        rs -> new Credentials(map(rs), rs.getString("password_hash")), Identifiers.key(login));
   }
 
   /** The user and password hash of account {@code id}, for a password change. */
@@ -64,9 +69,10 @@ public final class UserStore {
       params.add(f.type());
     }
     if (f.departmentId() != null) {
-      sql.append("""
-           AND u.department_id IN (WITH RECURSIVE sub(id) AS (SELECT ?::bigint UNION
-             SELECT d2.id FROM departments d2 JOIN sub ON d2.parent_id = sub.id) SELECT id FROM sub)""");
+      // the leading space matters: a text block starts at its first non-blank character
+      sql.append(" ").append("""
+          AND u.department_id IN (WITH RECURSIVE sub(id) AS (SELECT ?::bigint UNION
+            SELECT d2.id FROM departments d2 JOIN sub ON d2.parent_id = sub.id) SELECT id FROM sub)""");
       params.add(f.departmentId());
     }
     if (f.active() != null) {
@@ -96,22 +102,26 @@ public final class UserStore {
     return s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
   }
 
+  /** Inserts a user; its change number (the users change feed's) is taken in commit order. */
   public long insert(Connection c, NewUser u, Long departmentId, String passwordHash) throws SQLException {
+    CommitOrder.lock(c);
     return Jdbc.returningLong(c, """
-        INSERT INTO users (username, email, display_name, type, department_id, external_id, is_active,
-                           is_verified, password_hash)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
-        u.username(), u.email(), u.displayName(), u.type(), departmentId, u.externalId(), u.active(),
+        INSERT INTO users (username, email, username_key, email_key, display_name, type, department_id,
+                           external_id, is_active, is_verified, password_hash)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
+        u.username(), u.email(), Identifiers.key(u.username()), Identifiers.key(u.email()), u.displayName(), u.type(), departmentId, u.externalId(), u.active(),
         u.verified(), passwordHash);
   }
 
-  /** Applies the non-null fields of {@code change}. */
+  /** Applies the non-null fields of {@code change} (the users_change_seq_bump trigger renumbers the row). */
   public void update(Connection c, long id, UserChange change, Long departmentId, String passwordHash)
       throws SQLException {
     List<String> sets = new ArrayList<>();
     List<Object> params = new ArrayList<>();
     set(sets, params, "username", change.username());
+    set(sets, params, "username_key", Identifiers.key(change.username()));
     set(sets, params, "email", change.email());
+    set(sets, params, "email_key", Identifiers.key(change.email()));
     set(sets, params, "display_name", change.displayName());
     set(sets, params, "type", change.type());
     if (change.department() != null) set(sets, params, "department_id", departmentId);

@@ -187,6 +187,19 @@ class AuthorityScenarioTest {
   }
 
   @Test
+  void aUsernameOfDigits_isRefused_soASubjectNumberAlwaysMeansAnId() {
+    departmentAdmin("da_digits", "CS");
+    String da = fx.login("da_digits");
+    Response r = refused(400, "invalid_input", () -> http.post("/v1/users", da, new JsonObject().put("username", "1")
+        .put("email", "one@uni.test").put("type", "student").put("department", "CS").put("password", "a-long-password-1")));
+    assertThat(AccessFixture.fields(r)).containsExactly("username");
+    long other = fx.user("renamed_later", "CS");
+    refused(400, "invalid_input", () -> http.patch("/v1/users/" + other, da, new JsonObject().put("username", "2")));
+    assertThat(http.get("/v1/check?subject=1&permission=users.write", admin).json().getBoolean("allowed"))
+        .as("user id 1 is the bootstrap admin").isTrue();
+  }
+
+  @Test
   void anApiKey_losesWhatItsOwnerLoses_andStopsWhenTheOwnerIsDeactivated() {
     long maker = fx.user("key_maker", null);
     long grant = fx.grant(admin, maker, "admin", "global").getLong("id");

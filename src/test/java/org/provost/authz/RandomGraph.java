@@ -98,8 +98,9 @@ final class RandomGraph {
     }
     for (int i = 0, n = 1 + random.nextInt(5); i < n; i++) {
       users.add(Jdbc.returningLong(c, """
-          INSERT INTO users (username, email, type, is_active) VALUES (?, ?, 'student', ?) RETURNING id""",
-          "u" + i, "u" + i + "@x.example", random.nextInt(5) != 0));
+          INSERT INTO users (username, email, username_key, email_key, type, is_active)
+          VALUES (?, ?, ?, ?, 'student', ?) RETURNING id""",
+          "u" + i, "u" + i + "@x.example", "u" + i, "u" + i + "@x.example", random.nextInt(5) != 0));
     }
     for (int i = 0, n = 2 + random.nextInt(14); i < n; i++) addGrant(c);
   }

@@ -106,7 +106,8 @@ class ImporterTest {
         S3,three,three@example.edu,,,student,,,
         """, APPLY);
     d.db.write(c -> {
-      Jdbc.update(c, "INSERT INTO users (username, email, type) VALUES ('local', 'local@example.edu', 'staff')");
+      Jdbc.update(c, "INSERT INTO users (username, email, username_key, email_key, type)"
+          + " VALUES ('local', 'local@example.edu', 'local', 'local@example.edu', 'staff')");
       return Jdbc.update(c, "INSERT INTO sessions (token_hash, user_id, expires_at) SELECT '\\x01'::bytea, id,"
           + " now() + interval '1 hour' FROM users WHERE external_id = 'S3'");
     });
@@ -199,8 +200,8 @@ class ImporterTest {
 
   @Test
   void usernameOrEmailOfAnotherExistingUser_isInvalid() {
-    d.db.write(c -> Jdbc.update(c, "INSERT INTO users (username, email, type) VALUES ('taken', 'Taken@Example.edu',"
-        + " 'staff')"));
+    d.db.write(c -> Jdbc.update(c, "INSERT INTO users (username, email, username_key, email_key, type)"
+        + " VALUES ('taken', 'Taken@Example.edu', 'taken', 'taken@example.edu', 'staff')"));
     ImportReport r = run(HEADER + "S1,taken,new@example.edu,,,student,,,\nS2,free,taken@example.edu,,,student,,,\n",
         APPLY);
     assertThat(r.invalid()).isEqualTo(2);
@@ -243,5 +244,29 @@ class ImporterTest {
     assertThat(invalid.getInteger("line")).isEqualTo(2);
     assertThat(fields(invalid)).containsExactly("given_name");
     assertThat(d.count("SELECT count(*) FROM users")).isZero();
+  }
+
+  @Test
+  void identifiers_foldAsInTheApi_andAllDigitUsernamesAreInvalid() {
+    run(HEADER + "S1,Folded,Folded@Example.edu,,,student,,,\n", APPLY);
+    ImportReport r = run(HEADER + """
+        S2,folded,other@example.edu,,,student,,,
+        S3,another,folded@EXAMPLE.edu\u00a0,,,student,,,
+        S4,4242,digits@example.edu,,,student,,,
+        S5,zw\u200bsp,zwsp@example.edu,,,student,,,
+        S6,Twin,twin@example.edu,,,student,,,
+        S7,TWIN,twin2@example.edu,,,student,,,
+        """, new Importer.Options(false, false, true));
+    JsonArray invalid = r.toJson().getJsonArray("invalid");
+    java.util.Map<String, String> fieldByExternalId = new java.util.HashMap<>();
+    for (int i = 0; i < invalid.size(); i++) {
+      JsonObject row = invalid.getJsonObject(i);
+      fieldByExternalId.put(row.getString("external_id"), row.getJsonArray("errors").getJsonObject(0).getString("field"));
+    }
+    assertThat(fieldByExternalId).containsEntry("S2", "username").containsEntry("S3", "email")
+        .containsEntry("S4", "username").containsEntry("S5", "username").containsEntry("S7", "username")
+        .doesNotContainKey("S6");
+    assertThat(user("S6")).startsWith("Twin|");
+    assertThat(d.count("SELECT count(*) FROM users WHERE username_key = 'folded'")).isEqualTo(1);
   }
 }
