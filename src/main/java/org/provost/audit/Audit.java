@@ -5,8 +5,14 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import org.provost.db.Jdbc;
 import org.provost.http.Principal;
+import org.provost.http.RequestIds;
+import org.slf4j.MDC;
 
-/** Appends audit events inside the caller's transaction, so an event exists exactly when its change does. */
+/**
+ * Appends audit events inside the caller's transaction, so an event exists exactly when its change does.
+ * Each event records the id of the request that caused it (the logging context's {@code request_id}, set
+ * by the HTTP layer and carried onto virtual threads), or null outside a request.
+ */
 public final class Audit {
   private Audit() {}
 
@@ -19,9 +25,10 @@ public final class Audit {
   public static void record(Connection c, Long actorId, String actorName, String action, String targetType,
       Object targetId, JsonObject before, JsonObject after) throws SQLException {
     Jdbc.update(c, """
-        INSERT INTO audit_events (actor_id, actor, action, target_type, target_id, before, after)
-        VALUES (?, ?, ?, ?, ?, ?::jsonb, ?::jsonb)""",
+        INSERT INTO audit_events (actor_id, actor, action, target_type, target_id, before, after, request_id)
+        VALUES (?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?)""",
         actorId, actorName, action, targetType, String.valueOf(targetId),
-        before == null ? null : before.encode(), after == null ? null : after.encode());
+        before == null ? null : before.encode(), after == null ? null : after.encode(),
+        MDC.get(RequestIds.MDC_KEY));
   }
 }

@@ -1,5 +1,6 @@
 package org.provost.grants;
 
+import io.micrometer.core.instrument.Counter;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -32,6 +33,11 @@ public final class GrantRoutes {
 
   public static void mount(Api api, Database db, Guard guard) {
     api.describe("/openapi/grants.json");
+    // provost_grants_total{op}: grants made and revoked through this instance's API, counted once committed
+    Counter granted = Counter.builder("provost.grants").description("grants committed through the API")
+        .tag("op", "grant").register(api.meters());
+    Counter revoked = Counter.builder("provost.grants").description("grants committed through the API")
+        .tag("op", "revoke").register(api.meters());
 
     api.blocking(HttpMethod.GET, "/v1/users/{id}/grants", req -> {
       long userId = req.pathId("id", "user");
@@ -48,7 +54,7 @@ public final class GrantRoutes {
     api.blocking(HttpMethod.POST, "/v1/users/{id}/grants", req -> {
       long userId = req.pathId("id", "user");
       NewGrant g = NewGrant.read(req.json(NewGrant.FIELDS));
-      return db.write(c -> {
+      return counted(granted, db.write(c -> {
         userScope(c, userId);
         Optional<Long> roleId = Jdbc.one(c, "SELECT id FROM roles WHERE name = ?", rs -> rs.getLong(1), g.role());
         Optional<Scope> scope = Scopes.find(c, g.scope());
@@ -74,12 +80,12 @@ public final class GrantRoutes {
         Grant created = GrantStore.get(c, id);
         Audit.record(c, req.principal(), "grant.create", "grant", id, null, created.toJson());
         return Reply.created(created.toJson());
-      });
+      }));
     });
 
     api.blocking(HttpMethod.DELETE, "/v1/grants/{id}", req -> {
       long id = req.pathId("id", "grant");
-      return db.write(c -> {
+      return counted(revoked, db.write(c -> {
         Grant before = GrantStore.get(c, id);
         guard.require(c, req.principal(), "grants.write", before.scope());
         long revision = Changelog.record(c, "grant", id, "revoke");
@@ -87,7 +93,7 @@ public final class GrantRoutes {
         if (!GrantStore.delete(c, id)) throw new ServiceException.NotFound("grant", id);
         Audit.record(c, req.principal(), "grant.revoke", "grant", id, before.toJson(), null);
         return Reply.ok(new JsonObject().put("id", id).put("revoked", true).put("revision", revision));
-      });
+      }));
     });
   }
 
@@ -97,5 +103,10 @@ public final class GrantRoutes {
       Long department = Jdbc.nullableLong(rs, "department_id");
       return department == null ? Scope.GLOBAL : Scope.department(department);
     }, userId).orElseThrow(() -> new ServiceException.NotFound("user", userId));
+  }
+
+  private static Reply counted(Counter counter, Reply committed) {
+    counter.increment();
+    return committed;
   }
 }

@@ -15,12 +15,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import org.provost.error.ServiceException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * How features register their routes. Each route says whether it is public, whether it runs on the event
  * loop (answered from memory) or on a virtual thread (anything touching SQL), and gets a response-time
  * timer. Registered routes are listed for the OpenAPI document's test.
+ *
+ * <p>Every request gets an id ({@link RequestIds}): echoed in {@code X-Request-Id}, in the logging context
+ * while its code runs (on the event loop and, through the executor, on virtual threads), and in the access
+ * log line ({@code provost.access}, when switched on).
  */
 public final class Api {
   private static final CharSequence CONTENT_TYPE = io.vertx.core.http.HttpHeaders.createOptimized("Content-Type");
@@ -32,6 +40,10 @@ public final class Api {
   private final BodyHandler bodies;
   private final List<RouteSpec> routes = new ArrayList<>();
   private final JsonObject openApi = loadJson("/openapi/base.json");
+  private static final Logger ACCESS = LoggerFactory.getLogger("provost.access");
+  private final boolean accessLog;
+  private final boolean httpMetrics;
+  private final LongAdder inFlight = new LongAdder();
 
   /** One registered route, with its path in OpenAPI form ({@code /v1/users/{id}}). */
   public record RouteSpec(HttpMethod method, String path) {}
@@ -44,6 +56,22 @@ public final class Api {
 
   public Api(Router router, Authenticator authenticator, ExecutorService blocking, MeterRegistry meters,
       long maxBodyBytes) {
+    this(router, authenticator, blocking, meters, maxBodyBytes, false, true);
+  }
+
+  /**
+   * @param accessLog one INFO line per request on logger {@code provost.access}
+   * @param httpMetrics response-time timers per route and the requests-in-flight gauge; false only to
+   *     measure what they cost
+   */
+  public Api(Router router, Authenticator authenticator, ExecutorService blocking, MeterRegistry meters,
+      long maxBodyBytes, boolean accessLog, boolean httpMetrics) {
+    this.accessLog = accessLog;
+    this.httpMetrics = httpMetrics;
+    if (httpMetrics) {
+      io.micrometer.core.instrument.Gauge.builder("provost.http.requests.in.flight", inFlight, LongAdder::sum)
+          .description("API requests received and not yet answered").register(meters);
+    }
     this.router = router;
     this.authenticator = authenticator;
     this.blocking = blocking;
@@ -77,7 +105,15 @@ public final class Api {
   /** Public, on the event loop, written by the handler itself (health, metrics, documents). */
   public void raw(HttpMethod method, String path, Handler<RoutingContext> handler) {
     routes.add(new RouteSpec(method, path));
-    router.route(method, vertxPath(path)).handler(handler);
+    router.route(method, vertxPath(path)).handler(ctx -> {
+      RequestIds.assign(ctx);
+      handler.handle(ctx);
+    });
+  }
+
+  /** The registry features register their own meters in (counters of grants, logins, ...). */
+  public MeterRegistry meters() {
+    return meters;
   }
 
   public List<RouteSpec> routes() {
@@ -118,7 +154,7 @@ public final class Api {
   private void add(HttpMethod method, String path, Endpoint endpoint, boolean authenticated, boolean onLoop,
       BodyHandler bodyHandler) {
     routes.add(new RouteSpec(method, path));
-    Timers timers = new Timers(meters, method, path);
+    Timers timers = httpMetrics ? new Timers(meters, method, path, path) : new Timers(path);
     if (authenticated && bodyHandler != bodies) {
       // a large upload without credentials is answered 401 before its body is buffered (a route of its own:
       // Vert.x runs body handlers before any other handler of a route)
@@ -141,6 +177,19 @@ public final class Api {
   private void dispatch(RoutingContext ctx, Endpoint endpoint, boolean authenticated, boolean onLoop,
       Timers timers) {
     long start = System.nanoTime();
+    String requestId = RequestIds.assign(ctx);
+    if (httpMetrics) inFlight.increment();
+    MDC.put(RequestIds.MDC_KEY, requestId);
+    try {
+      route(ctx, endpoint, authenticated, onLoop, timers, start);
+    } finally {
+      MDC.remove(RequestIds.MDC_KEY);
+    }
+  }
+
+  /** Authenticates and runs the endpoint here or on a virtual thread (which inherits the logging context). */
+  private void route(RoutingContext ctx, Endpoint endpoint, boolean authenticated, boolean onLoop, Timers timers,
+      long start) {
     String token = authenticated ? bearer(ctx) : null;
     if (authenticated && token == null) {
       finish(ctx, null, new ServiceException.Unauthenticated("missing_credentials",
@@ -162,7 +211,14 @@ public final class Api {
         return;
       }
       if (onLoop) {
-        context.runOnContext(v -> runHere(ctx, endpoint, principal, timers, start));
+        context.runOnContext(v -> {
+          MDC.put(RequestIds.MDC_KEY, ctx.response().headers().get(RequestIds.HEADER));
+          try {
+            runHere(ctx, endpoint, principal, timers, start);
+          } finally {
+            MDC.remove(RequestIds.MDC_KEY);
+          }
+        });
         return;
       }
       Reply reply = null;
@@ -178,7 +234,7 @@ public final class Api {
     });
   }
 
-  private static void runHere(RoutingContext ctx, Endpoint endpoint, Principal principal, Timers timers,
+  private void runHere(RoutingContext ctx, Endpoint endpoint, Principal principal, Timers timers,
       long start) {
     Reply reply = null;
     Throwable failure = null;
@@ -190,7 +246,17 @@ public final class Api {
     finish(ctx, reply, failure, timers, start);
   }
 
-  private static void finish(RoutingContext ctx, Reply reply, Throwable failure, Timers timers, long start) {
+  private void finish(RoutingContext ctx, Reply reply, Throwable failure, Timers timers, long start) {
+    String outer = MDC.get(RequestIds.MDC_KEY);
+    if (outer == null) MDC.put(RequestIds.MDC_KEY, ctx.response().headers().get(RequestIds.HEADER));
+    try {
+      complete(ctx, reply, failure, timers, start);
+    } finally {
+      if (outer == null) MDC.remove(RequestIds.MDC_KEY);
+    }
+  }
+
+  private void complete(RoutingContext ctx, Reply reply, Throwable failure, Timers timers, long start) {
     if (failure == null && reply.pending() != null) {
       Context context = Vertx.currentContext();
       reply.pending().whenComplete((r, t) -> {
@@ -204,6 +270,7 @@ public final class Api {
       });
       return;
     }
+    if (httpMetrics) inFlight.decrement(); // before the answer leaves: a scrape after it sees it done
     if (failure != null) {
       Problems.send(ctx, failure);
     } else if (!ctx.response().ended()) {
@@ -216,7 +283,18 @@ public final class Api {
         response.putHeader(CONTENT_TYPE, APPLICATION_JSON).end(reply.body().toBuffer());
       }
     }
-    timers.record(ctx.response().getStatusCode(), System.nanoTime() - start);
+    long nanos = System.nanoTime() - start;
+    int status = ctx.response().getStatusCode();
+    if (httpMetrics) {
+      timers.record(status, nanos);
+    }
+    if (accessLog) {
+      // the path without its query string (which may name subjects); never headers or bodies
+      ACCESS.atInfo().setMessage("request")
+          .addKeyValue("method", ctx.request().method().name()).addKeyValue("path", ctx.request().path())
+          .addKeyValue("route", timers.route).addKeyValue("status", status)
+          .addKeyValue("duration_ms", Math.round(nanos / 10_000.0) / 100.0).log();
+    }
   }
 
   static String bearer(RoutingContext ctx) {
@@ -235,8 +313,16 @@ public final class Api {
     private final Timer ok;
     private final Timer clientError;
     private final Timer serverError;
+    final String route;
 
-    Timers(MeterRegistry meters, HttpMethod method, String path) {
+    /** No timers: HTTP metrics are off. */
+    Timers(String route) {
+      this.ok = this.clientError = this.serverError = null;
+      this.route = route;
+    }
+
+    Timers(MeterRegistry meters, HttpMethod method, String path, String route) {
+      this.route = route;
       this.ok = timer(meters, method, path, "2xx");
       this.clientError = timer(meters, method, path, "4xx");
       this.serverError = timer(meters, method, path, "5xx");
