@@ -25,7 +25,7 @@ public final class Audit {
   public static void record(Connection c, Long actorId, String actorName, String action, String targetType,
       Object targetId, JsonObject before, JsonObject after) throws SQLException {
     Jdbc.update(c, """
-        INSERT INTO audit_events (actor_id, actor, action, target_type, target_id, before, after, request_id)
+        /* audit.insert */ INSERT INTO audit_events (actor_id, actor, action, target_type, target_id, before, after, request_id)
         VALUES (?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?)""",
         actorId, actorName, action, targetType, String.valueOf(targetId),
         before == null ? null : before.encode(), after == null ? null : after.encode(),

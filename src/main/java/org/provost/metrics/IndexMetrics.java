@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code provost_authz_lag_revisions}: head revision minus applied revision (0 when current);
  *   <li>{@code provost_authz_lag_seconds}: age of the oldest committed change not yet applied (0 when current);
  *   <li>{@code provost_authz_users}, {@code provost_authz_grants}, {@code provost_authz_heap_bytes}: entries
- *       and a heap estimate, refreshed every 10 samples;
+ *       and a heap estimate, refreshed when the applied revision moved (else every 30 samples);
  *   <li>{@code provost_authz_reloads_total}, {@code provost_authz_waiting_requests};
  *   <li>{@code provost_ready}: 1 when the instance accepts traffic and the last sample reached the primary.
  * </ul>
@@ -38,6 +38,7 @@ public final class IndexMetrics {
   private volatile boolean databaseUp;
   private volatile AuthzIndex.Footprint footprint = new AuthzIndex.Footprint(0, 0, 0);
   private int samples;
+  private long footprintAt = -1;
 
   /**
    * @param primary a pool used directly, so the sampler's statements are not counted as the service's
@@ -85,6 +86,10 @@ public final class IndexMetrics {
       if (databaseUp) LOG.warn("index lag sample failed: {}", e.getMessage());
       databaseUp = false;
     }
-    if (samples++ % 10 == 0) footprint = index.footprint();
+    // a scan of the table: after a change, else now and then
+    if (applied != footprintAt || samples++ % 30 == 0) {
+      footprintAt = applied;
+      footprint = index.footprint();
+    }
   }
 }
