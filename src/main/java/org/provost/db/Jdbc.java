@@ -36,7 +36,19 @@ public final class Jdbc {
     return c instanceof StatementCounter.Observed o ? o.queryObserver() : QueryObserver.NONE;
   }
 
-  private static void report(Connection c, String sql, long start, long rows) {
+  private static QueryEvent begin() {
+    QueryEvent event = new QueryEvent();
+    event.begin();
+    return event;
+  }
+
+  private static void report(Connection c, String sql, QueryEvent event, long start, long rows) {
+    event.end();
+    if (event.shouldCommit()) {
+      event.query = QueryNames.of(sql);
+      event.rows = rows;
+      event.commit();
+    }
     QueryObserver o = observer(c);
     if (o != QueryObserver.NONE) o.executed(QueryNames.of(sql), System.nanoTime() - start, rows);
   }
@@ -48,13 +60,14 @@ public final class Jdbc {
 
   public static <T> List<T> list(Connection c, String sql, RowMapper<T> mapper, Object... params)
       throws SQLException {
+    QueryEvent event = begin();
     long start = System.nanoTime();
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       bind(ps, params);
       try (ResultSet rs = ps.executeQuery()) {
         List<T> out = new ArrayList<>();
         while (rs.next()) out.add(mapper.map(rs));
-        report(c, sql, start, out.size());
+        report(c, sql, event, start, out.size());
         return out;
       }
     }
@@ -62,36 +75,39 @@ public final class Jdbc {
 
   public static <T> Optional<T> one(Connection c, String sql, RowMapper<T> mapper, Object... params)
       throws SQLException {
+    QueryEvent event = begin();
     long start = System.nanoTime();
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       bind(ps, params);
       try (ResultSet rs = ps.executeQuery()) {
         Optional<T> row = rs.next() ? Optional.of(mapper.map(rs)) : Optional.empty();
-        report(c, sql, start, row.isPresent() ? 1 : 0);
+        report(c, sql, event, start, row.isPresent() ? 1 : 0);
         return row;
       }
     }
   }
 
   public static int update(Connection c, String sql, Object... params) throws SQLException {
+    QueryEvent event = begin();
     long start = System.nanoTime();
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       bind(ps, params);
       int n = ps.executeUpdate();
-      report(c, sql, start, n);
+      report(c, sql, event, start, n);
       return n;
     }
   }
 
   /** Runs an INSERT/UPDATE ... RETURNING a single bigint. */
   public static long returningLong(Connection c, String sql, Object... params) throws SQLException {
+    QueryEvent event = begin();
     long start = System.nanoTime();
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       bind(ps, params);
       try (ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) throw new SQLException("statement returned no row: " + sql);
         long v = rs.getLong(1);
-        report(c, sql, start, 1);
+        report(c, sql, event, start, 1);
         return v;
       }
     }

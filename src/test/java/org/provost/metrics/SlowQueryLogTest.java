@@ -87,4 +87,24 @@ class SlowQueryLogTest {
       assertThat(logs.events()).noneMatch(e -> e.getLoggerName().equals("provost.slow_query"));
     }
   }
+
+  @Test
+  void aFlightRecording_getsEachStatementAsAnSqlQueryEventWithNameAndRows() throws Exception {
+    java.nio.file.Path file = java.nio.file.Files.createTempFile("provost-sql", ".jfr");
+    try (jdk.jfr.Recording recording = new jdk.jfr.Recording()) {
+      recording.enable("org.provost.SqlQuery").withThreshold(Duration.ZERO).withStackTrace();
+      recording.start();
+      db.read(c -> Jdbc.list(c, Jdbc.named("test.series", "SELECT g FROM generate_series(1, 3) g"), rs -> 1));
+      recording.stop();
+      recording.dump(file);
+    }
+    List<jdk.jfr.consumer.RecordedEvent> events = jdk.jfr.consumer.RecordingFile.readAllEvents(file).stream()
+        .filter(e -> e.getEventType().getName().equals("org.provost.SqlQuery"))
+        .filter(e -> "test.series".equals(e.getString("query"))).toList();
+    java.nio.file.Files.deleteIfExists(file);
+    assertThat(events).hasSize(1);
+    assertThat(events.getFirst().getLong("rows")).isEqualTo(3);
+    assertThat(events.getFirst().getStackTrace().getFrames())
+        .anySatisfy(f -> assertThat(f.getMethod().getType().getName()).isEqualTo(SlowQueryLogTest.class.getName()));
+  }
 }
