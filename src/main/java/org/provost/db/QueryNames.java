@@ -9,8 +9,9 @@ import java.util.regex.Pattern;
 /**
  * The name a SQL statement is measured and logged under. A statement names itself with a leading comment,
  * {@code /* users.page *}{@code / SELECT ...} (see {@link Jdbc#named}; PostgreSQL's own logs and
- * {@code pg_stat_statements} then show the name too); an unnamed one is labelled by its verb and first
- * table ({@code select.users}, {@code insert.audit_events}, {@code with.grants}). Names are short, lower
+ * {@code pg_stat_statements} then show the name too); an unnamed one is labelled by its verb, first table
+ * and, for reads, updates and deletes, the column of its first condition ({@code select.users.by_id},
+ * {@code update.sessions.by_id}, {@code insert.audit_events}, {@code select.changelog}). Names are short, lower
  * case {@code [a-z0-9_.]}: safe as a metric tag, and few (one per statement in the code, not per value).
  */
 public final class QueryNames {
@@ -18,6 +19,10 @@ public final class QueryNames {
   private static final Pattern VERB = Pattern.compile("^\\s*([A-Za-z]+)");
   private static final Pattern TABLE = Pattern.compile(
       "\\b(?:from|into|update|join)\\s+(?:only\\s+)?([A-Za-z_][A-Za-z0-9_]*)", Pattern.CASE_INSENSITIVE);
+  private static final Pattern CONDITION = Pattern.compile(
+      "\\bwhere\\s+(?:not\\s+)?(?:\\(\\s*)?(?:lower\\(\\s*)?(?:[A-Za-z_][A-Za-z0-9_]*\\.)?([A-Za-z_][A-Za-z0-9_]*)",
+      Pattern.CASE_INSENSITIVE);
+  private static final java.util.Set<String> NOT_COLUMNS = java.util.Set.of("true", "false", "exists", "not");
   private static final int MAX_CACHED = 2_000;
   private static final Map<String, String> CACHE = new ConcurrentHashMap<>();
 
@@ -41,6 +46,12 @@ public final class QueryNames {
     Matcher table = TABLE.matcher(sql);
     String t = table.find() ? table.group(1).toLowerCase(Locale.ROOT) : null;
     String name = t == null ? v : v + "." + t;
+    if (t != null && (v.equals("select") || v.equals("update") || v.equals("delete"))) {
+      Matcher where = CONDITION.matcher(sql);
+      if (where.find() && !NOT_COLUMNS.contains(where.group(1).toLowerCase(Locale.ROOT))) {
+        name += ".by_" + where.group(1).toLowerCase(Locale.ROOT);
+      }
+    }
     return name.length() <= 64 ? name : name.substring(0, 64);
   }
 }

@@ -1,7 +1,6 @@
 package org.provost.http;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -14,11 +13,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
 import org.provost.error.ServiceException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
@@ -40,10 +35,7 @@ public final class Api {
   private final BodyHandler bodies;
   private final List<RouteSpec> routes = new ArrayList<>();
   private final JsonObject openApi = loadJson("/openapi/base.json");
-  private static final Logger ACCESS = LoggerFactory.getLogger("provost.access");
-  private final boolean accessLog;
-  private final boolean httpMetrics;
-  private final LongAdder inFlight = new LongAdder();
+  private final RequestMeters observed;
 
   /** One registered route, with its path in OpenAPI form ({@code /v1/users/{id}}). */
   public record RouteSpec(HttpMethod method, String path) {}
@@ -66,12 +58,7 @@ public final class Api {
    */
   public Api(Router router, Authenticator authenticator, ExecutorService blocking, MeterRegistry meters,
       long maxBodyBytes, boolean accessLog, boolean httpMetrics) {
-    this.accessLog = accessLog;
-    this.httpMetrics = httpMetrics;
-    if (httpMetrics) {
-      io.micrometer.core.instrument.Gauge.builder("provost.http.requests.in.flight", inFlight, LongAdder::sum)
-          .description("API requests received and not yet answered").register(meters);
-    }
+    this.observed = new RequestMeters(meters, accessLog, httpMetrics);
     this.router = router;
     this.authenticator = authenticator;
     this.blocking = blocking;
@@ -154,7 +141,7 @@ public final class Api {
   private void add(HttpMethod method, String path, Endpoint endpoint, boolean authenticated, boolean onLoop,
       BodyHandler bodyHandler) {
     routes.add(new RouteSpec(method, path));
-    Timers timers = httpMetrics ? new Timers(meters, method, path, path) : new Timers(path);
+    RequestMeters.Route timers = observed.route(method, path);
     if (authenticated && bodyHandler != bodies) {
       // a large upload without credentials is answered 401 before its body is buffered (a route of its own:
       // Vert.x runs body handlers before any other handler of a route)
@@ -175,10 +162,10 @@ public final class Api {
   }
 
   private void dispatch(RoutingContext ctx, Endpoint endpoint, boolean authenticated, boolean onLoop,
-      Timers timers) {
+      RequestMeters.Route timers) {
     long start = System.nanoTime();
     String requestId = RequestIds.assign(ctx);
-    if (httpMetrics) inFlight.increment();
+    observed.started();
     MDC.put(RequestIds.MDC_KEY, requestId);
     try {
       route(ctx, endpoint, authenticated, onLoop, timers, start);
@@ -188,7 +175,7 @@ public final class Api {
   }
 
   /** Authenticates and runs the endpoint here or on a virtual thread (which inherits the logging context). */
-  private void route(RoutingContext ctx, Endpoint endpoint, boolean authenticated, boolean onLoop, Timers timers,
+  private void route(RoutingContext ctx, Endpoint endpoint, boolean authenticated, boolean onLoop, RequestMeters.Route timers,
       long start) {
     String token = authenticated ? bearer(ctx) : null;
     if (authenticated && token == null) {
@@ -234,7 +221,7 @@ public final class Api {
     });
   }
 
-  private void runHere(RoutingContext ctx, Endpoint endpoint, Principal principal, Timers timers,
+  private void runHere(RoutingContext ctx, Endpoint endpoint, Principal principal, RequestMeters.Route timers,
       long start) {
     Reply reply = null;
     Throwable failure = null;
@@ -246,7 +233,7 @@ public final class Api {
     finish(ctx, reply, failure, timers, start);
   }
 
-  private void finish(RoutingContext ctx, Reply reply, Throwable failure, Timers timers, long start) {
+  private void finish(RoutingContext ctx, Reply reply, Throwable failure, RequestMeters.Route timers, long start) {
     String outer = MDC.get(RequestIds.MDC_KEY);
     if (outer == null) MDC.put(RequestIds.MDC_KEY, ctx.response().headers().get(RequestIds.HEADER));
     try {
@@ -256,7 +243,7 @@ public final class Api {
     }
   }
 
-  private void complete(RoutingContext ctx, Reply reply, Throwable failure, Timers timers, long start) {
+  private void complete(RoutingContext ctx, Reply reply, Throwable failure, RequestMeters.Route timers, long start) {
     if (failure == null && reply.pending() != null) {
       Context context = Vertx.currentContext();
       reply.pending().whenComplete((r, t) -> {
@@ -270,7 +257,7 @@ public final class Api {
       });
       return;
     }
-    if (httpMetrics) inFlight.decrement(); // before the answer leaves: a scrape after it sees it done
+    observed.answering();
     if (failure != null) {
       Problems.send(ctx, failure);
     } else if (!ctx.response().ended()) {
@@ -283,18 +270,7 @@ public final class Api {
         response.putHeader(CONTENT_TYPE, APPLICATION_JSON).end(reply.body().toBuffer());
       }
     }
-    long nanos = System.nanoTime() - start;
-    int status = ctx.response().getStatusCode();
-    if (httpMetrics) {
-      timers.record(status, nanos);
-    }
-    if (accessLog) {
-      // the path without its query string (which may name subjects); never headers or bodies
-      ACCESS.atInfo().setMessage("request")
-          .addKeyValue("method", ctx.request().method().name()).addKeyValue("path", ctx.request().path())
-          .addKeyValue("route", timers.route).addKeyValue("status", status)
-          .addKeyValue("duration_ms", Math.round(nanos / 10_000.0) / 100.0).log();
-    }
+    observed.finished(timers, ctx, ctx.response().getStatusCode(), System.nanoTime() - start);
   }
 
   static String bearer(RoutingContext ctx) {
@@ -302,44 +278,5 @@ public final class Api {
     if (header == null || header.length() < 8 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) return null;
     String token = header.substring(7).trim();
     return token.isEmpty() ? null : token;
-  }
-
-  private static final java.time.Duration[] SLO_BUCKETS = java.util.stream.LongStream
-      .of(1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000)
-      .mapToObj(java.time.Duration::ofMillis).toArray(java.time.Duration[]::new);
-
-  /** Response-time timers for one route, looked up once at registration. */
-  private static final class Timers {
-    private final Timer ok;
-    private final Timer clientError;
-    private final Timer serverError;
-    final String route;
-
-    /** No timers: HTTP metrics are off. */
-    Timers(String route) {
-      this.ok = this.clientError = this.serverError = null;
-      this.route = route;
-    }
-
-    Timers(MeterRegistry meters, HttpMethod method, String path, String route) {
-      this.route = route;
-      this.ok = timer(meters, method, path, "2xx");
-      this.clientError = timer(meters, method, path, "4xx");
-      this.serverError = timer(meters, method, path, "5xx");
-    }
-
-    private static Timer timer(MeterRegistry meters, HttpMethod method, String path, String outcome) {
-      return Timer.builder("provost.http.requests")
-          .description("response time per endpoint")
-          .tags("method", method.name(), "route", path, "status", outcome)
-          // fixed buckets (p50/p99 per endpoint in Prometheus) rather than ~70 per series per endpoint
-          .serviceLevelObjectives(SLO_BUCKETS)
-          .register(meters);
-    }
-
-    void record(int status, long nanos) {
-      Timer t = status >= 500 ? serverError : status >= 400 ? clientError : ok;
-      t.record(nanos, TimeUnit.NANOSECONDS);
-    }
   }
 }

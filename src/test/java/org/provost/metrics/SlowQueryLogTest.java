@@ -80,7 +80,7 @@ class SlowQueryLogTest {
         quiet.observeQueries(new QueryMetrics(own, Duration.ofHours(1)));
         for (int i = 0; i < 3; i++) quiet.read(c -> Jdbc.one(c, "SELECT 1 FROM pg_class WHERE relname = ?", rs -> 1, "x"));
         Scrape s = new Scrape(own.scrape());
-        assertThat(s.sum("provost_db_query_seconds_count", "query", "select.pg_class")).isEqualTo(3);
+        assertThat(s.sum("provost_db_query_seconds_count", "query", "select.pg_class.by_relname")).isEqualTo(3);
       } finally {
         quiet.close();
       }
