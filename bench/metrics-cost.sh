@@ -37,8 +37,8 @@ start() { # port, metrics flag
   pids+=($!)
 }
 "$root/provost" --version >/dev/null 2>&1 || true   # builds the jar first if the sources changed (once, not twice at once)
-start $on_port true
-start $off_port false
+start $on_port true; on_pid=${pids[-1]}    # the launcher execs java: this is the JVM's pid
+start $off_port false; off_pid=${pids[-1]}
 for port in $on_port $off_port; do
   for _ in $(seq 1 240); do curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null && break; sleep 0.5; done
   curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null || { echo "instance on $port did not start" >&2; cat "$work/provost-$port.log" >&2; exit 1; }
@@ -53,27 +53,38 @@ timers=$(curl -sf "http://127.0.0.1:$off_port/metrics" | grep -c '^provost_http_
 echo "metrics-off instance has $timers request timers (expected 0)"
 
 results="$work/results"; : > "$results"
-run() { # label, tag for the summary, wrk arguments...
-  local label=$1 tag=$2; shift 2
+# CPU time a process has used, in clock ticks (utime + stime): CPU per request is far less disturbed by
+# other load on the machine than requests per second
+ticks() { [ -n "$1" ] && awk '{print $14 + $15}' "/proc/$1/stat" || echo 0; }
+run() { # label, tag for the summary, pid whose CPU to count (or ""), wrk arguments...
+  local label=$1 tag=$2 pid=$3; shift 3
   echo "== $label"
-  wrk -t2 -c"$conns" -d"${secs}s" --latency "$@" | grep -E "Requests/sec|99%|Non-2xx|Socket errors" | tee "$work/last"
-  echo "$tag $(awk '/Requests\/sec/ {print $2}' "$work/last")" >> "$results"
+  local t0; t0=$(ticks "$pid")
+  wrk -t2 -c"$conns" -d"${secs}s" --latency "$@" > "$work/last"
+  local t1; t1=$(ticks "$pid")
+  grep -E "Requests/sec|99%|Non-2xx|Socket errors" "$work/last"
+  local n; n=$(awk '/requests in/ {print $1}' "$work/last")
+  local us; us=$(awk -v t=$((t1 - t0)) -v n="$n" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.2f", t * 1e6 / hz / n}')
+  [ -n "$pid" ] && echo "  server CPU per request: $us us"
+  echo "$tag $(awk '/Requests\/sec/ {print $2}' "$work/last") $us" >> "$results"
 }
 echo "machine: $(nproc) cores, $(uname -r), load average $(cut -d' ' -f1-3 /proc/loadavg); wrk -t2 -c$conns -d${secs}s; $users users"
 for port in $on_port $off_port; do  # warm-up (JIT), not reported
   KEY=$key USERS=$users wrk -t2 -c"$conns" -d5s -s "$root/bench/wrk-check.lua" "http://127.0.0.1:$port" >/dev/null 2>&1 || true
 done
 # the machine's speed drifts within minutes: alternate, and swap the order every round
-on() { KEY=$key USERS=$users run "GET /v1/check, metrics ON #$1" on -s "$root/bench/wrk-check.lua" "http://127.0.0.1:$on_port"; }
-off() { KEY=$key USERS=$users run "GET /v1/check, metrics OFF #$1" off -s "$root/bench/wrk-check.lua" "http://127.0.0.1:$off_port"; }
+on() { KEY=$key USERS=$users run "GET /v1/check, metrics ON #$1" on "$on_pid" -s "$root/bench/wrk-check.lua" "http://127.0.0.1:$on_port"; }
+off() { KEY=$key USERS=$users run "GET /v1/check, metrics OFF #$1" off "$off_pid" -s "$root/bench/wrk-check.lua" "http://127.0.0.1:$off_port"; }
 for i in $(seq 1 "$rounds"); do
-  run "nginx constant (reference) #$i" nginx -s "$root/bench/wrk-check.lua" "http://127.0.0.1:$nginx_port"
+  run "nginx constant (reference) #$i" nginx "" -s "$root/bench/wrk-check.lua" "http://127.0.0.1:$nginx_port"
   if [ $((i % 2)) -eq 1 ]; then on "$i"; off "$i"; else off "$i"; on "$i"; fi
 done
 echo "== summary (mean req/s over $rounds rounds)"
-awk '{sum[$1] += $2; n[$1]++} END {
-  for (k in sum) printf "%-6s %10.0f\n", k, sum[k] / n[k];
-  printf "metrics ON / OFF = %.3f (cost %.1f%% of throughput)\n", (sum["on"]/n["on"]) / (sum["off"]/n["off"]),
+awk '{sum[$1] += $2; cpu[$1] += $3; n[$1]++} END {
+  for (k in sum) printf "%-6s %10.0f req/s %8.2f us CPU/request\n", k, sum[k] / n[k], cpu[k] / n[k];
+  printf "throughput metrics ON / OFF = %.3f (cost %.1f%%)\n", (sum["on"]/n["on"]) / (sum["off"]/n["off"]),
     100 * (1 - (sum["on"]/n["on"]) / (sum["off"]/n["off"]))
+  printf "CPU per request ON / OFF = %.3f (cost %.1f%% of throughput at full CPU)\n", (cpu["on"]/n["on"]) / (cpu["off"]/n["off"]),
+    100 * (1 - (cpu["off"]/n["off"]) / (cpu["on"]/n["on"]))
 }' "$results"
 curl -s "http://127.0.0.1:$on_port/metrics" | grep -E '^provost_http_requests_seconds_count\{method="GET",route="/v1/check",status="2xx"\}'
