@@ -33,6 +33,12 @@ import org.provost.http.Api;
 import org.provost.http.Authenticators;
 import org.provost.http.HttpServer;
 import org.provost.http.RevisionGate;
+import org.provost.logs.ContextCarryingExecutor;
+import org.provost.logs.LogFormat;
+import org.provost.metrics.AdmissionRefusals;
+import org.provost.metrics.CacheMetrics;
+import org.provost.metrics.IndexMetrics;
+import org.provost.metrics.QueryMetrics;
 import org.provost.ops.Bootstrap;
 import org.provost.ops.OpsRoutes;
 import org.provost.ops.Readiness;
@@ -74,12 +80,14 @@ public final class App implements AutoCloseable {
   }
 
   public static App start(Config config) {
+    LogFormat.apply(config.observability().logFormat());
     return start(config, Database.open(config), Clock.systemUTC());
   }
 
   /** Starts on an already opened database (tests, tools). The app closes it. */
   public static App start(Config config, Database db, Clock clock) {
     long t0 = System.nanoTime();
+    LogFormat.apply(config.observability().logFormat());
     Migrations.migrate(db.primary());
     PasswordHasher hasher = new PasswordHasher(config.argon2());
     UserStore users = new UserStore();
@@ -87,8 +95,11 @@ public final class App implements AutoCloseable {
     AuthzIndex index = AuthzIndex.load(db);
     long revision = index.revision();
 
-    ExecutorService blocking = Executors.newVirtualThreadPerTaskExecutor();
+    // virtual threads run with the logging context (request id) of whoever submitted the work
+    ExecutorService blocking = ContextCarryingExecutor.wrap(Executors.newVirtualThreadPerTaskExecutor());
     PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    db.bindPoolMetrics(meters);
+    db.observeQueries(new QueryMetrics(meters, config.observability().slowQueryThreshold()));
     new JvmMemoryMetrics().bindTo(meters);
     new JvmGcMetrics().bindTo(meters);
     new JvmThreadMetrics().bindTo(meters);
@@ -105,8 +116,6 @@ public final class App implements AutoCloseable {
     MeCache me = new MeCache(db, index, clock);
     RevisionGate gate = new RevisionGate(index::revision, config.maxRevisionWaiters());
     index.onPublish(gate::released);
-    Gauge.builder("provost.authz.revision.waiters", gate, RevisionGate::waiting)
-        .description("requests waiting for at_least_revision on this instance").register(meters);
 
     ChangeFeed feed = new ChangeFeed(db::openDedicated, revision, 500);
     feed.subscribe(index::apply);
@@ -125,8 +134,16 @@ public final class App implements AutoCloseable {
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.eventLoops()));
     Router router = Router.router(vertx);
     Readiness readiness = new Readiness(db);
-    Api api = new Api(router, new Authenticators(sessions::cached, sessions::load, clients::cached, clients::load),
-        blocking, meters, config.maxBodyBytes(), gate);
+    Authenticators authenticators = new Authenticators(sessions::cached, sessions::load, clients::cached,
+        clients::load);
+    Api api = new Api(router, authenticators, blocking, meters, config.maxBodyBytes(),
+        config.observability().accessLog(), config.observability().httpMetrics(), gate);
+    CacheMetrics.bind(meters, "me", me, MeCache::hits, MeCache::misses);
+    CacheMetrics.bind(meters, "sessions", authenticators.sessions, c -> c.hits(), c -> c.misses());
+    CacheMetrics.bind(meters, "api_keys", authenticators.keys, c -> c.hits(), c -> c.misses());
+    new AdmissionRefusals(meters);
+    IndexMetrics indexMetrics = new IndexMetrics(meters, index, db.primary(), readiness::accepting, gate::waiting);
+    indexMetrics.sample();
     AuthzRoutes.mount(api, index, me, clock, blocking); // first: the router tries routes in order
     OpsRoutes.mount(api, readiness, meters);
     SessionRoutes.mount(api, sessions, config.trustedProxies());
@@ -139,6 +156,7 @@ public final class App implements AutoCloseable {
     ImportRoutes.mount(api, db, authority, config.importMaxBytes());
 
     vertx.setPeriodic(60_000, id -> blocking.execute(sessions::sweep));
+    vertx.setPeriodic(1_000, id -> blocking.execute(indexMetrics::sample));
 
     HttpServer server = HttpServer.start(vertx, router, config.httpHost(), config.httpPort(), config.eventLoops());
     readiness.started();

@@ -33,8 +33,8 @@ public final class AuditRoutes {
       Optional<String> action = req.query("action");
       Optional<String> target = req.query("target");
       StringBuilder sql = new StringBuilder(
-          "SELECT id, at, actor_id, actor, action, target_type, target_id, before, after FROM audit_events"
-          + " WHERE id > ?");
+          "SELECT id, at, actor_id, actor, action, target_type, target_id, before, after, request_id"
+          + " FROM audit_events WHERE id > ?");
       List<Object> params = new ArrayList<>(List.of(after));
       actor.ifPresent(a -> {
         if (a.chars().allMatch(ch -> ch >= '0' && ch <= '9') && a.length() <= 18) {
@@ -72,7 +72,8 @@ public final class AuditRoutes {
             .put("action", rs.getString("action"))
             .put("target", rs.getString("target_type") + ":" + rs.getString("target_id"))
             .put("before", json(rs.getString("before")))
-            .put("after", json(rs.getString("after")))), params.toArray());
+            .put("after", json(rs.getString("after")))
+            .put("request_id", rs.getString("request_id"))), params.toArray());
         boolean more = items.size() > limit;
         if (more) items.remove(limit);
         String next = more ? String.valueOf(items.getJsonObject(limit - 1).getLong("id")) : null;

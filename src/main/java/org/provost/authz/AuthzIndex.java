@@ -31,6 +31,7 @@ public final class AuthzIndex implements Authorizer, AutoCloseable {
   private volatile UserTable users = new UserTable(0);
   private volatile long revision;
   private volatile long catalogChangedAt;
+  private final java.util.concurrent.atomic.AtomicLong reloads = new java.util.concurrent.atomic.AtomicLong();
   /** Only the writer (start-up, then the feed thread) uses it. */
   private final OwnConnection own;
 
@@ -222,6 +223,7 @@ public final class AuthzIndex implements Authorizer, AutoCloseable {
   }
 
   private void reloadAll() {
+    reloads.incrementAndGet();
     long t0 = System.nanoTime();
     Map<String, Integer> names = new ConcurrentHashMap<>();
     IndexLoader.Snapshot s = own.transaction(c -> IndexLoader.loadAll(c, names));
@@ -275,5 +277,36 @@ public final class AuthzIndex implements Authorizer, AutoCloseable {
   private void publish(long applied) {
     revision = applied;
     published.accept(applied);
+  }
+
+  // ---- figures for metrics (read by org.provost.metrics.IndexMetrics) ----
+
+  /** Whole reloads since start, the first load included. */
+  public long reloads() {
+    return reloads.get();
+  }
+
+  /** Users, grants and an estimate of the index's heap in bytes. Scans the table: call off the hot path. */
+  public record Footprint(long users, long grants, long heapBytes) {}
+
+  /** See {@link Footprint}; counts arrays and strings by their usual 64-bit compressed-oops sizes. */
+  public Footprint footprint() {
+    UserTable t = users;
+    long users = 0;
+    long grants = 0;
+    long bytes = 4L * 16 + t.capacity() * (1L + 8 + 4 + 4);
+    for (int u = 0; u < t.capacity(); u++) {
+      long[] g = t.grants[u];
+      if (g != null && g.length > 0) {
+        grants += g.length / UserTable.SLOTS;
+        bytes += 16 + 8L * g.length;
+      }
+      String name = t.usernames[u];
+      if (name != null) {
+        users++;
+        bytes += 24 + 16 + name.length() + 48; // String, its bytes, its entry in the username map
+      }
+    }
+    return new Footprint(users, grants, bytes);
   }
 }

@@ -29,6 +29,19 @@ public final class MeCache {
   /** One build per user at a time: concurrent misses for the same user share it. */
   private final Map<Long, CompletableFuture<Entry>> building = new ConcurrentHashMap<>();
 
+  private final java.util.concurrent.atomic.LongAdder hits = new java.util.concurrent.atomic.LongAdder();
+  private final java.util.concurrent.atomic.LongAdder misses = new java.util.concurrent.atomic.LongAdder();
+
+  /** Replies served from memory since start. */
+  public long hits() {
+    return hits.sum();
+  }
+
+  /** Replies that had to be built (or waited for a build) from PostgreSQL since start. */
+  public long misses() {
+    return misses.sum();
+  }
+
   /** The body without its closing brace, so the current revision can be appended. */
   private record Entry(long builtAt, long expiresAt, Buffer open) {}
 
@@ -43,7 +56,11 @@ public final class MeCache {
     long user = who.id();
     Entry e = entries.get(user);
     long now = clock.millis();
-    if (e != null && now < e.expiresAt() && e.builtAt() >= index.changedAt(user)) return encode(e);
+    if (e != null && now < e.expiresAt() && e.builtAt() >= index.changedAt(user)) {
+      hits.increment();
+      return encode(e);
+    }
+    misses.increment();
     CompletableFuture<Entry> build = building.computeIfAbsent(user, u -> {
       CompletableFuture<Entry> f = CompletableFuture.supplyAsync(() -> build(u), blocking);
       f.whenComplete((entry, failure) -> building.remove(u, f));

@@ -32,10 +32,39 @@ public record Config(
     Optional<String> redisUrl,
     long importMaxBytes,
     String seedPassword,
-    int maxRevisionWaiters) {
+    int maxRevisionWaiters,
+    Observability observability) {
 
   /** The password every account made by {@code provost seed} shares, unless PROVOST_SEED_PASSWORD says otherwise. */
   public static final String DEFAULT_SEED_PASSWORD = "provost-seed-password";
+
+  /**
+   * Logs and metrics: {@code logFormat} is {@code text} or {@code json} (PROVOST_LOG_FORMAT); an access
+   * line per request when {@code accessLog} (PROVOST_ACCESS_LOG); a slow-query line for every SQL
+   * statement taking at least {@code slowQueryThreshold} (PROVOST_SLOW_QUERY_THRESHOLD); per-request HTTP
+   * metrics (response-time timers, requests in flight) unless {@code httpMetrics} is false
+   * (PROVOST_HTTP_METRICS, off only to measure what they cost).
+   */
+  public record Observability(String logFormat, boolean accessLog, Duration slowQueryThreshold,
+      boolean httpMetrics) {
+    static Observability from(Settings s) {
+      String format = s.string("PROVOST_LOG_FORMAT").orElse("text");
+      if (!format.equals("text") && !format.equals("json")) {
+        throw new ConfigException("PROVOST_LOG_FORMAT", format, "must be text or json");
+      }
+      return new Observability(format, flag(s, "PROVOST_ACCESS_LOG", false),
+          s.duration("PROVOST_SLOW_QUERY_THRESHOLD", Duration.ofMillis(250)), flag(s, "PROVOST_HTTP_METRICS", true));
+    }
+
+    private static boolean flag(Settings s, String key, boolean defaultValue) {
+      String v = s.string(key).orElse(String.valueOf(defaultValue));
+      return switch (v) {
+        case "true" -> true;
+        case "false" -> false;
+        default -> throw new ConfigException(key, v, "must be true or false");
+      };
+    }
+  }
 
   /** Argon2id cost parameters (RFC 9106). */
   public record Argon2Params(int memoryKib, int iterations, int parallelism) {}
@@ -81,6 +110,7 @@ public record Config(
         s.string("PROVOST_REDIS_URL"),
         s.integer("PROVOST_IMPORT_MAX_BYTES", 64 << 20, 1024, Integer.MAX_VALUE),
         s.string("PROVOST_SEED_PASSWORD").orElse(DEFAULT_SEED_PASSWORD),
-        s.integer("PROVOST_MAX_REVISION_WAITERS", 10_000, 0, 1_000_000));
+        s.integer("PROVOST_MAX_REVISION_WAITERS", 10_000, 0, 1_000_000),
+        Observability.from(s));
   }
 }

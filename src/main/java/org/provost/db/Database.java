@@ -21,6 +21,7 @@ public final class Database implements AutoCloseable {
   private final StatementCounter statements = new StatementCounter();
   /** Called after a write transaction that recorded a change commits; see {@link #onCommit}. */
   private volatile java.util.function.LongConsumer committed = revision -> { };
+  private volatile QueryObserver queries = QueryObserver.NONE;
   static final String NO_JIT = "SET jit = off";
 
   private Database(HikariDataSource primary, HikariDataSource replica, AutoCloseable embedded) {
@@ -124,6 +125,21 @@ public final class Database implements AutoCloseable {
     return statements;
   }
 
+  /** Reports every statement {@link Jdbc} runs through {@link #write}, {@link #read} or {@link #readPrimary}. */
+  public void observeQueries(QueryObserver observer) {
+    this.queries = observer;
+  }
+
+  /**
+   * Publishes HikariCP's pool metrics ({@code hikaricp_connections_active}, {@code _idle}, {@code _pending},
+   * {@code _timeout_total}, {@code _acquire_seconds}, ... tagged {@code pool="provost-primary"} or
+   * {@code "provost-replica"}) to {@code registry}. Once per database.
+   */
+  public void bindPoolMetrics(io.micrometer.core.instrument.MeterRegistry registry) {
+    primary.setMetricRegistry(registry);
+    if (replica != null) replica.setMetricRegistry(registry);
+  }
+
   /** Runs read-only {@code work} on the replica when there is one, else on the primary. */
   public <T> T read(Work<T> work) {
     return inTransaction(replica != null ? replica : primary, work);
@@ -135,7 +151,7 @@ public final class Database implements AutoCloseable {
   }
 
   private <T> T inTransaction(DataSource source, Work<T> work) {
-    try (Connection c = statements.wrap(source.getConnection())) {
+    try (Connection c = statements.wrap(source.getConnection(), queries)) {
       c.setAutoCommit(false);
       try {
         T result = work.run(c);

@@ -12,9 +12,46 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** Small, explicit JDBC calls: a statement, its parameters, a row mapper. */
+/**
+ * Small, explicit JDBC calls: a statement, its parameters, a row mapper. Each call on a pooled connection
+ * of {@link Database} reports its query name, duration and row count to the database's
+ * {@link QueryObserver} (metrics, slow-query log); name a statement with {@link #named}.
+ */
 public final class Jdbc {
   private Jdbc() {}
+
+  /**
+   * {@code sql} labelled {@code name} for metrics and logs (and PostgreSQL's own logs): a leading
+   * {@code /* name *}{@code /} comment. {@code name} is {@code [A-Za-z0-9_.]}, at most 64 characters,
+   * e.g. {@code users.page}.
+   *
+   * @throws IllegalArgumentException for any other name
+   */
+  public static String named(String name, String sql) {
+    if (!name.matches("[A-Za-z0-9_.]{1,64}")) throw new IllegalArgumentException("bad query name " + name);
+    return "/* " + name + " */ " + sql;
+  }
+
+  private static QueryObserver observer(Connection c) {
+    return c instanceof StatementCounter.Observed o ? o.queryObserver() : QueryObserver.NONE;
+  }
+
+  private static QueryEvent begin() {
+    QueryEvent event = new QueryEvent();
+    event.begin();
+    return event;
+  }
+
+  private static void report(Connection c, String sql, QueryEvent event, long start, long rows) {
+    event.end();
+    if (event.shouldCommit()) {
+      event.query = QueryNames.of(sql);
+      event.rows = rows;
+      event.commit();
+    }
+    QueryObserver o = observer(c);
+    if (o != QueryObserver.NONE) o.executed(QueryNames.of(sql), System.nanoTime() - start, rows);
+  }
 
   @FunctionalInterface
   public interface RowMapper<T> {
@@ -23,11 +60,14 @@ public final class Jdbc {
 
   public static <T> List<T> list(Connection c, String sql, RowMapper<T> mapper, Object... params)
       throws SQLException {
+    QueryEvent event = begin();
+    long start = System.nanoTime();
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       bind(ps, params);
       try (ResultSet rs = ps.executeQuery()) {
         List<T> out = new ArrayList<>();
         while (rs.next()) out.add(mapper.map(rs));
+        report(c, sql, event, start, out.size());
         return out;
       }
     }
@@ -35,28 +75,40 @@ public final class Jdbc {
 
   public static <T> Optional<T> one(Connection c, String sql, RowMapper<T> mapper, Object... params)
       throws SQLException {
+    QueryEvent event = begin();
+    long start = System.nanoTime();
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       bind(ps, params);
       try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? Optional.of(mapper.map(rs)) : Optional.empty();
+        Optional<T> row = rs.next() ? Optional.of(mapper.map(rs)) : Optional.empty();
+        report(c, sql, event, start, row.isPresent() ? 1 : 0);
+        return row;
       }
     }
   }
 
   public static int update(Connection c, String sql, Object... params) throws SQLException {
+    QueryEvent event = begin();
+    long start = System.nanoTime();
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       bind(ps, params);
-      return ps.executeUpdate();
+      int n = ps.executeUpdate();
+      report(c, sql, event, start, n);
+      return n;
     }
   }
 
   /** Runs an INSERT/UPDATE ... RETURNING a single bigint. */
   public static long returningLong(Connection c, String sql, Object... params) throws SQLException {
+    QueryEvent event = begin();
+    long start = System.nanoTime();
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       bind(ps, params);
       try (ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) throw new SQLException("statement returned no row: " + sql);
-        return rs.getLong(1);
+        long v = rs.getLong(1);
+        report(c, sql, event, start, 1);
+        return v;
       }
     }
   }

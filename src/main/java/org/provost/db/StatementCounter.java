@@ -18,8 +18,18 @@ public final class StatementCounter {
     return statements.sum();
   }
 
+  /** A pooled connection that tells {@link Jdbc} whom to report its statements to. */
+  interface Observed {
+    QueryObserver queryObserver();
+  }
+
   Connection wrap(Connection connection) {
+    return wrap(connection, QueryObserver.NONE);
+  }
+
+  Connection wrap(Connection connection, QueryObserver observer) {
     InvocationHandler handler = (proxy, method, args) -> {
+      if (method.getDeclaringClass() == Observed.class) return observer;
       if (isStatement(method)) statements.increment();
       try {
         return method.invoke(connection, args);
@@ -27,8 +37,8 @@ public final class StatementCounter {
         throw e.getCause();
       }
     };
-    return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(),
-        new Class<?>[] {Connection.class}, handler);
+    return (Connection) Proxy.newProxyInstance(StatementCounter.class.getClassLoader(),
+        new Class<?>[] {Connection.class, Observed.class}, handler);
   }
 
   private static boolean isStatement(Method m) {

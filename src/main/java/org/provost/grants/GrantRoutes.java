@@ -1,5 +1,6 @@
 package org.provost.grants;
 
+import io.micrometer.core.instrument.Counter;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -34,6 +35,11 @@ public final class GrantRoutes {
 
   public static void mount(Api api, Database db, Authority authority) {
     api.describe("/openapi/grants.json");
+    // provost_grants_total{op}: grants made and revoked through this instance's API, counted once committed
+    Counter granted = Counter.builder("provost.grants").description("grants committed through the API")
+        .tag("op", "grant").register(api.meters());
+    Counter revoked = Counter.builder("provost.grants").description("grants committed through the API")
+        .tag("op", "revoke").register(api.meters());
 
     api.blocking(HttpMethod.GET, "/v1/users/{id}/grants", req -> {
       long userId = req.pathId("id", "user");
@@ -50,7 +56,7 @@ public final class GrantRoutes {
     api.blocking(HttpMethod.POST, "/v1/users/{id}/grants", req -> {
       long userId = req.pathId("id", "user");
       NewGrant g = NewGrant.read(req.json(NewGrant.FIELDS));
-      return db.write(c -> {
+      return counted(granted, db.write(c -> {
         userScope(c, userId);
         Optional<Long> roleId = Jdbc.one(c, "SELECT id FROM roles WHERE name = ?", rs -> rs.getLong(1), g.role());
         Optional<Scope> scope = Scopes.find(c, g.scope());
@@ -76,12 +82,12 @@ public final class GrantRoutes {
         Grant created = GrantStore.get(c, id);
         Audit.record(c, req.principal(), "grant.create", "grant", id, null, created.toJson());
         return Reply.created(created.toJson());
-      });
+      }));
     });
 
     api.blocking(HttpMethod.DELETE, "/v1/grants/{id}", req -> {
       long id = req.pathId("id", "grant");
-      return db.write(c -> {
+      return counted(revoked, db.write(c -> {
         Grant before = GrantStore.get(c, id);
         authority.requireRevoke(c, req.principal(), before.userId(), before.roleId(), before.role(),
             before.scope(), before.scopeName());
@@ -92,7 +98,7 @@ public final class GrantRoutes {
         authority.requireAdminRemains(c, admins);
         Audit.record(c, req.principal(), "grant.revoke", "grant", id, before.toJson(), null);
         return Reply.ok(new JsonObject().put("id", id).put("revoked", true).put("revision", revision));
-      });
+      }));
     });
   }
 
@@ -102,5 +108,10 @@ public final class GrantRoutes {
       Long department = Jdbc.nullableLong(rs, "department_id");
       return department == null ? Scope.GLOBAL : Scope.department(department);
     }, userId).orElseThrow(() -> new ServiceException.NotFound("user", userId));
+  }
+
+  private static Reply counted(Counter counter, Reply committed) {
+    counter.increment();
+    return committed;
   }
 }

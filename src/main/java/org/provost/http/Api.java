@@ -1,7 +1,6 @@
 package org.provost.http;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -14,13 +13,17 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.provost.error.ServiceException;
+import org.slf4j.MDC;
 
 /**
  * How features register their routes. Each route says whether it is public, whether it runs on the event
  * loop (answered from memory) or on a virtual thread (anything touching SQL), and gets a response-time
  * timer. Registered routes are listed for the OpenAPI document's test.
+ *
+ * <p>Every request gets an id ({@link RequestIds}): echoed in {@code X-Request-Id}, in the logging context
+ * while its code runs (on the event loop and, through the executor, on virtual threads), and in the access
+ * log line ({@code provost.access}, when switched on).
  */
 public final class Api {
   private static final CharSequence CONTENT_TYPE = io.vertx.core.http.HttpHeaders.createOptimized("Content-Type");
@@ -33,6 +36,7 @@ public final class Api {
   private final RevisionGate gate;
   private final List<RouteSpec> routes = new ArrayList<>();
   private final JsonObject openApi = loadJson("/openapi/base.json");
+  private final RequestMeters observed;
 
   /** One registered route, with its path in OpenAPI form ({@code /v1/users/{id}}). */
   public record RouteSpec(HttpMethod method, String path) {}
@@ -57,6 +61,18 @@ public final class Api {
    */
   public Api(Router router, Authenticator authenticator, ExecutorService blocking, MeterRegistry meters,
       long maxBodyBytes, RevisionGate gate) {
+    this(router, authenticator, blocking, meters, maxBodyBytes, false, true, gate);
+  }
+
+  /**
+   * @param accessLog one INFO line per request on logger {@code provost.access}
+   * @param httpMetrics response-time timers per route and the requests-in-flight gauge; false only to
+   *     measure what they cost
+   * @param gate decides {@code at_least_revision} for every {@link Freshness#AT_LEAST_REVISION} route
+   */
+  public Api(Router router, Authenticator authenticator, ExecutorService blocking, MeterRegistry meters,
+      long maxBodyBytes, boolean accessLog, boolean httpMetrics, RevisionGate gate) {
+    this.observed = new RequestMeters(meters, accessLog, httpMetrics);
     this.gate = gate;
     this.router = router;
     this.authenticator = authenticator;
@@ -95,7 +111,15 @@ public final class Api {
   /** Public, on the event loop, written by the handler itself (health, metrics, documents). */
   public void raw(HttpMethod method, String path, Handler<RoutingContext> handler) {
     routes.add(new RouteSpec(method, path));
-    router.route(method, vertxPath(path)).handler(handler);
+    router.route(method, vertxPath(path)).handler(ctx -> {
+      RequestIds.assign(ctx);
+      handler.handle(ctx);
+    });
+  }
+
+  /** The registry features register their own meters in (counters of grants, logins, ...). */
+  public MeterRegistry meters() {
+    return meters;
   }
 
   public List<RouteSpec> routes() {
@@ -136,7 +160,7 @@ public final class Api {
   private void add(HttpMethod method, String path, Endpoint given, boolean authenticated, boolean onLoop,
       BodyHandler bodyHandler, Freshness freshness) {
     routes.add(new RouteSpec(method, path));
-    Timers timers = new Timers(meters, method, path);
+    RequestMeters.Route timers = observed.route(method, path);
     Endpoint endpoint = freshness == Freshness.AT_LEAST_REVISION ? gated(given) : given;
     if (authenticated && bodyHandler != bodies) {
       // a large upload without credentials is answered 401 before its body is buffered (a route of its own:
@@ -182,8 +206,21 @@ public final class Api {
   }
 
   private void dispatch(RoutingContext ctx, Endpoint endpoint, boolean authenticated, boolean onLoop,
-      Timers timers) {
+      RequestMeters.Route timers) {
     long start = System.nanoTime();
+    String requestId = RequestIds.assign(ctx);
+    observed.started();
+    MDC.put(RequestIds.MDC_KEY, requestId);
+    try {
+      route(ctx, endpoint, authenticated, onLoop, timers, start);
+    } finally {
+      MDC.remove(RequestIds.MDC_KEY);
+    }
+  }
+
+  /** Authenticates and runs the endpoint here or on a virtual thread (which inherits the logging context). */
+  private void route(RoutingContext ctx, Endpoint endpoint, boolean authenticated, boolean onLoop, RequestMeters.Route timers,
+      long start) {
     String token = authenticated ? bearer(ctx) : null;
     if (authenticated && token == null) {
       finish(ctx, null, new ServiceException.Unauthenticated("missing_credentials",
@@ -205,7 +242,14 @@ public final class Api {
         return;
       }
       if (onLoop) {
-        context.runOnContext(v -> runHere(ctx, endpoint, principal, timers, start));
+        context.runOnContext(v -> {
+          MDC.put(RequestIds.MDC_KEY, ctx.response().headers().get(RequestIds.HEADER));
+          try {
+            runHere(ctx, endpoint, principal, timers, start);
+          } finally {
+            MDC.remove(RequestIds.MDC_KEY);
+          }
+        });
         return;
       }
       Reply reply = null;
@@ -221,7 +265,7 @@ public final class Api {
     });
   }
 
-  private static void runHere(RoutingContext ctx, Endpoint endpoint, Principal principal, Timers timers,
+  private void runHere(RoutingContext ctx, Endpoint endpoint, Principal principal, RequestMeters.Route timers,
       long start) {
     Reply reply = null;
     Throwable failure = null;
@@ -233,7 +277,17 @@ public final class Api {
     finish(ctx, reply, failure, timers, start);
   }
 
-  private static void finish(RoutingContext ctx, Reply reply, Throwable failure, Timers timers, long start) {
+  private void finish(RoutingContext ctx, Reply reply, Throwable failure, RequestMeters.Route timers, long start) {
+    String outer = MDC.get(RequestIds.MDC_KEY);
+    if (outer == null) MDC.put(RequestIds.MDC_KEY, ctx.response().headers().get(RequestIds.HEADER));
+    try {
+      complete(ctx, reply, failure, timers, start);
+    } finally {
+      if (outer == null) MDC.remove(RequestIds.MDC_KEY);
+    }
+  }
+
+  private void complete(RoutingContext ctx, Reply reply, Throwable failure, RequestMeters.Route timers, long start) {
     if (failure == null && reply.pending() != null) {
       Context context = Vertx.currentContext();
       reply.pending().whenComplete((r, t) -> {
@@ -247,6 +301,7 @@ public final class Api {
       });
       return;
     }
+    observed.answering();
     if (failure != null) {
       Problems.send(ctx, failure);
     } else if (!ctx.response().ended()) {
@@ -259,7 +314,7 @@ public final class Api {
         response.putHeader(CONTENT_TYPE, APPLICATION_JSON).end(reply.body().toBuffer());
       }
     }
-    timers.record(ctx.response().getStatusCode(), System.nanoTime() - start);
+    observed.finished(timers, ctx, ctx.response().getStatusCode(), System.nanoTime() - start);
   }
 
   static String bearer(RoutingContext ctx) {
@@ -267,36 +322,5 @@ public final class Api {
     if (header == null || header.length() < 8 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) return null;
     String token = header.substring(7).trim();
     return token.isEmpty() ? null : token;
-  }
-
-  private static final java.time.Duration[] SLO_BUCKETS = java.util.stream.LongStream
-      .of(1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000)
-      .mapToObj(java.time.Duration::ofMillis).toArray(java.time.Duration[]::new);
-
-  /** Response-time timers for one route, looked up once at registration. */
-  private static final class Timers {
-    private final Timer ok;
-    private final Timer clientError;
-    private final Timer serverError;
-
-    Timers(MeterRegistry meters, HttpMethod method, String path) {
-      this.ok = timer(meters, method, path, "2xx");
-      this.clientError = timer(meters, method, path, "4xx");
-      this.serverError = timer(meters, method, path, "5xx");
-    }
-
-    private static Timer timer(MeterRegistry meters, HttpMethod method, String path, String outcome) {
-      return Timer.builder("provost.http.requests")
-          .description("response time per endpoint")
-          .tags("method", method.name(), "route", path, "status", outcome)
-          // fixed buckets (p50/p99 per endpoint in Prometheus) rather than ~70 per series per endpoint
-          .serviceLevelObjectives(SLO_BUCKETS)
-          .register(meters);
-    }
-
-    void record(int status, long nanos) {
-      Timer t = status >= 500 ? serverError : status >= 400 ? clientError : ok;
-      t.record(nanos, TimeUnit.NANOSECONDS);
-    }
   }
 }

@@ -1,6 +1,7 @@
 package org.provost.http;
 
 import java.util.Optional;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import org.provost.error.ServiceException;
 import org.provost.security.Tokens;
@@ -20,17 +21,46 @@ public final class Authenticators implements Authenticator {
     this.keyLoad = keyLoad;
   }
 
+  /** Lookups answered from memory (hits) or sent to PostgreSQL (misses), per kind of token. */
+  public final CacheCounts sessions = new CacheCounts();
+  public final CacheCounts keys = new CacheCounts();
+
+  /** Hit and miss counts of one cache. */
+  public static final class CacheCounts {
+    private final LongAdder hits = new LongAdder();
+    private final LongAdder misses = new LongAdder();
+
+    public long hits() {
+      return hits.sum();
+    }
+
+    public long misses() {
+      return misses.sum();
+    }
+  }
+
   @Override
   public Optional<Principal> cached(String token) {
-    if (token.startsWith(Tokens.SESSION_PREFIX)) return sessionCached.apply(token);
-    if (token.startsWith(Tokens.API_KEY_PREFIX)) return keyCached.apply(token);
+    if (token.startsWith(Tokens.SESSION_PREFIX)) return count(sessions, sessionCached.apply(token));
+    if (token.startsWith(Tokens.API_KEY_PREFIX)) return count(keys, keyCached.apply(token));
     return Optional.empty();
+  }
+
+  private static Optional<Principal> count(CacheCounts counts, Optional<Principal> found) {
+    if (found.isPresent()) counts.hits.increment();
+    return found;
   }
 
   @Override
   public Principal load(String token) {
-    if (token.startsWith(Tokens.SESSION_PREFIX)) return sessionLoad.apply(token);
-    if (token.startsWith(Tokens.API_KEY_PREFIX)) return keyLoad.apply(token);
+    if (token.startsWith(Tokens.SESSION_PREFIX)) {
+      sessions.misses.increment();
+      return sessionLoad.apply(token);
+    }
+    if (token.startsWith(Tokens.API_KEY_PREFIX)) {
+      keys.misses.increment();
+      return keyLoad.apply(token);
+    }
     throw new ServiceException.Unauthenticated("invalid_token", "the token is not a Provost session or API key");
   }
 }

@@ -48,6 +48,7 @@ public final class Problems {
 
   /** Problems the router itself raises (no route, wrong method, body too large). */
   public static void status(RoutingContext ctx, int status) {
+    if (ctx.response().headers().get(RequestIds.HEADER) == null) RequestIds.assign(ctx);
     switch (status) {
       case 404 -> write(ctx, 404, "Not found", "no_route", "no resource at " + ctx.request().path(), List.of());
       case 405 -> write(ctx, 405, "Method not allowed", "method_not_allowed",

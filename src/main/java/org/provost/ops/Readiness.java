@@ -20,6 +20,11 @@ public final class Readiness {
     draining = true;
   }
 
+  /** Started and not draining (does not ask the database; never blocks). */
+  public boolean accepting() {
+    return started && !draining;
+  }
+
   /** Null when ready, else the reason. Blocking: pings the database. */
   public String notReadyReason() {
     if (!started) return "starting";

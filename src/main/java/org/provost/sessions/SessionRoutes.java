@@ -1,5 +1,6 @@
 package org.provost.sessions;
 
+import io.micrometer.core.instrument.Counter;
 import io.vertx.core.http.HttpMethod;
 import org.provost.error.ServiceException;
 import org.provost.http.Api;
@@ -18,6 +19,10 @@ public final class SessionRoutes {
 
   public static void mount(Api api, SessionService sessions, java.util.Set<String> trustedProxies) {
     api.describe("/openapi/sessions.json");
+    Counter success = logins(api, "success");
+    Counter failure = logins(api, "failure");
+    Counter throttled = logins(api, "throttled");
+    Counter inactive = logins(api, "inactive");
     api.publicBlocking(HttpMethod.POST, "/v1/sessions", req -> {
       Input in = req.json("username", "email", "password");
       String username = in.optionalString("username", 254);
@@ -31,7 +36,20 @@ public final class SessionRoutes {
       String login = username != null ? username : email;
       if (login.isBlank()) throw new ServiceException.InvalidInput(username != null ? "username" : "email",
           "must not be blank");
-      return Reply.created(sessions.login(login, password, req.clientAddress(trustedProxies)).toJson());
+      try {
+        Reply created = Reply.created(sessions.login(login, password, req.clientAddress(trustedProxies)).toJson());
+        success.increment();
+        return created;
+      } catch (ServiceException.TooManyRequests e) {
+        throttled.increment();
+        throw e;
+      } catch (ServiceException.Unauthenticated e) {
+        failure.increment();
+        throw e;
+      } catch (ServiceException.Forbidden e) {
+        inactive.increment();
+        throw e;
+      }
     });
     api.blocking(HttpMethod.POST, "/v1/me/password", req -> {
       if (!req.principal().isUser()) {
@@ -52,5 +70,11 @@ public final class SessionRoutes {
       sessions.logout(req.principal());
       return Reply.noContent();
     });
+  }
+
+  /** {@code provost_logins_total{outcome}}: password logins by outcome (bad input is not a login). */
+  private static Counter logins(Api api, String outcome) {
+    return Counter.builder("provost.logins").description("password logins by outcome")
+        .tag("outcome", outcome).register(api.meters());
   }
 }

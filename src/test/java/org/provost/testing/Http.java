@@ -83,12 +83,19 @@ public final class Http {
   }
 
   public Response send(String method, String path, String token, String body, String contentType) {
+    return send(method, path, token, body, contentType, new String[0]);
+  }
+
+  /** Like {@link #send(String, String, String, String, String)}, with extra headers as name, value pairs. */
+  public Response send(String method, String path, String token, String body, String contentType,
+      String... headers) {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
         .timeout(Duration.ofSeconds(30))
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
             : HttpRequest.BodyPublishers.ofString(body));
     if (token != null) b.header("Authorization", "Bearer " + token);
     if (contentType != null) b.header("Content-Type", contentType);
+    for (int i = 0; i + 1 < headers.length; i += 2) b.header(headers[i], headers[i + 1]);
     try {
       HttpResponse<String> raw = CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
       return new Response(raw.statusCode(), raw);
