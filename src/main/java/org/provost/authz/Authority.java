@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import org.provost.db.Changelog;
+import org.provost.db.Database;
 import org.provost.db.Jdbc;
 import org.provost.error.ServiceException;
 import org.provost.http.Principal;
@@ -66,6 +67,21 @@ public final class Authority {
   public Authority(ConsistentAuthorizer authorizer, Clock clock) {
     this.authorizer = authorizer;
     this.clock = clock;
+  }
+
+  // ---- the transaction ----
+
+  /**
+   * Runs an authority-checked write: one transaction on the primary that holds the changelog's writer lock
+   * from its first statement, so everything the write reads before its checks (the user's home, a
+   * department's parent, a grant) is still true when it commits. Every route that writes access data uses
+   * this rather than {@link Database#write}.
+   */
+  public <T> T write(Database db, Database.Work<T> work) {
+    return db.write(c -> {
+      Changelog.lock(c);
+      return work.run(c);
+    });
   }
 
   // ---- holding ----

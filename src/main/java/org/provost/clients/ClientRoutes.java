@@ -24,10 +24,10 @@ import org.provost.security.Tokens;
 /**
  * {@code /v1/clients}: API keys for campus applications. A key is shown once, at creation or rotation. A
  * key lists permissions (held globally) and has an owner, the person whose current authority bounds it:
- * the person who made it (for a key made by a key, that key's owner), or whom it was handed to. Making,
- * rotating, re-owning and revoking a key all need {@code clients.write} and each of its permissions,
- * globally ({@link Authority#requireClientChange}). A key whose owner is deactivated stops working until
- * it is re-owned.
+ * always whoever holds its secret: the person who made it (for a key made by a key, that key's owner), who
+ * last rotated it, or who took it over. Making, rotating, taking over and revoking a key all need
+ * {@code clients.write} and each of its permissions, globally ({@link Authority#requireClientChange}). A key
+ * whose owner is deactivated stops working until someone takes it over (and should rotate it).
  */
 public final class ClientRoutes {
   private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,99}");
@@ -57,7 +57,7 @@ public final class ClientRoutes {
       List<String> perms = permissions == null ? List.of("authz.check") : permissions;
       String key = Tokens.newToken(Tokens.API_KEY_PREFIX);
       Principal who = req.principal();
-      return db.write(c -> {
+      return authority.write(db, c -> {
         authority.requireToWrite(c, who, "clients.write", Scope.GLOBAL);
         requireKnown(c, perms);
         authority.requireClientChange(c, who, perms);
@@ -75,45 +75,27 @@ public final class ClientRoutes {
       });
     });
 
-    api.blocking(HttpMethod.POST, "/v1/clients/{id}/rotate", req -> {
-      long id = req.pathId("id", "client");
-      String key = Tokens.newToken(Tokens.API_KEY_PREFIX);
-      Reply reply = db.write(c -> {
-        JsonObject before = requireChange(c, authority, req.principal(), id);
-        Jdbc.update(c, "UPDATE api_clients SET key_hash = ?, key_prefix = ?, rotated_at = now() WHERE id = ?",
-            Tokens.hash(key), key.substring(0, 12), id);
-        long revision = Changelog.record(c, Change.Entity.CLIENT, id, Change.Op.ROTATE, ownerOf(before));
-        JsonObject after = get(c, id);
-        Audit.record(c, req.principal(), "client.rotate", "client", id, before, after);
-        return Reply.ok(after.copy().put("key", key).put("revision", revision));
-      });
-      clients.evict(id);
-      return reply;
-    });
+    // rotating and taking over are one act: the caller gets a new secret and becomes the key's owner (whoever
+    // holds a key's secret owns it, so a key never acts with the authority of someone who does not hold it)
+    api.blocking(HttpMethod.POST, "/v1/clients/{id}/rotate", req -> rotate(db, clients, authority, req,
+        req.pathId("id", "client"), "client.rotate"));
 
     api.blocking(HttpMethod.PATCH, "/v1/clients/{id}", req -> {
       long id = req.pathId("id", "client");
       Input in = req.json("owner");
       String owner = in.requiredString("owner", 254);
       in.validate();
-      Reply reply = db.write(c -> {
-        JsonObject before = requireChange(c, authority, req.principal(), id);
-        long ownerId = Jdbc.one(c, "SELECT id FROM users WHERE (username = ? OR id::text = ?) AND is_active",
-            rs -> rs.getLong(1), owner, owner).orElseThrow(() -> new ServiceException.InvalidInput("owner",
-                "names no active user"));
-        Jdbc.update(c, "UPDATE api_clients SET owner_id = ? WHERE id = ?", ownerId, id);
-        long revision = Changelog.record(c, Change.Entity.CLIENT, id, Change.Op.UPDATE, ownerId);
-        JsonObject after = get(c, id);
-        Audit.record(c, req.principal(), "client.reown", "client", id, before, after);
-        return Reply.ok(after.copy().put("revision", revision));
-      });
-      clients.evict(id);
-      return reply;
+      Principal who = req.principal();
+      if (!who.isUser() || !(owner.equals(Long.toString(who.id())) || owner.equals(who.name()))) {
+        throw new ServiceException.InvalidInput("owner", "a key can only be taken over by the person making"
+            + " this request (send your own username or id); it is rotated, and the new key is yours");
+      }
+      return rotate(db, clients, authority, req, id, "client.reown");
     });
 
     api.blocking(HttpMethod.DELETE, "/v1/clients/{id}", req -> {
       long id = req.pathId("id", "client");
-      Reply reply = db.write(c -> {
+      Reply reply = authority.write(db, c -> {
         JsonObject before = requireChange(c, authority, req.principal(), id);
         int n = Jdbc.update(c, "UPDATE api_clients SET revoked_at = now() WHERE id = ? AND revoked_at IS NULL", id);
         if (n == 0) throw new ServiceException.NotFound("client", id);
@@ -124,6 +106,33 @@ public final class ClientRoutes {
       clients.evict(id);
       return reply;
     });
+  }
+
+  private static Reply rotate(Database db, ClientService clients, Authority authority, org.provost.http.Request req,
+      long id, String action) {
+    String key = Tokens.newToken(Tokens.API_KEY_PREFIX);
+    Reply reply = authority.write(db, c -> {
+      JsonObject before = requireChange(c, authority, req.principal(), id);
+      long owner = requireOwnerCandidate(req.principal());
+      Jdbc.update(c, """
+          UPDATE api_clients SET key_hash = ?, key_prefix = ?, rotated_at = now(), owner_id = ? WHERE id = ?""",
+          Tokens.hash(key), key.substring(0, 12), owner, id);
+      long revision = Changelog.record(c, Change.Entity.CLIENT, id, Change.Op.ROTATE, owner);
+      JsonObject after = get(c, id);
+      Audit.record(c, req.principal(), action, "client", id, before, after);
+      return Reply.ok(after.copy().put("key", key).put("revision", revision));
+    });
+    clients.evict(id);
+    return reply;
+  }
+
+  /** A person acting in their own name may own a key; a key may not own another key. */
+  private static long requireOwnerCandidate(Principal who) {
+    if (!who.isUser()) {
+      throw new ServiceException.Forbidden("forbidden", "an API key cannot take over or rotate a key; a person"
+          + " must, and becomes its owner");
+    }
+    return who.id();
   }
 
   /** The live (unrevoked) client {@code id}, once {@code who} may change it; 404 when unknown or revoked. */

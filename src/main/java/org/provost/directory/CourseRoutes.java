@@ -40,7 +40,7 @@ final class CourseRoutes {
       String title = in.requiredString("title", Codes.MAX_NAME);
       String department = in.requiredString("department", Codes.MAX_CODE);
       in.validate();
-      return db.write(c -> {
+      return authority.write(db, c -> {
         long departmentId = Codes.department(c, "department", department);
         authority.requireToWrite(c, req.principal(), Codes.WRITE, Scope.department(departmentId));
         long id = CourseStore.insert(c, code, title, departmentId);
@@ -57,7 +57,7 @@ final class CourseRoutes {
       String title = Codes.changed(in, "title", Codes.MAX_NAME);
       String department = Codes.changed(in, "department", Codes.MAX_CODE);
       in.validate();
-      return db.write(c -> {
+      return authority.write(db, c -> {
         Course before = CourseStore.get(c, req.path("code"));
         authority.requireToWrite(c, req.principal(), Codes.WRITE, Scope.department(before.departmentId()));
         if (title == null && department == null) {
@@ -81,7 +81,7 @@ final class CourseRoutes {
       });
     });
 
-    api.blocking(HttpMethod.DELETE, "/v1/courses/{code}", req -> db.write(c -> {
+    api.blocking(HttpMethod.DELETE, "/v1/courses/{code}", req -> authority.write(db, c -> {
       Course before = CourseStore.lock(c, req.path("code"));
       authority.requireToWrite(c, req.principal(), Codes.WRITE, Scope.department(before.departmentId()));
       CourseStore.delete(c, before);

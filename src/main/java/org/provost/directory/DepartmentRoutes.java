@@ -45,7 +45,7 @@ final class DepartmentRoutes {
       String name = in.requiredString("name", Codes.MAX_NAME);
       String parent = in.optionalString("parent", Codes.MAX_CODE);
       in.validate();
-      return db.write(c -> {
+      return authority.write(db, c -> {
         Long parentId = parent == null ? null : Codes.department(c, "parent", parent);
         authority.requireToWrite(c, req.principal(), Codes.WRITE, scopeOf(parentId));
         if (parentId != null) DepartmentStore.refuseTooDeep(c, parentId, 1);
@@ -64,7 +64,7 @@ final class DepartmentRoutes {
       boolean parentGiven = in.has("parent");
       String parent = in.optionalString("parent", Codes.MAX_CODE);
       in.validate();
-      return db.write(c -> {
+      return authority.write(db, c -> {
         Department before = DepartmentStore.get(c, req.path("code"));
         authority.requireToWrite(c, req.principal(), Codes.WRITE, Scope.department(before.id()));
         if (name == null && !parentGiven) return Reply.ok(before.toJson().put("revision", Changelog.current(c)));
@@ -92,7 +92,7 @@ final class DepartmentRoutes {
       });
     });
 
-    api.blocking(HttpMethod.DELETE, "/v1/departments/{code}", req -> db.write(c -> {
+    api.blocking(HttpMethod.DELETE, "/v1/departments/{code}", req -> authority.write(db, c -> {
       Department before = DepartmentStore.lock(c, req.path("code"));
       authority.requireToWrite(c, req.principal(), Codes.WRITE, Scope.department(before.id()));
       DepartmentStore.delete(c, before);

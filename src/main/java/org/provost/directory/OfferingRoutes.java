@@ -51,7 +51,7 @@ final class OfferingRoutes {
       String term = in.requiredString("term", Codes.MAX_CODE);
       Long capacity = in.optionalInteger("capacity", 0, MAX_CAPACITY);
       in.validate();
-      return db.write(c -> {
+      return authority.write(db, c -> {
         References refs = references(c, course, term);
         authority.requireToWrite(c, req.principal(), Codes.WRITE, Scope.course(refs.courseId()));
         long id = OfferingStore.insert(c, refs.courseId(), refs.termId(), capacity);
@@ -70,7 +70,7 @@ final class OfferingRoutes {
       boolean capacityGiven = in.has("capacity");
       Long capacity = in.optionalInteger("capacity", 0, MAX_CAPACITY);
       in.validate();
-      return db.write(c -> {
+      return authority.write(db, c -> {
         Offering before = OfferingStore.get(c, req.path("course"), req.path("term"));
         authority.requireToWrite(c, req.principal(), Codes.WRITE, Scope.course(before.courseId()));
         if (!capacityGiven) return Reply.ok(before.toJson().put("revision", Changelog.current(c)));
@@ -82,7 +82,7 @@ final class OfferingRoutes {
       });
     });
 
-    api.blocking(HttpMethod.DELETE, "/v1/offerings/{course}/{term}", req -> db.write(c -> {
+    api.blocking(HttpMethod.DELETE, "/v1/offerings/{course}/{term}", req -> authority.write(db, c -> {
       Offering before = OfferingStore.lock(c, req.path("course"), req.path("term"));
       authority.requireToWrite(c, req.principal(), Codes.WRITE, Scope.course(before.courseId()));
       OfferingStore.delete(c, before);

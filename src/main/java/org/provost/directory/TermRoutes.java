@@ -38,7 +38,7 @@ final class TermRoutes {
       LocalDate endsOn = in.requiredDate("ends_on");
       in.validate();
       requireOrdered(startsOn, endsOn);
-      return db.write(c -> {
+      return authority.write(db, c -> {
         authority.requireToWrite(c, req.principal(), Codes.WRITE, Scope.GLOBAL);
         TermStore.insert(c, code, name, startsOn, endsOn);
         Term created = TermStore.get(c, code);
@@ -54,7 +54,7 @@ final class TermRoutes {
       LocalDate startsOn = in.has("starts_on") ? in.requiredDate("starts_on") : null;
       LocalDate endsOn = in.has("ends_on") ? in.requiredDate("ends_on") : null;
       in.validate();
-      return db.write(c -> {
+      return authority.write(db, c -> {
         Term before = TermStore.get(c, req.path("code"));
         authority.requireToWrite(c, req.principal(), Codes.WRITE, Scope.GLOBAL);
         if (name == null && startsOn == null && endsOn == null) {
@@ -69,7 +69,7 @@ final class TermRoutes {
       });
     });
 
-    api.blocking(HttpMethod.DELETE, "/v1/terms/{code}", req -> db.write(c -> {
+    api.blocking(HttpMethod.DELETE, "/v1/terms/{code}", req -> authority.write(db, c -> {
       Term before = TermStore.lock(c, req.path("code"));
       authority.requireToWrite(c, req.principal(), Codes.WRITE, Scope.GLOBAL);
       TermStore.delete(c, before);

@@ -56,7 +56,7 @@ public final class GrantRoutes {
     api.blocking(HttpMethod.POST, "/v1/users/{id}/grants", req -> {
       long userId = req.pathId("id", "user");
       NewGrant g = NewGrant.read(req.json(NewGrant.FIELDS));
-      return counted(granted, db.write(c -> {
+      return counted(granted, authority.write(db, c -> {
         userScope(c, userId);
         Optional<Long> roleId = Jdbc.one(c, "SELECT id FROM roles WHERE name = ?", rs -> rs.getLong(1), g.role());
         Optional<Scope> scope = Scopes.find(c, g.scope());
@@ -87,7 +87,7 @@ public final class GrantRoutes {
 
     api.blocking(HttpMethod.DELETE, "/v1/grants/{id}", req -> {
       long id = req.pathId("id", "grant");
-      return counted(revoked, db.write(c -> {
+      return counted(revoked, authority.write(db, c -> {
         Grant before = GrantStore.get(c, id);
         authority.requireRevoke(c, req.principal(), before.userId(), before.roleId(), before.role(),
             before.scope(), before.scopeName());

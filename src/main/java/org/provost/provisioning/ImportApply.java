@@ -40,6 +40,18 @@ final class ImportApply {
         SELECT username, email, username_key, email_key, coalesce(display_name, ''), type, department_id, external_id,
                coalesce(active, TRUE), coalesce(verified, FALSE)
         FROM import_apply WHERE user_id IS NULL ORDER BY line""");
+    // an account the SIS gives another identity (username or email) is re-issued: its password and sessions
+    // end, so whoever set that password before (say, someone who made a placeholder carrying a future hire's
+    // external_id) cannot log in as the person the SIS now says it is
+    List<Long> reidentified = Jdbc.list(c, """
+        SELECT u.id FROM users u JOIN import_apply a ON a.user_id = u.id
+        WHERE (a.username_key IS NOT NULL AND a.username_key <> u.username_key)
+           OR (a.email_key IS NOT NULL AND a.email_key <> u.email_key)""", rs -> rs.getLong(1));
+    if (!reidentified.isEmpty()) {
+      Jdbc.update(c, "UPDATE users SET password_hash = NULL WHERE id = ANY (?)",
+          (Object) reidentified.toArray(Long[]::new));
+      SessionTable.endAllOf(c, reidentified);
+    }
     Jdbc.update(c, """
         UPDATE users u SET username = coalesce(a.username, u.username), email = coalesce(a.email, u.email),
                username_key = coalesce(a.username_key, u.username_key),

@@ -9,7 +9,11 @@ import java.io.Reader;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Collection;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import org.provost.authz.Authority;
 import org.provost.authz.Scope;
@@ -48,7 +52,17 @@ public final class ImportRoutes {
       });
       ImportFile file = read(req);
       Importer.Actor actor = new Importer.Actor(who.actorUserId(), who.auditName(), "POST /v1/imports",
-          (c, ids) -> authority.outranking(c, who, ids));
+          new Importer.AccountGuard() {
+            @Override
+            public void authorize(Connection c) throws SQLException {
+              authority.requireToWrite(c, who, "imports.run", Scope.GLOBAL);
+            }
+
+            @Override
+            public Map<Long, String> outranking(Connection c, Collection<Long> ids) throws SQLException {
+              return authority.outranking(c, who, ids);
+            }
+          });
       ImportReport report = db.write(c -> Importer.run(c, file, options, actor));
       if (!options.dryRun()) Seeder.analyze(db);
       if (report.rejected()) throw report.rejection();

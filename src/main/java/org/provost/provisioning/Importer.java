@@ -40,10 +40,23 @@ public final class Importer {
    * The authority rule for imports: the users among {@code userIds} whom the actor may not change, each
    * with the reason (see {@code Authority#outranking}).
    */
-  @FunctionalInterface
   public interface AccountGuard {
     /** The host's own tools may change anyone. */
-    AccountGuard HOST = (c, userIds) -> Map.of();
+    AccountGuard HOST = new AccountGuard() {
+      @Override
+      public void authorize(Connection c) { }
+
+      @Override
+      public Map<Long, String> outranking(Connection c, Collection<Long> userIds) {
+        return Map.of();
+      }
+    };
+
+    /**
+     * Throws when the actor may not import at all. Called inside the import's transaction, after its lock,
+     * so a right revoked while the import waited is seen.
+     */
+    void authorize(Connection c) throws SQLException;
 
     Map<Long, String> outranking(Connection c, Collection<Long> userIds) throws SQLException;
   }
@@ -52,6 +65,7 @@ public final class Importer {
 
   public static ImportReport run(Connection c, ImportFile file, Options options, Actor actor) throws SQLException {
     Jdbc.returningLong(c, "SELECT 1 FROM pg_advisory_xact_lock(?)", LOCK_KEY);
+    actor.guard().authorize(c);
     resolveDepartments(c, file);
     copyKeys(c, file);
     matchExisting(c, file);

@@ -44,7 +44,7 @@ final class PermissionRoutes {
               + " with a letter");
       String description = in.optionalString("description", MAX_DESCRIPTION);
       in.validate();
-      return db.write(c -> {
+      return authority.write(db, c -> {
         authority.requireToWrite(c, req.principal(), "roles.write", Scope.GLOBAL);
         long id = Jdbc.returningLong(c, "INSERT INTO permissions (name, description) VALUES (?, ?) RETURNING id",
             name, description == null ? "" : description);

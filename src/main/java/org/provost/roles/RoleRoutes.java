@@ -46,7 +46,7 @@ public final class RoleRoutes {
 
     api.blocking(HttpMethod.POST, "/v1/roles", req -> {
       RoleSpec spec = RoleSpec.forCreate(req.json(RoleSpec.FIELDS));
-      return db.write(c -> {
+      return authority.write(db, c -> {
         authority.requireToWrite(c, req.principal(), "roles.write", Scope.GLOBAL);
         long id = RoleStore.nextId(c);
         long revision = Changelog.record(c, Change.Entity.ROLE, id, Change.Op.CREATE, Change.NO_USER);
@@ -72,7 +72,7 @@ public final class RoleRoutes {
     api.blocking(HttpMethod.PATCH, "/v1/roles/{name}", req -> {
       String name = req.path("name");
       RoleSpec spec = RoleSpec.forChange(req.json(RoleSpec.FIELDS), req.routingContext().body().asJsonObject());
-      return db.write(c -> {
+      return authority.write(db, c -> {
         authority.requireToWrite(c, req.principal(), "roles.write", Scope.GLOBAL);
         long id = RoleStore.findId(c, name).orElseThrow(() -> new ServiceException.NotFound("role", name));
         long revision = Changelog.record(c, Change.Entity.ROLE, id, Change.Op.UPDATE, Change.NO_USER);
@@ -97,7 +97,7 @@ public final class RoleRoutes {
 
     api.blocking(HttpMethod.DELETE, "/v1/roles/{name}", req -> {
       String name = req.path("name");
-      return db.write(c -> {
+      return authority.write(db, c -> {
         authority.requireToWrite(c, req.principal(), "roles.write", Scope.GLOBAL);
         long id = RoleStore.findId(c, name).orElseThrow(() -> new ServiceException.NotFound("role", name));
         long revision = Changelog.record(c, Change.Entity.ROLE, id, Change.Op.DELETE, Change.NO_USER);

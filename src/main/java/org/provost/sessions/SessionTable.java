@@ -70,6 +70,20 @@ public final class SessionTable {
             .put("expires_at", rs.getTimestamp(4).toInstant().toString()), userId);
   }
 
+  /**
+   * Ends every session of many users at once (an import re-issuing accounts); only users who had a live one
+   * get their own {@code user/end_sessions} change.
+   */
+  public static void endAllOf(Connection c, List<Long> userIds) throws SQLException {
+    if (userIds.isEmpty()) return;
+    List<Long> withSessions = Jdbc.list(c, """
+        WITH revoked AS (
+          UPDATE sessions SET revoked_at = now() WHERE user_id = ANY (?) AND revoked_at IS NULL RETURNING user_id)
+        SELECT DISTINCT user_id FROM revoked ORDER BY user_id""", rs -> rs.getLong(1),
+        (Object) userIds.toArray(Long[]::new));
+    for (long id : withSessions) Changelog.recordUser(c, id, Change.Op.END_SESSIONS);
+  }
+
   /** Moves a session's idle clock forward (never back). */
   static void touch(Connection c, long sessionId, Instant seen) throws SQLException {
     Jdbc.update(c, "UPDATE sessions SET last_seen_at = ? WHERE id = ? AND last_seen_at < ?", seen, sessionId, seen);

@@ -71,7 +71,11 @@ public final class UserRoutes {
             after, offset);
         JsonArray items = new JsonArray();
         for (User u : page.items()) items.add(u.toJson());
-        if (withGrants) UserGrants.attach(c, page.items(), items);
+        if (withGrants) {
+          // the grants are the grants API's data: the same right, grants.read, in the listing's scope
+          authority.require(c, req.principal(), "grants.read", scope);
+          UserGrants.attach(c, page.items(), items);
+        }
         String next = page.hasMore() ? Long.toString(page.items().getLast().id()) : null;
         return Reply.ok(new JsonObject().put("items", items).put("next", next).put("has_more", page.hasMore()));
       });
@@ -81,9 +85,10 @@ public final class UserRoutes {
       NewUser u = readNew(req.json(FIELDS));
       if (u.password() != null) PasswordPolicy.check("password", u.password(), u.username(), u.email(), null);
       String hash = u.password() == null ? null : hasher.hash(u.password());
-      return db.write(c -> {
+      return authority.write(db, c -> {
         Long departmentId = u.department() == null ? null : departmentId(c, "department", u.department());
         authority.requireToWrite(c, req.principal(), "users.write", scopeOf(departmentId));
+        if (u.externalId() != null) requireSisLink(c, authority, req.principal());
         long id = users.insert(c, u, departmentId, hash);
         long revision = Changelog.recordUser(c, id, Change.Op.CREATE);
         User created = users.get(c, id);
@@ -110,7 +115,7 @@ public final class UserRoutes {
             + " which asks for the current one");
       }
       String hash = change.password() == null ? null : hasher.hash(change.password());
-      return db.write(c -> {
+      return authority.write(db, c -> {
         User before = users.get(c, id);
         Long newDepartment = change.department() == null ? null : departmentId(c, "department", change.department());
         if (change.password() != null) {
@@ -122,6 +127,7 @@ public final class UserRoutes {
               : newDepartment == null ? null : scopeOf(newDepartment);
           authority.requireAccountWrite(c, req.principal(), id, scopeOf(before.departmentId()), destination);
         }
+        if (change.externalId() != null) requireSisLink(c, authority, req.principal());
         long admins = authority.activeAdmins(c);
         users.update(c, id, change, newDepartment, hash);
         long revision;
@@ -156,7 +162,7 @@ public final class UserRoutes {
 
     api.blocking(HttpMethod.DELETE, "/v1/users/{id}/sessions", req -> {
       long id = req.pathId("id", "user");
-      return db.write(c -> {
+      return authority.write(db, c -> {
         User u = users.get(c, id);
         if (!isSelf(req.principal(), id)) {
           authority.requireAccountWrite(c, req.principal(), id, scopeOf(u.departmentId()), null);
@@ -169,7 +175,7 @@ public final class UserRoutes {
 
     api.blocking(HttpMethod.DELETE, "/v1/users/{id}", req -> {
       long id = req.pathId("id", "user");
-      return db.write(c -> {
+      return authority.write(db, c -> {
         User before = users.get(c, id);
         authority.requireAccountWrite(c, req.principal(), id, scopeOf(before.departmentId()), null);
         long revision;
@@ -186,6 +192,18 @@ public final class UserRoutes {
         return Reply.ok(new JsonObject().put("id", id).put("active", false).put("revision", revision));
       });
     });
+  }
+
+  /**
+   * An account's external_id links it to a person in the SIS, whose import then adopts it: setting one needs
+   * {@code imports.run} globally, the right to speak for the SIS (else a placeholder with a future hire's id
+   * and a known password would become their account).
+   */
+  private static void requireSisLink(Connection c, Authority authority, Principal who) throws SQLException {
+    if (!authority.holds(c, who, "imports.run", Scope.GLOBAL)) {
+      throw new ServiceException.Forbidden("forbidden", "setting external_id links the account to the SIS; that"
+          + " needs imports.run globally");
+    }
   }
 
   private static boolean isSelf(Principal p, long userId) {

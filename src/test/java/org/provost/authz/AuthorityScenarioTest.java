@@ -229,9 +229,12 @@ class AuthorityScenarioTest {
     assertThat(http.get("/v1/check?subject=admin&permission=users.read", fresh).status()).isEqualTo(200);
     long heir = fx.user("key_heir", null);
     fx.grant(admin, heir, "admin", "global");
-    Response reowned = http.patch("/v1/clients/" + id, admin, new JsonObject().put("owner", "key_heir"));
+    String heirToken = fx.login("key_heir");
+    Response reowned = http.patch("/v1/clients/" + id, heirToken, new JsonObject().put("owner", "key_heir"));
     assertThat(reowned.status()).as(reowned.toString()).isEqualTo(200);
     assertThat(reowned.json().getLong("owner_id")).isEqualTo(heir);
+    assertThat(http.get("/v1/check?subject=admin&permission=users.read", fresh).status())
+        .as("taking a key over rotates it").isEqualTo(401);
   }
 
   @Test
