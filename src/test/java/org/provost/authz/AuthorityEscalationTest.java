@@ -21,8 +21,8 @@ import org.provost.testing.TestServer;
 /**
  * The authority rule, attacked at random. People of every rank (global admin, registrar, department
  * administrators, an instructor, students) and the API keys they make issue random sequences of real API
- * calls: grants, revokes, password resets, new accounts, deactivations, re-homing, role edits, keys,
- * department and course moves. Whoever learns an account's password (by resetting it, or by creating the
+ * calls: grants, revokes, password resets, new accounts, deactivations, re-homing, role edits, keys and
+ * their rotation, department and course moves. Whoever learns an account's password (by resetting it, or by creating the
  * account) controls it from then on, as does whoever holds an API key.
  *
  * <p>After every step the invariant is checked against {@link EscalationModel}, computed from the tables
@@ -180,8 +180,12 @@ class AuthorityEscalationTest {
         String parent = r.nextInt(4) == 0 ? null : pick(r, DEPARTMENTS);
         return new Step("move_department", actor, child, null, parent, null);
       }
-      if (dice < 97) {
+      if (dice < 96) {
         return new Step("move_course", actor, r.nextBoolean() ? "CS101" : "MATH201", null, pick(r, DEPARTMENTS), null);
+      }
+      if (dice < 98 && !keys.isEmpty()) {
+        List<String> names = new ArrayList<>(keys.keySet());
+        return new Step("rotate_key", actor, names.get(r.nextInt(names.size())), null, null, null);
       }
       return new Step("own_password", actor, null, null, null, null);
     }
@@ -307,6 +311,15 @@ class AuthorityEscalationTest {
           Response x = http.post("/v1/clients", token, new JsonObject().put("name", s.target())
               .put("permissions", new JsonArray(s.permissions().stream().distinct().toList())));
           if (x.status() == 201) {
+            keys.put(s.target(), x.json().getString("key"));
+            party.put("k:" + s.target(), actorParty);
+          }
+          yield x;
+        }
+        case "rotate_key" -> {
+          long id = count("SELECT coalesce((SELECT id FROM api_clients WHERE name = ?), 0)", s.target());
+          Response x = http.post("/v1/clients/" + id + "/rotate", token, new JsonObject());
+          if (x.status() == 200) { // the rotator now holds the only working secret
             keys.put(s.target(), x.json().getString("key"));
             party.put("k:" + s.target(), actorParty);
           }
