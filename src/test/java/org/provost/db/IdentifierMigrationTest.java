@@ -20,7 +20,7 @@ class IdentifierMigrationTest {
   @BeforeEach
   void database() {
     url = TestDatabases.create();
-    flyway("11").migrate();
+    flyway("12").migrate();
   }
 
   @AfterEach
@@ -65,7 +65,7 @@ class IdentifierMigrationTest {
         .contains("email 'bob@uni.example' is held by user 5 (bob@uni.example) user 6");
     assertThat(one("SELECT count(*) FROM information_schema.columns WHERE table_name = 'users'"
         + " AND column_name = 'username_key'")).isEqualTo("0");
-    assertThat(one("SELECT version FROM flyway_schema_history WHERE success ORDER BY installed_rank DESC LIMIT 1")).isEqualTo("11");
+    assertThat(one("SELECT version FROM flyway_schema_history WHERE success ORDER BY installed_rank DESC LIMIT 1")).isEqualTo("12");
   }
 
   @Test
