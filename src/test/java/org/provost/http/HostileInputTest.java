@@ -110,6 +110,7 @@ class HostileInputTest {
     base("POST /v1/sessions", "/v1/sessions", new JsonObject().put("username", "hostile_target")
         .put("password", AccessFixture.PASSWORD));
     base("GET /v1/users", "/v1/users", null);
+    base("GET /v1/users/changes", "/v1/users/changes?after=0", null);
     base("POST /v1/users", "/v1/users", newUser);
     base("GET /v1/users/{id}", "/v1/users/" + userId, null);
     base("PATCH /v1/users/{id}", "/v1/users/" + userId, new JsonObject().put("display_name", "D"));
