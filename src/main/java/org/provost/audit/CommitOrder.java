@@ -2,7 +2,7 @@ package org.provost.audit;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import org.provost.db.Jdbc;
+import org.provost.db.Changelog;
 
 /**
  * Commit order for the feeds a reader follows by cursor (audit events, user changes): a writer takes this
@@ -12,13 +12,13 @@ import org.provost.db.Jdbc;
  * lock order exists. The lock is re-entrant within a transaction.
  */
 public final class CommitOrder {
-  /** {@code "provost"}: the key of {@code db.Changelog}'s lock. */
-  public static final long LOCK_KEY = 0x70726f766f7374L;
+  /** The key of {@link Changelog}'s lock. */
+  public static final long LOCK_KEY = Changelog.LOCK_KEY;
 
   private CommitOrder() {}
 
   /** Takes the lock for the rest of the caller's transaction. */
   public static void lock(Connection c) throws SQLException {
-    Jdbc.returningLong(c, "SELECT 1 FROM pg_advisory_xact_lock(?)", LOCK_KEY);
+    Changelog.lock(c);
   }
 }

@@ -13,7 +13,8 @@ import org.provost.feed.Change;
  */
 public final class Changelog {
   public static final String CHANNEL = "provost_changes";
-  private static final long LOCK_KEY = 0x70726f766f7374L; // "provost"
+  /** The writer lock's key, {@code "provost"}; feeds that number rows in commit order share it. */
+  public static final long LOCK_KEY = 0x70726f766f7374L;
   /** The highest revision recorded by the transaction running on this thread (0: none). */
   private static final ThreadLocal<long[]> RECORDED = ThreadLocal.withInitial(() -> new long[1]);
 
