@@ -33,9 +33,8 @@ public final class Audit {
   public static void record(Connection c, Long actorId, String actorName, String action, String targetType,
       Object targetId, JsonObject before, JsonObject after) throws SQLException {
     Jdbc.update(c, """
-        WITH ordered AS (SELECT pg_advisory_xact_lock(?))
-        /* audit.insert */ INSERT INTO audit_events (actor_id, actor, action, target_type, target_id, before, after,
-                                                     request_id)
+        /* audit.insert */ WITH ordered AS (SELECT pg_advisory_xact_lock(?))
+        INSERT INTO audit_events (actor_id, actor, action, target_type, target_id, before, after, request_id)
         SELECT ?::bigint, coalesce((SELECT u.username FROM users u WHERE u.id = ?::bigint), ?), ?, ?, ?,
                ?::jsonb, ?::jsonb, ?
         FROM ordered""",
