@@ -127,7 +127,7 @@ public final class App implements AutoCloseable {
     CacheMetrics.bind(meters, "sessions", authenticators.sessions, c -> c.hits(), c -> c.misses());
     CacheMetrics.bind(meters, "api_keys", authenticators.keys, c -> c.hits(), c -> c.misses());
     new AdmissionRefusals(meters);
-    IndexMetrics indexMetrics = new IndexMetrics(meters, index, db.primary(), readiness::accepting);
+    IndexMetrics indexMetrics = new IndexMetrics(meters, index, db.primary(), readiness::accepting, index::waiting);
     indexMetrics.sample();
     AuthzRoutes.mount(api, index, me, clock, blocking); // first: the router tries routes in order
     OpsRoutes.mount(api, readiness, meters);

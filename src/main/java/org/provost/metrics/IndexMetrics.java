@@ -43,8 +43,10 @@ public final class IndexMetrics {
   /**
    * @param primary a pool used directly, so the sampler's statements are not counted as the service's
    * @param accepting true while the instance is started and not draining
+   * @param waiting requests waiting now for their {@code at_least_revision} to be applied
    */
-  public IndexMetrics(MeterRegistry meters, AuthzIndex index, DataSource primary, BooleanSupplier accepting) {
+  public IndexMetrics(MeterRegistry meters, AuthzIndex index, DataSource primary, BooleanSupplier accepting,
+      java.util.function.IntSupplier waiting) {
     this.index = index;
     this.primary = primary;
     this.accepting = accepting;
@@ -60,7 +62,7 @@ public final class IndexMetrics {
         .description("estimated heap held by the authorization index").register(meters);
     FunctionCounter.builder("provost.authz.reloads", index, AuthzIndex::reloads)
         .description("whole reloads of the authorization index, the first load included").register(meters);
-    Gauge.builder("provost.authz.waiting.requests", index, AuthzIndex::waiting)
+    Gauge.builder("provost.authz.waiting.requests", waiting, java.util.function.IntSupplier::getAsInt)
         .description("requests waiting for their at_least_revision to be applied").register(meters);
     Gauge.builder("provost.ready", this, m -> m.accepting.getAsBoolean() && m.databaseUp ? 1 : 0)
         .description("1 when this instance accepts traffic and reached the primary at the last sample").register(meters);
