@@ -65,7 +65,7 @@ public final class LogFormat {
   public static Encoder<ILoggingEvent> encoder(LoggerContext context) {
     LogstashEncoder encoder = new LogstashEncoder();
     encoder.setContext(context);
-    // the thread of a virtual thread is unnamed; the request id says more
+    // the logger context's name and properties would repeat on every line
     encoder.setIncludeContext(false);
     encoder.start();
     return encoder;

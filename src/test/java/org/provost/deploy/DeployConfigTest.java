@@ -81,7 +81,7 @@ class DeployConfigTest {
   }
 
   private static Scrape eventually(Set<String> names) throws InterruptedException {
-    long deadline = System.nanoTime() + 15_000_000_000L;
+    long deadline = System.nanoTime() + 30_000_000_000L;
     Scrape s = Scrape.of(server);
     while (!s.names().containsAll(names) && System.nanoTime() < deadline) {
       Thread.sleep(100);

@@ -152,9 +152,9 @@ class MetricsApiTest {
     return after.sum(name, labels) - before.sum(name, labels);
   }
 
-  /** Scrapes until {@code condition} holds (the last scrape fails the test after 15 s). */
+  /** Scrapes until {@code condition} holds (the last scrape fails the test after 30 s). */
   static Scrape eventually(java.util.function.Predicate<Scrape> condition) {
-    long deadline = System.nanoTime() + 15_000_000_000L;
+    long deadline = System.nanoTime() + 30_000_000_000L;
     while (true) {
       Scrape s = Scrape.of(server);
       if (condition.test(s)) return s;
