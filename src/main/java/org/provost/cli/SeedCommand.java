@@ -88,7 +88,7 @@ public final class SeedCommand implements Callable<Integer> {
         password != null ? password : cfg.seedPassword());
     PrintWriter err = spec.commandLine().getErr();
     Progress progress = Progress.to(err, Progress.stderrIsTerminal());
-    try (Database db = Database.open(cfg)) {
+    try (Database db = Database.open(cfg, "seed", true)) {
       progress.begin("schema", 0);
       try {
         Migrations.migrate(db.primary());
