@@ -124,7 +124,7 @@ public final class App implements AutoCloseable {
     vertx.setPeriodic(60_000, id -> blocking.execute(sessions::sweep));
 
     HttpServer server = HttpServer.start(vertx, router, config.httpHost(), config.httpPort(), config.eventLoops());
-    readiness.started();
+    readiness.started(index::revision);
     LOG.info("provost listening on {}:{} ({} event loops, revision {}, started in {} ms)", config.httpHost(),
         server.port(), config.eventLoops(), revision, (System.nanoTime() - t0) / 1_000_000);
     return new App(db, feed, index, server, blocking, readiness, api);
