@@ -34,7 +34,8 @@ public final class SeedCommand implements Callable<Integer> {
       description = "faculty members (default ${DEFAULT-VALUE})")
   int faculty;
 
-  @Option(names = "--staff", paramLabel = "N", defaultValue = "0",
+  // the load test's default pool is 10% staff: the default university has them
+  @Option(names = "--staff", paramLabel = "N", defaultValue = "500",
       description = "staff members (default ${DEFAULT-VALUE})")
   int staff;
 
@@ -49,8 +50,9 @@ public final class SeedCommand implements Callable<Integer> {
       description = "terms: the current one and those before it (default ${DEFAULT-VALUE})")
   int terms;
 
-  @Option(names = "--role-assign", description = "grant roles: student/faculty/staff globally, instructors and "
-      + "teaching assistants on offerings for the term's dates, department admins")
+  @Option(names = "--role-assign", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "grant roles (the default; --no-role-assign: none): student/faculty/staff globally, instructors "
+          + "and teaching assistants on offerings for the term's dates, department admins")
   boolean roleAssign;
 
   @Option(names = "--seed", paramLabel = "S", defaultValue = "1",
