@@ -10,6 +10,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import java.time.Clock;
 import java.util.concurrent.ExecutorService;
@@ -35,6 +36,7 @@ import org.provost.http.HttpServer;
 import org.provost.ops.Bootstrap;
 import org.provost.ops.OpsRoutes;
 import org.provost.ops.Readiness;
+import org.provost.ops.StartingGate;
 import org.provost.provisioning.ImportRoutes;
 import org.provost.roles.RoleRoutes;
 import org.provost.security.PasswordHasher;
@@ -75,6 +77,22 @@ public final class App implements AutoCloseable {
   /** Starts on an already opened database (tests, tools). The app closes it. */
   public static App start(Config config, Database db, Clock clock) {
     long t0 = System.nanoTime();
+    // listening first: while the rest starts, health answers "starting" and every other request 503
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.eventLoops()));
+    Router router = Router.router(vertx);
+    Readiness readiness = new Readiness(db);
+    Route gate = StartingGate.install(router, readiness);
+    HttpServer server = HttpServer.start(vertx, router, config.httpHost(), config.httpPort(), config.eventLoops());
+    try {
+      return wire(config, db, clock, t0, vertx, router, readiness, server, gate);
+    } catch (RuntimeException | Error e) {
+      server.close();
+      throw e;
+    }
+  }
+
+  private static App wire(Config config, Database db, Clock clock, long t0, Vertx vertx, Router router,
+      Readiness readiness, HttpServer server, Route gate) {
     Migrations.migrate(db.primary());
     PasswordHasher hasher = new PasswordHasher(config.argon2());
     UserStore users = new UserStore();
@@ -100,14 +118,13 @@ public final class App implements AutoCloseable {
     MeCache me = new MeCache(db, index, clock);
 
     ChangeFeed feed = new ChangeFeed(db::openDedicated, revision, 500);
-    feed.subscribe(index::apply);
+    // the index last: a request that waited for revision R (at_least_revision) then also finds the sessions
+    // and API clients R revoked gone on this instance
     feed.subscribe(sessions::apply);
     feed.subscribe(clients::apply);
+    feed.subscribe(index::apply);
     feed.start();
 
-    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.eventLoops()));
-    Router router = Router.router(vertx);
-    Readiness readiness = new Readiness(db);
     Api api = new Api(router, new Authenticators(sessions::cached, sessions::load, clients::cached, clients::load),
         blocking, meters, config.maxBodyBytes());
     AuthzRoutes.mount(api, index, me, clock, blocking); // first: the router tries routes in order
@@ -123,8 +140,8 @@ public final class App implements AutoCloseable {
 
     vertx.setPeriodic(60_000, id -> blocking.execute(sessions::sweep));
 
-    HttpServer server = HttpServer.start(vertx, router, config.httpHost(), config.httpPort(), config.eventLoops());
     readiness.started(index::revision);
+    gate.remove();
     LOG.info("provost listening on {}:{} ({} event loops, revision {}, started in {} ms)", config.httpHost(),
         server.port(), config.eventLoops(), revision, (System.nanoTime() - t0) / 1_000_000);
     return new App(db, feed, index, server, blocking, readiness, api);

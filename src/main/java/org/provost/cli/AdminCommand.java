@@ -69,23 +69,24 @@ public final class AdminCommand implements Runnable {
       PrintWriter out = spec.commandLine().getOut();
       try (Database db = Database.open(cfg, "admin", true)) {
         Migrations.migrate(db.primary());
-        int ended = db.write(c -> {
+        long[] ended = db.write(c -> {
           Long id = Jdbc.one(c, "SELECT id FROM users WHERE username = ? FOR UPDATE", rs -> rs.getLong(1), username)
               .orElse(null);
-          if (id == null) return -1;
+          if (id == null) return null;
           Jdbc.update(c, "UPDATE users SET password_hash = ? WHERE id = ?", hash, id);
           List<Long> sessions = Jdbc.list(c, "UPDATE sessions SET revoked_at = now() WHERE user_id = ? "
               + "AND revoked_at IS NULL RETURNING id", rs -> rs.getLong(1), id);
           for (long session : sessions) Changelog.record(c, "session", session, "revoke");
-          Changelog.record(c, "user", id, "update");
+          long revision = Changelog.record(c, "user", id, "update");
           Audit.record(c, null, ImportCommand.actorName(), "user.password_reset", "user", id, null, null);
-          return sessions.size();
+          return new long[] {sessions.size(), revision};
         });
-        if (ended < 0) {
+        if (ended == null) {
           spec.commandLine().getErr().println("provost: admin reset-password: no user named '" + username + "'");
           return 1;
         }
-        out.println("provost: new password for '" + username + "' set; " + ended + " session(s) ended");
+        out.println("provost: new password for '" + username + "' set; " + ended[0] + " session(s) ended (revision "
+            + ended[1] + ")");
         if (!fromStdin) out.println("provost:     " + password + "\nprovost: (shown once, not stored anywhere)");
         out.flush();
         return 0;
