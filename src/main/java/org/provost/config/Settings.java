@@ -16,10 +16,9 @@ import java.util.regex.Pattern;
 /** Raw key/value settings: the environment over an optional properties file; typed, checked reads. */
 final class Settings {
   private static final Pattern SIMPLE_DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
-  /** PROVOST_* variables read outside {@link Config}: by the launcher, the CLI, the tests. */
+  /** PROVOST_* variables read outside {@link Config}: by the launcher and the CLI (and PROVOST_TEST_*, by tests). */
   static final java.util.Set<String> READ_ELSEWHERE = java.util.Set.of("PROVOST_CONFIG_FILE", "PROVOST_DEBUG",
-      "PROVOST_JAVA_OPTS", "PROVOST_URL", "PROVOST_TEST_DATABASE_URL", "PROVOST_TEST_REDIS_URL",
-      "PROVOST_TEST_REQUIRE_ALL");
+      "PROVOST_JAVA_OPTS", "PROVOST_URL");
   private final Map<String, String> values;
   private final Map<String, String> origin;
   /** Every key read, in order, with its effective value ({@code null}: unset, no default). */
@@ -69,7 +68,7 @@ final class Settings {
    */
   void refuseUnknown() {
     for (String key : new java.util.TreeSet<>(values.keySet())) {
-      if (effective.containsKey(key) || READ_ELSEWHERE.contains(key)) continue;
+      if (effective.containsKey(key) || READ_ELSEWHERE.contains(key) || key.startsWith("PROVOST_TEST_")) continue;
       String nearest = nearest(key);
       throw new ConfigException(key + " (from " + origin.getOrDefault(key, "the environment") + ") is not a Provost "
           + "setting" + (nearest != null ? "; did you mean " + nearest + "?" : "")
