@@ -10,6 +10,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import java.time.Clock;
 import java.util.concurrent.ExecutorService;
@@ -42,6 +43,7 @@ import org.provost.metrics.QueryMetrics;
 import org.provost.ops.Bootstrap;
 import org.provost.ops.OpsRoutes;
 import org.provost.ops.Readiness;
+import org.provost.ops.StartingGate;
 import org.provost.provisioning.ImportRoutes;
 import org.provost.roles.RoleRoutes;
 import org.provost.security.PasswordHasher;
@@ -88,6 +90,22 @@ public final class App implements AutoCloseable {
   public static App start(Config config, Database db, Clock clock) {
     long t0 = System.nanoTime();
     LogFormat.apply(config.observability().logFormat());
+    // listening first: while the rest starts, health answers "starting" and every other request 503
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.eventLoops()));
+    Router router = Router.router(vertx);
+    Readiness readiness = new Readiness(db);
+    Route startingGate = StartingGate.install(router, readiness);
+    HttpServer server = HttpServer.start(vertx, router, config.httpHost(), config.httpPort(), config.eventLoops());
+    try {
+      return wire(config, db, clock, t0, vertx, router, readiness, server, startingGate);
+    } catch (RuntimeException | Error e) {
+      server.close();
+      throw e;
+    }
+  }
+
+  private static App wire(Config config, Database db, Clock clock, long t0, Vertx vertx, Router router,
+      Readiness readiness, HttpServer server, Route startingGate) {
     Migrations.migrate(db.primary());
     PasswordHasher hasher = new PasswordHasher(config.argon2());
     UserStore users = new UserStore();
@@ -118,9 +136,11 @@ public final class App implements AutoCloseable {
     index.onPublish(gate::released);
 
     ChangeFeed feed = new ChangeFeed(db::openDedicated, revision, 500);
-    feed.subscribe(index::apply);
+    // the index last: a request that waited for revision R (at_least_revision) then also finds the sessions
+    // and API clients R revoked gone on this instance
     feed.subscribe(sessions::apply);
     feed.subscribe(clients::apply);
+    feed.subscribe(index::apply);
     feed.start();
     // a write answers once this instance has applied it: a revoke, deactivation or password change holds on
     // the instance that answered before the answer is sent
@@ -131,9 +151,6 @@ public final class App implements AutoCloseable {
       }
     });
 
-    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.eventLoops()));
-    Router router = Router.router(vertx);
-    Readiness readiness = new Readiness(db);
     Authenticators authenticators = new Authenticators(sessions::cached, sessions::load, clients::cached,
         clients::load);
     Api api = new Api(router, authenticators, blocking, meters, config.maxBodyBytes(),
@@ -158,8 +175,8 @@ public final class App implements AutoCloseable {
     vertx.setPeriodic(60_000, id -> blocking.execute(sessions::sweep));
     vertx.setPeriodic(1_000, id -> blocking.execute(indexMetrics::sample));
 
-    HttpServer server = HttpServer.start(vertx, router, config.httpHost(), config.httpPort(), config.eventLoops());
-    readiness.started();
+    readiness.started(index::revision);
+    startingGate.remove();
     LOG.info("provost listening on {}:{} ({} event loops, revision {}, started in {} ms)", config.httpHost(),
         server.port(), config.eventLoops(), revision, (System.nanoTime() - t0) / 1_000_000);
     return new App(db, feed, index, server, blocking, readiness, api, gate);

@@ -85,7 +85,7 @@ public final class ImportCommand implements Callable<Integer> {
     Config cfg = config != null ? config : Config.fromEnvironment();
     Importer.Options options = new Importer.Options(dryRun, snapshot, skipInvalid);
     Importer.Actor actor = new Importer.Actor(null, actorName(), file);
-    try (Database db = Database.open(cfg)) {
+    try (Database db = Database.open(cfg, "import", true)) {
       Migrations.migrate(db.primary());
       long started = System.nanoTime();
       ImportReport report = db.write(c -> Importer.run(c, csv, options, actor));

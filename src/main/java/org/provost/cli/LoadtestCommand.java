@@ -27,7 +27,8 @@ public final class LoadtestCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--url", defaultValue = "http://127.0.0.1:8080", description = "target (default: ${DEFAULT-VALUE})")
+  @Option(names = "--url", description = "target (default: PROVOST_URL, else http://127.0.0.1:PROVOST_HTTP_PORT, "
+      + "else http://127.0.0.1:8080)")
   String url;
 
   @Option(names = "--rate", defaultValue = "${env:TARGET_RPS:-100}",
@@ -53,8 +54,8 @@ public final class LoadtestCommand implements Callable<Integer> {
       description = "seeded users to log in: student000001.., faculty000001.., staff000001.. (default: ${DEFAULT-VALUE})")
   int users;
 
-  @Option(names = "--password", defaultValue = "provost-seed-password",
-      description = "the seeded users' password (default: ${DEFAULT-VALUE})")
+  @Option(names = "--password", defaultValue = "${env:PROVOST_SEED_PASSWORD:-provost-seed-password}",
+      description = "the seeded users' password (default: PROVOST_SEED_PASSWORD, else provost-seed-password)")
   String password;
 
   @Option(names = "--admin-user", defaultValue = "admin",
@@ -94,6 +95,8 @@ public final class LoadtestCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException, IOException {
     Plan plan = plan();
+    requireWritable("--json", json);
+    requireWritable("--html", plot);
     int loops = eventLoops != null ? eventLoops : Math.clamp(Runtime.getRuntime().availableProcessors() / 2, 1, 4);
     if (loops < 1) throw new ParameterException(spec.commandLine(), "--event-loops must be at least 1");
     Report report = Loadtest.run(plan, loops, System.out);
@@ -109,7 +112,31 @@ public final class LoadtestCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** The target: --url, else PROVOST_URL, else the local PROVOST_HTTP_PORT (as {@code provost serve} uses it). */
+  String target() {
+    if (url != null) return url;
+    String fromEnv = System.getenv("PROVOST_URL");
+    if (fromEnv != null && !fromEnv.isBlank()) return fromEnv.strip();
+    String port = System.getenv("PROVOST_HTTP_PORT");
+    return "http://127.0.0.1:" + (port != null && !port.isBlank() ? port.strip() : "8080");
+  }
+
+  /** A report file that cannot be written fails now, not after the run it would have reported. */
+  private void requireWritable(String option, Path file) {
+    if (file == null) return;
+    Path dir = file.toAbsolutePath().getParent();
+    if (dir == null || !Files.isDirectory(dir)) {
+      throw new ParameterException(spec.commandLine(), option + " " + file + ": the directory " + dir
+          + " does not exist");
+    }
+    if (Files.isDirectory(file)) throw new ParameterException(spec.commandLine(), option + " " + file + " is a directory");
+    if (Files.exists(file) ? !Files.isWritable(file) : !Files.isWritable(dir)) {
+      throw new ParameterException(spec.commandLine(), option + " " + file + " cannot be written (permissions)");
+    }
+  }
+
   Plan plan() {
+    String url = target();
     try {
       return new Plan(new URI(url), rate, duration, warmup, connections, Mix.parse(mix), users, adminUser,
           adminPassword, password, path, Duration.ofSeconds(timeoutSeconds), grantRole, grantScope).check();

@@ -14,7 +14,7 @@ public final class MigrateCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Config config = Config.fromEnvironment();
-    try (Database db = Database.open(config)) {
+    try (Database db = Database.open(config, "migrate", false)) {
       MigrateResult result = Migrations.migrate(db.primary());
       System.out.printf("provost: schema at version %s (%d migration(s) applied)%n",
           result.targetSchemaVersion == null ? result.initialSchemaVersion : result.targetSchemaVersion,

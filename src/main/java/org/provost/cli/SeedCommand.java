@@ -49,8 +49,9 @@ public final class SeedCommand implements Callable<Integer> {
       description = "terms: the current one and those before it (default ${DEFAULT-VALUE})")
   int terms;
 
-  @Option(names = "--role-assign", description = "grant roles: student/faculty/staff globally, instructors and "
-      + "teaching assistants on offerings for the term's dates, department admins")
+  @Option(names = "--role-assign", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "grant roles (the default; --no-role-assign: none): student/faculty/staff globally, instructors "
+          + "and teaching assistants on offerings for the term's dates, department admins")
   boolean roleAssign;
 
   @Option(names = "--seed", paramLabel = "S", defaultValue = "1",
@@ -88,7 +89,7 @@ public final class SeedCommand implements Callable<Integer> {
         password != null ? password : cfg.seedPassword());
     PrintWriter err = spec.commandLine().getErr();
     Progress progress = Progress.to(err, Progress.stderrIsTerminal());
-    try (Database db = Database.open(cfg)) {
+    try (Database db = Database.open(cfg, "seed", true)) {
       progress.begin("schema", 0);
       try {
         Migrations.migrate(db.primary());

@@ -69,12 +69,45 @@ public record Config(
   /** Argon2id cost parameters (RFC 9106). */
   public record Argon2Params(int memoryKib, int iterations, int parallelism) {}
 
+  /** The configuration of this process; throws {@link ConfigException} naming the first bad or unknown key. */
   public static Config fromEnvironment() {
-    return from(Settings.load(System.getenv()));
+    return from(System.getenv());
   }
 
+  /** The configuration {@code env} (PROVOST_* keys; others ignored) describes; see {@link #fromEnvironment}. */
   public static Config from(Map<String, String> env) {
-    return from(Settings.load(env));
+    Settings s = Settings.load(env);
+    Config config = from(s);
+    s.refuseUnknown();
+    return config;
+  }
+
+  /**
+   * Every setting {@code env} gives this process, defaults included, one {@code KEY=value} a line with
+   * passwords masked: the effective configuration, logged once at start.
+   */
+  public static String describe(Map<String, String> env) {
+    Settings s = Settings.load(env);
+    from(s);
+    return s.describe();
+  }
+
+  /** The record's fields with every password masked (URLs keep their host, lose their password). */
+  @Override
+  public String toString() {
+    StringBuilder out = new StringBuilder("Config[");
+    var components = getClass().getRecordComponents();
+    for (int i = 0; i < components.length; i++) {
+      try {
+        Object value = components[i].getAccessor().invoke(this);
+        String shown = value instanceof Optional<?> o && o.isPresent() ? "Optional[" + o.get() + "]" : String.valueOf(value);
+        if (i > 0) out.append(", ");
+        out.append(components[i].getName()).append('=').append(Secrets.mask(components[i].getName(), shown));
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    return out.append(']').toString();
   }
 
   static Config from(Settings s) {
@@ -106,7 +139,7 @@ public record Config(
         s.integer("PROVOST_LOGIN_MAX_FAILURES", 5, 1, 1_000_000),
         s.integer("PROVOST_LOGIN_MAX_FAILURES_PER_ADDRESS", 100, 1, 100_000_000),
         s.duration("PROVOST_LOGIN_FAILURE_WINDOW", Duration.ofMinutes(5)),
-        s.list("PROVOST_TRUSTED_PROXIES", "127.0.0.1,::1,0:0:0:0:0:0:0:1"),
+        TrustedProxies.parse(s.list("PROVOST_TRUSTED_PROXIES", "127.0.0.1,::1")),
         s.string("PROVOST_REDIS_URL"),
         s.integer("PROVOST_IMPORT_MAX_BYTES", 64 << 20, 1024, Integer.MAX_VALUE),
         s.string("PROVOST_SEED_PASSWORD").orElse(DEFAULT_SEED_PASSWORD),

@@ -30,17 +30,41 @@ public final class Database implements AutoCloseable {
     this.embedded = embedded;
   }
 
-  /** Opens the configured database, or starts the embedded one when no URL is configured. */
+  /** Opens the configured database, or starts the embedded one when no URL is configured ({@code serve}). */
   public static Database open(Config config) {
+    return open(config, "serve", false);
+  }
+
+  /**
+   * Opens the configured database for the command {@code verb}. Without PROVOST_DATABASE_URL this starts the
+   * embedded PostgreSQL, or with {@code mayShare} uses the one a running {@code provost serve} started.
+   * Throws {@link org.provost.config.StartupException} naming the setting and the fix when it cannot.
+   */
+  public static Database open(Config config, String verb, boolean mayShare) {
     if (config.databaseUrl().isPresent()) {
       String url = JdbcUrls.toJdbc(config.databaseUrl().get(), "PROVOST_DATABASE_URL");
-      HikariDataSource replica = config.replicaUrl()
-          .map(r -> pool("provost-replica", JdbcUrls.toJdbc(r, "PROVOST_DATABASE_REPLICA_URL"), config, true))
-          .orElse(null);
+      DatabaseProbe.check(url, "PROVOST_DATABASE_URL", config);
+      HikariDataSource replica = config.replicaUrl().map(r -> {
+        String replicaUrl = JdbcUrls.toJdbc(r, "PROVOST_DATABASE_REPLICA_URL");
+        DatabaseProbe.check(replicaUrl, "PROVOST_DATABASE_REPLICA_URL", config);
+        return pool("provost-replica", replicaUrl, config, true);
+      }).orElse(null);
       return new Database(pool("provost-primary", url, config, false), replica, null);
     }
-    EmbeddedPostgresServer server = EmbeddedPostgresServer.start(config.dataDir());
-    return new Database(pool("provost-primary", server.jdbcUrl(), config, false), null, server);
+    EmbeddedPostgresServer server = EmbeddedPostgresServer.start(config.dataDir(), verb, mayShare);
+    try {
+      HikariConfig hc = poolConfig("provost-primary", server.jdbcUrl(), config, false);
+      hc.setUsername(EmbeddedPostgresServer.USER);
+      hc.setPassword(server.password());
+      return new Database(new HikariDataSource(hc), null, server);
+    } catch (RuntimeException e) {
+      try {
+        server.close();
+      } catch (java.io.IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
   }
 
   /** For tests and tools that already have a JDBC URL. */
@@ -49,6 +73,10 @@ public final class Database implements AutoCloseable {
   }
 
   private static HikariDataSource pool(String name, String jdbcUrl, Config config, boolean readOnly) {
+    return new HikariDataSource(poolConfig(name, jdbcUrl, config, readOnly));
+  }
+
+  private static HikariConfig poolConfig(String name, String jdbcUrl, Config config, boolean readOnly) {
     HikariConfig hc = new HikariConfig();
     hc.setPoolName(name);
     hc.setJdbcUrl(jdbcUrl);
@@ -68,7 +96,7 @@ public final class Database implements AutoCloseable {
     hc.addDataSourceProperty("prepareThreshold", System.getProperty("provost.prepareThreshold", "5"));
     hc.addDataSourceProperty("reWriteBatchedInserts", "true");
     hc.addDataSourceProperty("ApplicationName", "provost");
-    return new HikariDataSource(hc);
+    return hc;
   }
 
   /** A connection outside the pool, for a long-lived session such as LISTEN. The caller closes it. */

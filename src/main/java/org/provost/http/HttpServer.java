@@ -43,6 +43,12 @@ public final class HttpServer implements AutoCloseable {
     try {
       return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
+      for (Throwable c = e; c != null; c = c.getCause()) {
+        if (c instanceof java.net.BindException || String.valueOf(c.getMessage()).contains("Address already in use")) {
+          throw new org.provost.config.StartupException("the HTTP port is already in use (PROVOST_HTTP_PORT): stop "
+              + "what listens there, or set PROVOST_HTTP_PORT to a free port");
+        }
+      }
       throw new IllegalStateException("HTTP server failed to start: " + e.getMessage(), e);
     }
   }

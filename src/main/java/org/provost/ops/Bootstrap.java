@@ -15,10 +15,21 @@ import org.provost.users.UserStore;
 public final class Bootstrap {
   private Bootstrap() {}
 
+  /**
+   * Creates {@code admin} (password from PROVOST_ADMIN_PASSWORD, else generated and printed once) unless it
+   * exists; when it exists and PROVOST_ADMIN_PASSWORD is set, says that it was not applied.
+   */
   public static void ensureAdmin(Database db, UserStore users, PasswordHasher hasher, Config config) {
     boolean exists = db.readPrimary(c -> Jdbc.one(c, "SELECT 1 FROM users WHERE username_key = 'admin'",
         rs -> true).isPresent());
-    if (exists) return;
+    if (exists) {
+      if (config.adminPassword().isPresent()) {
+        System.out.println("provost: PROVOST_ADMIN_PASSWORD was not applied: user 'admin' already exists, and the "
+            + "variable is used only when the account is first created. To change the password: "
+            + "provost admin reset-password admin");
+      }
+      return;
+    }
     boolean generated = config.adminPassword().isEmpty();
     String password = config.adminPassword().orElseGet(Tokens::newPassword);
     String hash = hasher.hash(password);

@@ -10,19 +10,21 @@ public final class OpsRoutes {
   private OpsRoutes() {}
 
   public static void mount(org.provost.http.Api api, Readiness readiness, PrometheusMeterRegistry meters) {
-    Buffer live = new JsonObject().put("status", "live").toBuffer();
     api.describe("/openapi/ops.json");
     // built on first request, once every feature has described its routes
     java.util.concurrent.atomic.AtomicReference<Buffer> openapi = new java.util.concurrent.atomic.AtomicReference<>();
-    api.raw(HttpMethod.GET, "/health/live", ctx ->
-        ctx.response().putHeader("Content-Type", "application/json").end(live));
-    api.raw(HttpMethod.GET, "/health/ready", ctx -> ctx.vertx().executeBlocking(readiness::notReadyReason, false)
+    // live: the process answers (200 in every state); the body says which state it is in
+    api.raw(HttpMethod.GET, "/health/live", ctx -> ctx.response().putHeader("Content-Type", "application/json")
+        .end(new JsonObject().put("status", "live").put("state", readiness.lifecycle().wire).toBuffer()));
+    api.raw(HttpMethod.GET, "/health/ready", ctx -> ctx.vertx().executeBlocking(readiness::check, false)
         .onComplete(ar -> {
-          String reason = ar.succeeded() ? ar.result() : "readiness check failed";
-          ctx.response().setStatusCode(reason == null ? 200 : 503)
+          JsonObject body = ar.succeeded() ? ar.result()
+              : new JsonObject().put("status", Readiness.State.DATABASE_DOWN.wire).put("ready", false)
+                  .put("failing", "database");
+          ctx.response().setStatusCode(body.getBoolean("ready") ? 200 : 503)
               .putHeader("Content-Type", "application/json")
-              .end(new JsonObject().put("status", reason == null ? "ready" : "not_ready")
-                  .put("reason", reason).toBuffer());
+              .putHeader("Cache-Control", "no-store")
+              .end(body.toBuffer());
         }));
     api.raw(HttpMethod.GET, "/metrics", ctx -> ctx.response()
         .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")

@@ -1,17 +1,57 @@
 package org.provost.ops;
 
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.function.LongSupplier;
+import org.provost.db.Changelog;
 import org.provost.db.Database;
 
-/** Ready means started, not draining, and the primary database answers. */
+/**
+ * What {@code /health/ready} answers: ready means started, not draining, the primary database answers, and
+ * the authorization index is not behind (it has applied every change the database had committed at least
+ * {@link #INDEX_LAG_LIMIT} ago, by default). Otherwise the state names why, and which part fails.
+ */
 public final class Readiness {
-  private final Database db;
-  private volatile boolean started;
-  private volatile boolean draining;
+  /** How long a committed change may stay unapplied by this instance's index before it is not ready. */
+  public static final Duration INDEX_LAG_LIMIT = Duration.ofSeconds(10);
 
-  public Readiness(Database db) {
-    this.db = db;
+  /** The states, as written in the {@code status} field of both health bodies. */
+  public enum State {
+    STARTING("starting"), READY("ready"), DRAINING("draining"), DATABASE_DOWN("database_down"),
+    INDEX_BEHIND("index_behind");
+
+    public final String wire;
+
+    State(String wire) {
+      this.wire = wire;
+    }
   }
 
+  private final Database db;
+  private final Duration indexLagLimit;
+  private volatile LongSupplier indexRevision;
+  private volatile boolean started;
+  private volatile boolean draining;
+  /** The oldest database revision seen that the index had not yet applied, and when: {revision, nanos}. */
+  private long[] unapplied;
+
+  public Readiness(Database db) {
+    this(db, INDEX_LAG_LIMIT);
+  }
+
+  /** With another limit for how long the index may stay behind a committed change. */
+  public Readiness(Database db, Duration indexLagLimit) {
+    this.db = db;
+    this.indexLagLimit = indexLagLimit;
+  }
+
+  /** Startup is done; {@code indexRevision} gives the revision this instance's index has applied. */
+  public void started(LongSupplier indexRevision) {
+    this.indexRevision = indexRevision;
+    started = true;
+  }
+
+  /** Startup is done (no index to watch). */
   public void started() {
     started = true;
   }
@@ -25,11 +65,56 @@ public final class Readiness {
     return started && !draining;
   }
 
-  /** Null when ready, else the reason. Blocking: pings the database. */
-  public String notReadyReason() {
-    if (!started) return "starting";
-    if (draining) return "draining";
-    if (!db.primaryReachable()) return "database unreachable";
-    return null;
+  /** The state without any I/O: starting or draining, else ready (the parts are not checked). */
+  public State lifecycle() {
+    if (draining) return State.DRAINING;
+    return started ? State.READY : State.STARTING;
+  }
+
+  /**
+   * The readiness body: {@code status} (a {@link State}), {@code ready}, and {@code checks} with the
+   * {@code database} ({@code up}/{@code down}) and {@code index} ({@code revision}, {@code database_revision},
+   * {@code status} {@code current}/{@code catching_up}/{@code behind}); {@code failing} names the failing part.
+   * Blocking: queries the database.
+   */
+  public JsonObject check() {
+    State lifecycle = lifecycle();
+    JsonObject checks = new JsonObject();
+    JsonObject body = new JsonObject().put("checks", checks);
+    if (lifecycle != State.READY) {
+      return body.put("status", lifecycle.wire).put("ready", false).put("failing", "lifecycle");
+    }
+    Long dbRevision = databaseRevision();
+    checks.put("database", new JsonObject().put("status", dbRevision != null ? "up" : "down"));
+    if (dbRevision == null) {
+      return body.put("status", State.DATABASE_DOWN.wire).put("ready", false).put("failing", "database");
+    }
+    if (indexRevision != null) {
+      long applied = indexRevision.getAsLong();
+      String index = indexStatus(applied, dbRevision);
+      checks.put("index", new JsonObject().put("status", index).put("revision", applied)
+          .put("database_revision", dbRevision));
+      if (index.equals("behind")) {
+        return body.put("status", State.INDEX_BEHIND.wire).put("ready", false).put("failing", "index");
+      }
+    }
+    return body.put("status", State.READY.wire).put("ready", true);
+  }
+
+  private synchronized String indexStatus(long applied, long dbRevision) {
+    long now = System.nanoTime();
+    if (unapplied != null && applied >= unapplied[0]) unapplied = null;
+    if (applied >= dbRevision) return "current";
+    if (unapplied == null) unapplied = new long[] {dbRevision, now};
+    return now - unapplied[1] >= indexLagLimit.toNanos() ? "behind" : "catching_up";
+  }
+
+  private Long databaseRevision() {
+    if (!db.primaryReachable()) return null;
+    try {
+      return db.readPrimary(Changelog::current);
+    } catch (RuntimeException e) {
+      return null;
+    }
   }
 }

@@ -17,7 +17,7 @@ public record SeedOptions(int students, int faculty, int staff, int departments,
   /** What a plain {@code provost seed} creates; {@code provost loadtest}'s default pool is drawn from these. */
   public static final int DEFAULT_STUDENTS = 10_000;
   public static final int DEFAULT_FACULTY = 3_000;
-  public static final int DEFAULT_STAFF = 0;
+  public static final int DEFAULT_STAFF = 500;
   public static final int DEFAULT_DEPARTMENTS = 40;
   public static final int DEFAULT_COURSES_PER_DEPARTMENT = 20;
   public static final int DEFAULT_TERMS = 3;

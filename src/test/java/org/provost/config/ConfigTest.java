@@ -53,4 +53,48 @@ class ConfigTest {
     assertThatThrownBy(() -> Config.from(Map.of("PROVOST_CONFIG_FILE", dir.resolve("missing").toString())))
         .hasMessageContaining("PROVOST_CONFIG_FILE");
   }
+
+  @Test
+  void unknownSetting_isRefused_namingItsSourceAndTheNearestKnownKey(@TempDir Path dir) throws Exception {
+    assertThatThrownBy(() -> Config.from(Map.of("PROVOST_HTTP_PROT", "9000")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("PROVOST_HTTP_PROT (from the environment) is not a Provost setting")
+        .hasMessageContaining("did you mean PROVOST_HTTP_PORT?")
+        .hasMessageNotContaining("9000");
+    Path file = dir.resolve("provost.properties");
+    Files.writeString(file, "PROVOST_SESSION_IDLE_TIMOUT=10m\n");
+    assertThatThrownBy(() -> Config.from(Map.of("PROVOST_CONFIG_FILE", file.toString())))
+        .hasMessageContaining("PROVOST_SESSION_IDLE_TIMOUT (from the file " + file)
+        .hasMessageContaining("did you mean PROVOST_SESSION_IDLE_TIMEOUT?");
+    // read by the launcher, the CLI and the tests, not by Config: allowed
+    assertThat(Config.from(Map.of("PROVOST_DEBUG", "1", "PROVOST_JAVA_OPTS", "-Xmx1g", "PROVOST_URL", "http://x"))
+        .httpPort()).isEqualTo(8080);
+  }
+
+  @Test
+  void trustedProxies_mustBeIpAddresses() {
+    assertThat(Config.from(Map.of("PROVOST_TRUSTED_PROXIES", "10.0.0.5, ::1")).trustedProxies())
+        .contains("10.0.0.5", "::1", "0:0:0:0:0:0:0:1");
+    assertThatThrownBy(() -> Config.from(Map.of("PROVOST_TRUSTED_PROXIES", "nginx.local")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("PROVOST_TRUSTED_PROXIES")
+        .hasMessageContaining("'nginx.local' is not an IP address");
+    assertThatThrownBy(() -> Config.from(Map.of("PROVOST_TRUSTED_PROXIES", "10.0.0.0/8")))
+        .hasMessageContaining("'10.0.0.0/8' is a range");
+    assertThatThrownBy(() -> Config.from(Map.of("PROVOST_TRUSTED_PROXIES", "300.1.1.1")))
+        .hasMessageContaining("'300.1.1.1' is not an IP address");
+  }
+
+  @Test
+  void passwords_neverAppearInToStringErrorsOrTheEffectiveConfiguration() {
+    Map<String, String> env = Map.of("PROVOST_DATABASE_URL", "postgresql://app:s3cret-pw@db.example:5432/provost",
+        "PROVOST_DATABASE_PASSWORD", "other-s3cret", "PROVOST_ADMIN_PASSWORD", "admin-s3cret");
+    Config c = Config.from(env);
+    assertThat(c.toString()).doesNotContain("s3cret").contains("db.example:5432/provost");
+    String described = Config.describe(env);
+    assertThat(described).doesNotContain("s3cret")
+        .contains("PROVOST_DATABASE_URL=postgresql://app:****@db.example:5432/provost")
+        .contains("PROVOST_HTTP_PORT=8080 (default)");
+    assertThat(new ConfigException("PROVOST_DATABASE_URL", "mysql://app:s3cret-pw@db/provost", "bad scheme")
+        .getMessage()).contains("mysql://app:****@db/provost").doesNotContain("s3cret");
+  }
 }

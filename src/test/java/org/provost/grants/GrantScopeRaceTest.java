@@ -41,7 +41,7 @@ class GrantScopeRaceTest {
       Jdbc.one(deleting, "SELECT id FROM offerings WHERE id = ? FOR UPDATE", rs -> true, offering);
       CompletableFuture<Response> grant = CompletableFuture.supplyAsync(() ->
           fx.tryGrant(fx.adminToken(), user, "teaching_assistant", "offering:CS202/2026-fall"));
-      Thread.sleep(500);
+      awaitALockWait(deleting);
       assertThat(grant).as("the grant waits for the deleting transaction").isNotDone();
       Jdbc.update(deleting, "DELETE FROM offerings WHERE id = ?", offering);
       deleting.commit();
@@ -50,5 +50,22 @@ class GrantScopeRaceTest {
       assertThat(AccessFixture.fields(r)).containsExactly("scope");
     }
     assertThat(fx.count("SELECT count(*) FROM grants WHERE scope_type = 3 AND scope_id = ?", offering)).isZero();
+  }
+
+  /**
+   * Waits until another session of this database is blocked on a lock: the grant's transaction has reached
+   * the offering row (a fixed sleep would pass without testing the race on a slow machine).
+   */
+  private static void awaitALockWait(Connection deleting) throws Exception {
+    try (Connection probe = DriverManager.getConnection(server.jdbcUrl())) {
+      for (int i = 0; i < 600; i++) {
+        boolean waiting = Jdbc.one(probe, """
+            SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'
+            LIMIT 1""", rs -> true).isPresent();
+        if (waiting) return;
+        Thread.sleep(50);
+      }
+    }
+    throw new AssertionError("the grant never reached the locked offering");
   }
 }

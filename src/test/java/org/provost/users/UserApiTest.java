@@ -158,11 +158,20 @@ class UserApiTest {
         .getJsonArray("grants")).isNotNull();
   }
 
+  /**
+   * Statements one request issues. The counter is the whole app's: a background statement (a session's
+   * last-seen write, the feed's work after the 50 creates) can land inside one window, so the fewest of
+   * three requests is the request's own cost (an N+1 would show in every one of them).
+   */
   private long statementsFor(String path) {
     server.http.get(path, admin); // warm: session already cached, nothing lazy left
-    long before = server.app().database().statements().count();
-    assertThat(server.http.get(path, admin).status()).isEqualTo(200);
-    return server.app().database().statements().count() - before;
+    long fewest = Long.MAX_VALUE;
+    for (int i = 0; i < 3; i++) {
+      long before = server.app().database().statements().count();
+      assertThat(server.http.get(path, admin).status()).isEqualTo(200);
+      fewest = Math.min(fewest, server.app().database().statements().count() - before);
+    }
+    return fewest;
   }
 
   @Test
