@@ -56,9 +56,11 @@ public final class App implements AutoCloseable {
   private final ExecutorService blocking;
   private final Readiness readiness;
   private final Api api;
+  private final Config.Topology topology;
+  private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
   private App(Database db, ChangeFeed feed, AuthzIndex index, HttpServer server, ExecutorService blocking,
-      Readiness readiness, Api api) {
+      Readiness readiness, Api api, Config.Topology topology) {
     this.db = db;
     this.feed = feed;
     this.index = index;
@@ -66,6 +68,7 @@ public final class App implements AutoCloseable {
     this.blocking = blocking;
     this.readiness = readiness;
     this.api = api;
+    this.topology = topology;
   }
 
   public static App start(Config config) {
@@ -127,7 +130,7 @@ public final class App implements AutoCloseable {
     readiness.started();
     LOG.info("provost listening on {}:{} ({} event loops, revision {}, started in {} ms)", config.httpHost(),
         server.port(), config.eventLoops(), revision, (System.nanoTime() - t0) / 1_000_000);
-    return new App(db, feed, index, server, blocking, readiness, api);
+    return new App(db, feed, index, server, blocking, readiness, api, config.topology());
   }
 
   public int port() {
@@ -146,13 +149,52 @@ public final class App implements AutoCloseable {
     return feed;
   }
 
+  /**
+   * First step of a graceful stop: {@code /health/ready} answers 503 {@code draining} and every response
+   * closes its connection, while the listener still accepts (a proxy or orchestrator notices and moves
+   * traffic away). Idempotent; does not block.
+   */
+  public void drain() {
+    readiness.draining();
+    server.drain();
+  }
+
+  /**
+   * The whole graceful stop, as on SIGTERM: {@link #drain}, keep accepting for the configured drain delay
+   * ({@code PROVOST_SHUTDOWN_DRAIN_DELAY}), then {@link #close}. Blocks for about the delay plus the time
+   * requests in flight need, at most {@code PROVOST_SHUTDOWN_TIMEOUT} more.
+   */
+  public void stopGracefully() {
+    drain();
+    try {
+      Thread.sleep(topology.shutdownDrainDelay());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    close();
+  }
+
+  /**
+   * Stops accepting, waits for the requests in flight to finish (at most {@code PROVOST_SHUTDOWN_TIMEOUT}),
+   * then stops the change feed, the index, the worker threads and the pools. Idempotent. The change feed
+   * runs until the last request has been answered, so a request waiting for a revision still gets it.
+   */
   @Override
   public void close() {
-    readiness.draining();
+    if (!closed.compareAndSet(false, true)) return;
+    drain();
+    long t0 = System.nanoTime();
+    server.shutdown(topology.shutdownTimeout());
+    LOG.info("provost: listener closed, requests in flight finished in {} ms", (System.nanoTime() - t0) / 1_000_000);
     server.close();
     feed.close();
     index.close();
     blocking.shutdown();
+    try {
+      blocking.awaitTermination(topology.shutdownTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     db.close();
   }
 }
