@@ -13,17 +13,33 @@ import org.provost.error.ServiceException;
  * The connection pools (primary, and a read replica when configured) and the transaction boundary.
  * Every SQL call of the service goes through {@link #write} or {@link #read}; both must be called off the
  * event loop.
+ *
+ * <p>When the primary is known to be unreachable, calls fail at once with 503 {@code database_unavailable}
+ * (see {@link Reachability}) rather than waiting for a connection. With a replica, {@link #read} serves
+ * from it only when it is reachable, not lagging more than {@code PROVOST_DATABASE_REPLICA_MAX_LAG}, and has
+ * replayed every write this instance has committed (read-your-writes); otherwise from the primary.
  */
 public final class Database implements AutoCloseable {
   private final HikariDataSource primary;
-  private final HikariDataSource replica;
+  private final Reachability primaryReachability;
+  private final Replica replica;
+  private final String directUrl;
   private final AutoCloseable embedded;
   private final StatementCounter statements = new StatementCounter();
+  private final java.util.concurrent.atomic.AtomicLong lastWriteLsn = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.LongAdder replicaReads = new java.util.concurrent.atomic.LongAdder();
   static final String NO_JIT = "SET jit = off";
+  private static final Object NOT_REPLAYED = new Object();
 
-  private Database(HikariDataSource primary, HikariDataSource replica, AutoCloseable embedded) {
+  private Database(HikariDataSource primary, HikariDataSource replica, String directUrl, Config config,
+      AutoCloseable embedded) {
     this.primary = primary;
-    this.replica = replica;
+    java.util.Properties credentials = new java.util.Properties();
+    if (primary.getUsername() != null) credentials.setProperty("user", primary.getUsername());
+    if (primary.getPassword() != null) credentials.setProperty("password", primary.getPassword());
+    this.primaryReachability = new Reachability("provost-primary", primary.getJdbcUrl(), credentials);
+    this.replica = replica == null ? null : new Replica(replica, primary, config.topology().replicaMaxLag());
+    this.directUrl = directUrl;
     this.embedded = embedded;
   }
 
@@ -31,18 +47,28 @@ public final class Database implements AutoCloseable {
   public static Database open(Config config) {
     if (config.databaseUrl().isPresent()) {
       String url = JdbcUrls.toJdbc(config.databaseUrl().get(), "PROVOST_DATABASE_URL");
-      HikariDataSource replica = config.replicaUrl()
-          .map(r -> pool("provost-replica", JdbcUrls.toJdbc(r, "PROVOST_DATABASE_REPLICA_URL"), config, true))
-          .orElse(null);
-      return new Database(pool("provost-primary", url, config, false), replica, null);
+      String direct = config.topology().directUrl()
+          .map(d -> JdbcUrls.toJdbc(d, "PROVOST_DATABASE_DIRECT_URL")).orElse(url);
+      return connect(url, config.replicaUrl().map(r -> JdbcUrls.toJdbc(r, "PROVOST_DATABASE_REPLICA_URL"))
+          .orElse(null), direct, config);
     }
     EmbeddedPostgresServer server = EmbeddedPostgresServer.start(config.dataDir());
-    return new Database(pool("provost-primary", server.jdbcUrl(), config, false), null, server);
+    return new Database(pool("provost-primary", server.jdbcUrl(), config, false), null, server.jdbcUrl(),
+        config, server);
   }
 
   /** For tests and tools that already have a JDBC URL. */
   public static Database connect(String jdbcUrl, Config config) {
-    return new Database(pool("provost-primary", jdbcUrl, config, false), null, null);
+    return connect(jdbcUrl, null, jdbcUrl, config);
+  }
+
+  /**
+   * For tests and tools: the primary's JDBC URL, a replica's (null: none), and the URL the change feed's
+   * long-lived LISTEN session uses (the primary's own address when the primary URL names a pooler).
+   */
+  public static Database connect(String jdbcUrl, String replicaJdbcUrl, String directJdbcUrl, Config config) {
+    HikariDataSource replica = replicaJdbcUrl == null ? null : pool("provost-replica", replicaJdbcUrl, config, true);
+    return new Database(pool("provost-primary", jdbcUrl, config, false), replica, directJdbcUrl, config, null);
   }
 
   private static HikariDataSource pool(String name, String jdbcUrl, Config config, boolean readOnly) {
@@ -75,7 +101,8 @@ public final class Database implements AutoCloseable {
     if (primary.getPassword() != null) props.setProperty("password", primary.getPassword());
     props.setProperty("ApplicationName", "provost-feed");
     props.setProperty("tcpKeepAlive", "true");
-    Connection c = java.sql.DriverManager.getConnection(primary.getJdbcUrl(), props);
+    // pgbouncer in transaction mode would hand LISTEN's session to other clients: the feed goes direct
+    Connection c = java.sql.DriverManager.getConnection(directUrl, props);
     try (var st = c.createStatement()) {
       st.execute(NO_JIT);
     }
@@ -87,12 +114,29 @@ public final class Database implements AutoCloseable {
   }
 
   public Optional<DataSource> replica() {
-    return Optional.ofNullable(replica);
+    return Optional.ofNullable(replica).map(Replica::pool);
   }
 
-  /** Runs {@code work} in one transaction on the primary: committed if it returns, rolled back if it throws. */
+  /** How many {@link #read} calls the replica has served since start (a counter for metrics). */
+  public long replicaReads() {
+    return replicaReads.sum();
+  }
+
+  /**
+   * Runs {@code work} in one transaction on the primary: committed if it returns, rolled back if it throws.
+   * Throws 503 {@code database_unavailable} at once when the primary is known to be unreachable.
+   */
   public <T> T write(Work<T> work) {
-    return inTransaction(primary, work);
+    if (replica == null) return inTransaction(primary, primaryReachability, work);
+    return inTransaction(primary, primaryReachability, c -> {
+      T result = work.run(c);
+      c.commit();
+      // the position after the commit (read in a second, empty transaction): a replica that has replayed
+      // this far shows the write
+      long lsn = Replica.position(c, Replica.WRITTEN);
+      lastWriteLsn.accumulateAndGet(lsn, Math::max);
+      return result;
+    });
   }
 
   /** Statements issued through {@link #write}, {@link #read} and {@link #readPrimary}. */
@@ -100,14 +144,47 @@ public final class Database implements AutoCloseable {
     return statements;
   }
 
-  /** Runs read-only {@code work} on the replica when there is one, else on the primary. */
+  /**
+   * Runs read-only {@code work} on the replica when it may serve it (reachable, not lagging, has replayed
+   * this instance's last write), else on the primary. A replica that fails to connect mid-call is marked
+   * down and the work runs again on the primary: callers see no error from the replica.
+   */
+  @SuppressWarnings("unchecked")
   public <T> T read(Work<T> work) {
-    return inTransaction(replica != null ? replica : primary, work);
+    if (replica != null && replica.usable()) {
+      long needed = lastWriteLsn.get();
+      try {
+        Object result = inTransaction(replica.pool(), replica.reachability(),
+            c -> Replica.replayed(c, needed) ? work.run(c) : NOT_REPLAYED);
+        if (result != NOT_REPLAYED) {
+          replicaReads.increment();
+          return (T) result;
+        }
+      } catch (ServiceException.Unavailable e) {
+        // the replica went away: the primary answers instead
+      }
+    }
+    return inTransaction(primary, primaryReachability, work);
   }
 
   /** Reads that must see the latest committed writes (read-your-writes), always on the primary. */
   public <T> T readPrimary(Work<T> work) {
-    return inTransaction(primary, work);
+    return inTransaction(primary, primaryReachability, work);
+  }
+
+  private <T> T inTransaction(DataSource source, Reachability reachability, Work<T> work) {
+    reachability.requireUp();
+    try {
+      return inTransaction(source, work);
+    } catch (ServiceException.Unavailable e) {
+      throw e;
+    } catch (RuntimeException e) {
+      if (e.getCause() != null && Reachability.isConnectionFailure(e.getCause())) {
+        reachability.failed(e.getCause());
+        throw reachability.unavailable();
+      }
+      throw e;
+    }
   }
 
   private <T> T inTransaction(DataSource source, Work<T> work) {
@@ -119,13 +196,24 @@ public final class Database implements AutoCloseable {
         return result;
       } catch (SQLException e) {
         rollbackQuietly(c, e);
-        throw SqlErrors.translate(e);
+        throw translate(e);
       } catch (RuntimeException | Error e) {
         rollbackQuietly(c, e);
         throw e;
       }
     } catch (SQLException e) {
-      throw SqlErrors.translate(e);
+      throw translate(e);
+    }
+  }
+
+  /** A connection failure keeps its cause so that the caller can mark the server down. */
+  private static RuntimeException translate(SQLException e) {
+    return Reachability.isConnectionFailure(e) ? new ConnectionFailure(e) : SqlErrors.translate(e);
+  }
+
+  private static final class ConnectionFailure extends RuntimeException {
+    ConnectionFailure(SQLException cause) {
+      super(cause.getMessage(), cause);
     }
   }
 
@@ -139,6 +227,7 @@ public final class Database implements AutoCloseable {
 
   /** True when the primary answers a trivial query within the pool's timeout. */
   public boolean primaryReachable() {
+    if (primaryReachability.isDown()) return false;
     try (Connection c = primary.getConnection(); var st = c.createStatement()) {
       st.setQueryTimeout(2);
       return st.execute("SELECT 1");
@@ -150,6 +239,7 @@ public final class Database implements AutoCloseable {
   @Override
   public void close() {
     if (replica != null) replica.close();
+    primaryReachability.close();
     primary.close();
     if (embedded != null) {
       try {
