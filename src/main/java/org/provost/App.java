@@ -78,7 +78,7 @@ public final class App implements AutoCloseable {
   /** Starts on an already opened database (tests, tools). The app closes it. */
   public static App start(Config config, Database db, Clock clock) {
     long t0 = System.nanoTime();
-    Migrations.migrate(db.primary());
+    Migrations.migrate(db.direct()); // not through a transaction-mode pooler
     PasswordHasher hasher = new PasswordHasher(config.argon2());
     UserStore users = new UserStore();
     Bootstrap.ensureAdmin(db, users, hasher, config);

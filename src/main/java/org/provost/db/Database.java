@@ -53,7 +53,7 @@ public final class Database implements AutoCloseable {
           .orElse(null), direct, config);
     }
     EmbeddedPostgresServer server = EmbeddedPostgresServer.start(config.dataDir());
-    return new Database(pool("provost-primary", server.jdbcUrl(), config, false), null, server.jdbcUrl(),
+    return new Database(pool("provost-primary", server.jdbcUrl(), config, false, "5"), null, server.jdbcUrl(),
         config, server);
   }
 
@@ -67,11 +67,17 @@ public final class Database implements AutoCloseable {
    * long-lived LISTEN session uses (the primary's own address when the primary URL names a pooler).
    */
   public static Database connect(String jdbcUrl, String replicaJdbcUrl, String directJdbcUrl, Config config) {
-    HikariDataSource replica = replicaJdbcUrl == null ? null : pool("provost-replica", replicaJdbcUrl, config, true);
-    return new Database(pool("provost-primary", jdbcUrl, config, false), replica, directJdbcUrl, config, null);
+    HikariDataSource replica = replicaJdbcUrl == null ? null : pool("provost-replica", replicaJdbcUrl, config, true, "5");
+    // a direct URL of its own means the primary URL names a pooler (pgbouncer): in transaction mode a
+    // statement prepared on one server connection is unknown on the next (pgbouncer < 1.21 cannot track
+    // them), so statements stay unnamed; prepareThreshold in the URL itself overrides this
+    String prepareThreshold = jdbcUrl.equals(directJdbcUrl) ? "5" : "0";
+    HikariDataSource primary = pool("provost-primary", jdbcUrl, config, false, prepareThreshold);
+    return new Database(primary, replica, directJdbcUrl, config, null);
   }
 
-  private static HikariDataSource pool(String name, String jdbcUrl, Config config, boolean readOnly) {
+  private static HikariDataSource pool(String name, String jdbcUrl, Config config, boolean readOnly,
+      String prepareThreshold) {
     HikariConfig hc = new HikariConfig();
     hc.setPoolName(name);
     hc.setJdbcUrl(jdbcUrl);
@@ -87,8 +93,7 @@ public final class Database implements AutoCloseable {
     // a request that cannot get a connection soon answers 503 rather than hanging behind a queue
     hc.setConnectionTimeout(3_000);
     hc.setInitializationFailTimeout(15_000);
-    // pgbouncer in transaction mode cannot keep server-side prepared statements across transactions
-    hc.addDataSourceProperty("prepareThreshold", System.getProperty("provost.prepareThreshold", "5"));
+    hc.addDataSourceProperty("prepareThreshold", System.getProperty("provost.prepareThreshold", prepareThreshold));
     hc.addDataSourceProperty("reWriteBatchedInserts", "true");
     hc.addDataSourceProperty("ApplicationName", "provost");
     return new HikariDataSource(hc);
@@ -111,6 +116,20 @@ public final class Database implements AutoCloseable {
 
   public DataSource primary() {
     return primary;
+  }
+
+  /**
+   * The primary by its direct address ({@code PROVOST_DATABASE_DIRECT_URL}, else the primary URL), with no
+   * pool: for session-level work a transaction-mode pooler cannot carry, such as migrations. Each
+   * {@code getConnection} opens a new connection, which the caller closes.
+   */
+  public DataSource direct() {
+    org.postgresql.ds.PGSimpleDataSource ds = new org.postgresql.ds.PGSimpleDataSource();
+    ds.setURL(directUrl);
+    if (primary.getUsername() != null) ds.setUser(primary.getUsername());
+    if (primary.getPassword() != null) ds.setPassword(primary.getPassword());
+    ds.setApplicationName("provost-direct");
+    return ds;
   }
 
   public Optional<DataSource> replica() {

@@ -108,7 +108,7 @@ public final class LocalPostgres implements AutoCloseable {
     }
   }
 
-  static boolean asRoot() {
+  public static boolean asRoot() {
     return "root".equals(System.getProperty("user.name"));
   }
 
@@ -120,6 +120,11 @@ public final class LocalPostgres implements AutoCloseable {
     } catch (IOException e) {
       throw new IllegalStateException("cannot make a temporary directory", e);
     }
+  }
+
+  /** Runs a command as the postgres user when this is root, else as this user; returns its output. */
+  public static String asPostgres(String... command) {
+    return run(command);
   }
 
   /** Runs a command (as postgres when root), returning its output; throws with the output when it fails. */
@@ -150,7 +155,7 @@ public final class LocalPostgres implements AutoCloseable {
     }
   }
 
-  static int freePort() {
+  public static int freePort() {
     try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     } catch (IOException e) {
