@@ -93,6 +93,8 @@ public final class App implements AutoCloseable {
     new ProcessorMetrics().bindTo(meters);
     FunctionCounter.builder("provost.db.statements", db.statements(), StatementCounter::count)
         .description("SQL statements issued through the connection pools").register(meters);
+    FunctionCounter.builder("provost.db.replica.reads", db, Database::replicaReads)
+        .description("reads the read replica served (the rest went to the primary)").register(meters);
     Gauge.builder("provost.authz.revision", index, AuthzIndex::revision)
         .description("the last change this instance's authorization index has applied").register(meters);
     SessionService sessions = new SessionService(db, users, hasher, config, clock, blocking);
