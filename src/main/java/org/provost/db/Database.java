@@ -37,7 +37,8 @@ public final class Database implements AutoCloseable {
     java.util.Properties credentials = new java.util.Properties();
     if (primary.getUsername() != null) credentials.setProperty("user", primary.getUsername());
     if (primary.getPassword() != null) credentials.setProperty("password", primary.getPassword());
-    this.primaryReachability = new Reachability("provost-primary", primary.getJdbcUrl(), credentials);
+    this.primaryReachability = new Reachability("provost-primary",
+        "calls that need it answer 503 database_unavailable", primary.getJdbcUrl(), credentials);
     this.replica = replica == null ? null : new Replica(replica, primary, config.topology().replicaMaxLag());
     this.directUrl = directUrl;
     this.embedded = embedded;

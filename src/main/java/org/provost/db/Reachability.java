@@ -22,6 +22,7 @@ final class Reachability implements AutoCloseable {
   static final long PROBE_MILLIS = 250;
 
   private final String name;
+  private final String consequence;
   private final String jdbcUrl;
   private final Properties credentials;
   private final AtomicBoolean probing = new AtomicBoolean();
@@ -29,9 +30,13 @@ final class Reachability implements AutoCloseable {
   private volatile long downSinceMillis;
   private volatile boolean closed;
 
-  /** {@code credentials}: user and password for the probe's own connections (may be empty). */
-  Reachability(String name, String jdbcUrl, Properties credentials) {
+  /**
+   * {@code consequence}: what being down means, for the log ("writes answer 503 ..."); {@code credentials}:
+   * user and password for the probe's own connections (may be empty).
+   */
+  Reachability(String name, String consequence, String jdbcUrl, Properties credentials) {
     this.name = name;
+    this.consequence = consequence;
     this.jdbcUrl = jdbcUrl;
     this.credentials = credentials;
   }
@@ -63,8 +68,7 @@ final class Reachability implements AutoCloseable {
     if (!down) {
       downSinceMillis = System.currentTimeMillis();
       down = true;
-      LOG.warn("{}: PostgreSQL unreachable ({}); writes answer 503 database_unavailable until it returns", name,
-          cause.getMessage());
+      LOG.warn("{}: PostgreSQL unreachable ({}); {} until it returns", name, cause.getMessage(), consequence);
     }
     if (probing.compareAndSet(false, true)) Thread.ofVirtual().name(name + "-probe").start(this::probe);
   }

@@ -42,7 +42,8 @@ final class Replica implements AutoCloseable {
     Properties credentials = new Properties();
     if (pool.getUsername() != null) credentials.setProperty("user", pool.getUsername());
     if (pool.getPassword() != null) credentials.setProperty("password", pool.getPassword());
-    this.reachability = new Reachability(pool.getPoolName(), pool.getJdbcUrl(), credentials);
+    this.reachability = new Reachability(pool.getPoolName(), "reads go to the primary",
+        pool.getJdbcUrl(), credentials);
     this.monitor = Thread.ofVirtual().name("provost-replica-monitor").start(this::monitor);
   }
 
