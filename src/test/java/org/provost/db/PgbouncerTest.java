@@ -24,7 +24,8 @@ import org.provost.testing.TestServer;
  * Provost through a real pgbouncer in transaction pooling mode, configured by a copy of
  * deploy/pgbouncer/pgbouncer.ini: every kind of call works (logins, writes, listings, audit, checks at a
  * revision, which need the change feed's LISTEN on its direct connection), each statement many times over
- * so that a prepared statement reused across pooled server connections would fail.
+ * and from 8 callers at once, so that a named prepared statement, which pgbouncer 1.18 cannot follow across
+ * the server connections it shares out, would fail (checked: with prepareThreshold=5 the concurrent test fails).
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES) // hang guard
 class PgbouncerTest {
@@ -94,6 +95,24 @@ class PgbouncerTest {
       assertThat(server.http.delete("/v1/sessions/current", token).status()).isIn(200, 204);
     }
     assertThat(server.http.get("/health/ready", null).status()).isEqualTo(200);
+  }
+
+  @Test
+  void concurrentReads_throughSharedServerConnections_allAnswer() throws Exception {
+    String admin = fx.adminToken();
+    java.util.List<String> paths = java.util.List.of("/v1/users?type=faculty", "/v1/audit", "/v1/departments",
+        "/v1/roles", "/v1/users?q=a");
+    java.util.List<java.util.concurrent.Future<java.util.List<Integer>>> workers = new java.util.ArrayList<>();
+    try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int w = 0; w < 8; w++) {
+        workers.add(pool.submit(() -> {
+          java.util.List<Integer> statuses = new java.util.ArrayList<>();
+          for (int i = 0; i < 40; i++) statuses.add(server.http.get(paths.get(i % paths.size()), admin).status());
+          return statuses;
+        }));
+      }
+      for (var w : workers) assertThat(w.get()).containsOnly(200);
+    }
   }
 
   private static void awaitListening(int port) throws InterruptedException {
