@@ -68,9 +68,11 @@ public final class App implements AutoCloseable {
   private final Readiness readiness;
   private final Api api;
   private final RevisionGate gate;
+  private final Config.Topology topology;
+  private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
   private App(Database db, ChangeFeed feed, AuthzIndex index, HttpServer server, ExecutorService blocking,
-      Readiness readiness, Api api, RevisionGate gate) {
+      Readiness readiness, Api api, RevisionGate gate, Config.Topology topology) {
     this.db = db;
     this.feed = feed;
     this.index = index;
@@ -79,6 +81,7 @@ public final class App implements AutoCloseable {
     this.readiness = readiness;
     this.api = api;
     this.gate = gate;
+    this.topology = topology;
   }
 
   public static App start(Config config) {
@@ -106,7 +109,7 @@ public final class App implements AutoCloseable {
 
   private static App wire(Config config, Database db, Clock clock, long t0, Vertx vertx, Router router,
       Readiness readiness, HttpServer server, Route startingGate) {
-    Migrations.migrate(db.primary());
+    Migrations.migrate(db.direct()); // not through a transaction-mode pooler
     PasswordHasher hasher = new PasswordHasher(config.argon2());
     UserStore users = new UserStore();
     Bootstrap.ensureAdmin(db, users, hasher, config);
@@ -124,6 +127,8 @@ public final class App implements AutoCloseable {
     new ProcessorMetrics().bindTo(meters);
     FunctionCounter.builder("provost.db.statements", db.statements(), StatementCounter::count)
         .description("SQL statements issued through the connection pools").register(meters);
+    FunctionCounter.builder("provost.db.replica.reads", db, Database::replicaReads)
+        .description("reads the read replica served (the rest went to the primary)").register(meters);
     Gauge.builder("provost.authz.revision", index, AuthzIndex::revision)
         .description("the last change this instance's authorization index has applied").register(meters);
     SessionService sessions = new SessionService(db, users, hasher, config, clock, blocking);
@@ -179,7 +184,7 @@ public final class App implements AutoCloseable {
     startingGate.remove();
     LOG.info("provost listening on {}:{} ({} event loops, revision {}, started in {} ms)", config.httpHost(),
         server.port(), config.eventLoops(), revision, (System.nanoTime() - t0) / 1_000_000);
-    return new App(db, feed, index, server, blocking, readiness, api, gate);
+    return new App(db, feed, index, server, blocking, readiness, api, gate, config.topology());
   }
 
   public int port() {
@@ -203,14 +208,53 @@ public final class App implements AutoCloseable {
     return feed;
   }
 
+  /**
+   * First step of a graceful stop: {@code /health/ready} answers 503 {@code draining} and every response
+   * closes its connection, while the listener still accepts (a proxy or orchestrator notices and moves
+   * traffic away). Idempotent; does not block.
+   */
+  public void drain() {
+    readiness.draining();
+    server.drain();
+  }
+
+  /**
+   * The whole graceful stop, as on SIGTERM: {@link #drain}, keep accepting for the configured drain delay
+   * ({@code PROVOST_SHUTDOWN_DRAIN_DELAY}), then {@link #close}. Blocks for about the delay plus the time
+   * requests in flight need, at most {@code PROVOST_SHUTDOWN_TIMEOUT} more.
+   */
+  public void stopGracefully() {
+    drain();
+    try {
+      Thread.sleep(topology.shutdownDrainDelay());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    close();
+  }
+
+  /**
+   * Stops accepting, waits for the requests in flight to finish (at most {@code PROVOST_SHUTDOWN_TIMEOUT}),
+   * then stops the change feed, the index, the worker threads and the pools. Idempotent. The change feed
+   * runs until the last request has been answered, so a request waiting for a revision still gets it.
+   */
   @Override
   public void close() {
-    readiness.draining();
+    if (!closed.compareAndSet(false, true)) return;
+    drain();
+    long t0 = System.nanoTime();
+    server.shutdown(topology.shutdownTimeout());
+    LOG.info("provost: listener closed, requests in flight finished in {} ms", (System.nanoTime() - t0) / 1_000_000);
     server.close();
     db.onCommit(revision -> { });
     feed.close();
     index.close();
     blocking.shutdown();
+    try {
+      blocking.awaitTermination(topology.shutdownTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     db.close();
   }
 }

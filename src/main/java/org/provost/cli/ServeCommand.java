@@ -14,7 +14,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 
-/** {@code provost serve}: runs the HTTP service until SIGTERM/SIGINT, then drains and stops. */
+/**
+ * {@code provost serve}: runs the HTTP service until SIGTERM/SIGINT, then stops gracefully
+ * ({@link App#stopGracefully}: readiness 503, drain delay, listener closed, requests in flight finished)
+ * and exits 0.
+ */
 @Command(name = "serve", mixinStandardHelpOptions = true,
     description = {"Run the HTTP service (configured by PROVOST_* environment variables; see the README).",
         "Without PROVOST_DATABASE_URL it runs an embedded PostgreSQL under PROVOST_DATA_DIR (./provost-data).", "",
@@ -35,7 +39,19 @@ public final class ServeCommand implements Callable<Integer> {
     requireFreePort(config.httpHost(), config.httpPort());
     App app = App.start(config);
     serving = true;
-    Runtime.getRuntime().addShutdownHook(new Thread(app::close, "provost-shutdown"));
+    // a JVM ended by SIGTERM exits 143 even when its shutdown hooks succeed; handling the signal lets a
+    // clean stop exit 0 (an orchestrator then does not count a rolling restart as a crash)
+    java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
+    Runnable stop = () -> {
+      if (stopping.compareAndSet(false, true)) Thread.ofPlatform().name("provost-shutdown").start(() -> {
+        app.stopGracefully();
+        System.exit(0);
+      });
+    };
+    for (String signal : new String[] {"TERM", "INT"}) {
+      sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> stop.run());
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(app::close, "provost-exit")); // System.exit elsewhere
     return 0;
   }
 

@@ -33,7 +33,8 @@ public record Config(
     long importMaxBytes,
     String seedPassword,
     int maxRevisionWaiters,
-    Observability observability) {
+    Observability observability,
+    Topology topology) {
 
   /** The password every account made by {@code provost seed} shares, unless PROVOST_SEED_PASSWORD says otherwise. */
   public static final String DEFAULT_SEED_PASSWORD = "provost-seed-password";
@@ -65,6 +66,17 @@ public record Config(
       };
     }
   }
+
+  /**
+   * How an instance sits among others: {@code directUrl} is a database URL that bypasses a pooler such as
+   * pgbouncer (the change feed's LISTEN needs a session of its own; empty: the primary URL);
+   * {@code replicaMaxLag} is how far the replica may trail the primary before reads go to the primary;
+   * {@code shutdownDrainDelay} is how long, after SIGTERM, the instance keeps accepting while it answers
+   * readiness 503 and closes every connection after its response; {@code shutdownTimeout} bounds the wait
+   * for requests in flight once the listener is closed.
+   */
+  public record Topology(Optional<String> directUrl, Duration replicaMaxLag, Duration shutdownDrainDelay,
+      Duration shutdownTimeout) {}
 
   /** Argon2id cost parameters (RFC 9106). */
   public record Argon2Params(int memoryKib, int iterations, int parallelism) {}
@@ -144,6 +156,11 @@ public record Config(
         s.integer("PROVOST_IMPORT_MAX_BYTES", 64 << 20, 1024, Integer.MAX_VALUE),
         s.string("PROVOST_SEED_PASSWORD").orElse(DEFAULT_SEED_PASSWORD),
         s.integer("PROVOST_MAX_REVISION_WAITERS", 10_000, 0, 1_000_000),
-        Observability.from(s));
+        Observability.from(s),
+        new Topology(
+            s.string("PROVOST_DATABASE_DIRECT_URL"),
+            s.duration("PROVOST_DATABASE_REPLICA_MAX_LAG", Duration.ofSeconds(5)),
+            s.duration("PROVOST_SHUTDOWN_DRAIN_DELAY", Duration.ofSeconds(1)),
+            s.duration("PROVOST_SHUTDOWN_TIMEOUT", Duration.ofSeconds(10))));
   }
 }

@@ -13,20 +13,37 @@ import org.provost.error.ServiceException;
  * The connection pools (primary, and a read replica when configured) and the transaction boundary.
  * Every SQL call of the service goes through {@link #write} or {@link #read}; both must be called off the
  * event loop.
+ *
+ * <p>When the primary is known to be unreachable, calls fail at once with 503 {@code database_unavailable}
+ * (see {@link Reachability}) rather than waiting for a connection. With a replica, {@link #read} serves
+ * from it only when it is reachable, not lagging more than {@code PROVOST_DATABASE_REPLICA_MAX_LAG}, and has
+ * replayed every write this instance has committed (read-your-writes); otherwise from the primary.
  */
 public final class Database implements AutoCloseable {
   private final HikariDataSource primary;
-  private final HikariDataSource replica;
+  private final Reachability primaryReachability;
+  private final Replica replica;
+  private final String directUrl;
   private final AutoCloseable embedded;
   private final StatementCounter statements = new StatementCounter();
   /** Called after a write transaction that recorded a change commits; see {@link #onCommit}. */
   private volatile java.util.function.LongConsumer committed = revision -> { };
   private volatile QueryObserver queries = QueryObserver.NONE;
+  private final java.util.concurrent.atomic.AtomicLong lastWriteLsn = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.LongAdder replicaReads = new java.util.concurrent.atomic.LongAdder();
   static final String NO_JIT = "SET jit = off";
+  private static final Object NOT_REPLAYED = new Object();
 
-  private Database(HikariDataSource primary, HikariDataSource replica, AutoCloseable embedded) {
+  private Database(HikariDataSource primary, HikariDataSource replica, String directUrl, Config config,
+      AutoCloseable embedded) {
     this.primary = primary;
-    this.replica = replica;
+    java.util.Properties credentials = new java.util.Properties();
+    if (primary.getUsername() != null) credentials.setProperty("user", primary.getUsername());
+    if (primary.getPassword() != null) credentials.setProperty("password", primary.getPassword());
+    this.primaryReachability = new Reachability("provost-primary",
+        "calls that need it answer 503 database_unavailable", primary.getJdbcUrl(), credentials);
+    this.replica = replica == null ? null : new Replica(replica, primary, config.topology().replicaMaxLag());
+    this.directUrl = directUrl;
     this.embedded = embedded;
   }
 
@@ -44,19 +61,19 @@ public final class Database implements AutoCloseable {
     if (config.databaseUrl().isPresent()) {
       String url = JdbcUrls.toJdbc(config.databaseUrl().get(), "PROVOST_DATABASE_URL");
       DatabaseProbe.check(url, "PROVOST_DATABASE_URL", config);
-      HikariDataSource replica = config.replicaUrl().map(r -> {
-        String replicaUrl = JdbcUrls.toJdbc(r, "PROVOST_DATABASE_REPLICA_URL");
-        DatabaseProbe.check(replicaUrl, "PROVOST_DATABASE_REPLICA_URL", config);
-        return pool("provost-replica", replicaUrl, config, true);
-      }).orElse(null);
-      return new Database(pool("provost-primary", url, config, false), replica, null);
+      String replicaUrl = config.replicaUrl().map(r -> JdbcUrls.toJdbc(r, "PROVOST_DATABASE_REPLICA_URL"))
+          .orElse(null);
+      if (replicaUrl != null) DatabaseProbe.check(replicaUrl, "PROVOST_DATABASE_REPLICA_URL", config);
+      String direct = config.topology().directUrl()
+          .map(d -> JdbcUrls.toJdbc(d, "PROVOST_DATABASE_DIRECT_URL")).orElse(url);
+      return connect(url, replicaUrl, direct, config);
     }
     EmbeddedPostgresServer server = EmbeddedPostgresServer.start(config.dataDir(), verb, mayShare);
     try {
-      HikariConfig hc = poolConfig("provost-primary", server.jdbcUrl(), config, false);
+      HikariConfig hc = poolConfig("provost-primary", server.jdbcUrl(), config, false, "5");
       hc.setUsername(EmbeddedPostgresServer.USER);
       hc.setPassword(server.password());
-      return new Database(new HikariDataSource(hc), null, server);
+      return new Database(new HikariDataSource(hc), null, server.jdbcUrl(), config, server);
     } catch (RuntimeException e) {
       try {
         server.close();
@@ -69,14 +86,30 @@ public final class Database implements AutoCloseable {
 
   /** For tests and tools that already have a JDBC URL. */
   public static Database connect(String jdbcUrl, Config config) {
-    return new Database(pool("provost-primary", jdbcUrl, config, false), null, null);
+    return connect(jdbcUrl, null, jdbcUrl, config);
   }
 
-  private static HikariDataSource pool(String name, String jdbcUrl, Config config, boolean readOnly) {
-    return new HikariDataSource(poolConfig(name, jdbcUrl, config, readOnly));
+  /**
+   * For tests and tools: the primary's JDBC URL, a replica's (null: none), and the URL the change feed's
+   * long-lived LISTEN session uses (the primary's own address when the primary URL names a pooler).
+   */
+  public static Database connect(String jdbcUrl, String replicaJdbcUrl, String directJdbcUrl, Config config) {
+    HikariDataSource replica = replicaJdbcUrl == null ? null : pool("provost-replica", replicaJdbcUrl, config, true, "5");
+    // a direct URL of its own means the primary URL names a pooler (pgbouncer): in transaction mode a
+    // statement prepared on one server connection is unknown on the next (pgbouncer < 1.21 cannot track
+    // them), so statements stay unnamed; prepareThreshold in the URL itself overrides this
+    String prepareThreshold = jdbcUrl.equals(directJdbcUrl) ? "5" : "0";
+    HikariDataSource primary = pool("provost-primary", jdbcUrl, config, false, prepareThreshold);
+    return new Database(primary, replica, directJdbcUrl, config, null);
   }
 
-  private static HikariConfig poolConfig(String name, String jdbcUrl, Config config, boolean readOnly) {
+  private static HikariDataSource pool(String name, String jdbcUrl, Config config, boolean readOnly,
+      String prepareThreshold) {
+    return new HikariDataSource(poolConfig(name, jdbcUrl, config, readOnly, prepareThreshold));
+  }
+
+  private static HikariConfig poolConfig(String name, String jdbcUrl, Config config, boolean readOnly,
+      String prepareThreshold) {
     HikariConfig hc = new HikariConfig();
     hc.setPoolName(name);
     hc.setJdbcUrl(jdbcUrl);
@@ -92,8 +125,7 @@ public final class Database implements AutoCloseable {
     // a request that cannot get a connection soon answers 503 rather than hanging behind a queue
     hc.setConnectionTimeout(3_000);
     hc.setInitializationFailTimeout(15_000);
-    // pgbouncer in transaction mode cannot keep server-side prepared statements across transactions
-    hc.addDataSourceProperty("prepareThreshold", System.getProperty("provost.prepareThreshold", "5"));
+    hc.addDataSourceProperty("prepareThreshold", System.getProperty("provost.prepareThreshold", prepareThreshold));
     hc.addDataSourceProperty("reWriteBatchedInserts", "true");
     hc.addDataSourceProperty("ApplicationName", "provost");
     return hc;
@@ -106,7 +138,8 @@ public final class Database implements AutoCloseable {
     if (primary.getPassword() != null) props.setProperty("password", primary.getPassword());
     props.setProperty("ApplicationName", "provost-feed");
     props.setProperty("tcpKeepAlive", "true");
-    Connection c = java.sql.DriverManager.getConnection(primary.getJdbcUrl(), props);
+    // pgbouncer in transaction mode would hand LISTEN's session to other clients: the feed goes direct
+    Connection c = java.sql.DriverManager.getConnection(directUrl, props);
     try (var st = c.createStatement()) {
       st.execute(NO_JIT);
     }
@@ -117,14 +150,34 @@ public final class Database implements AutoCloseable {
     return primary;
   }
 
+  /**
+   * The primary by its direct address ({@code PROVOST_DATABASE_DIRECT_URL}, else the primary URL), with no
+   * pool: for session-level work a transaction-mode pooler cannot carry, such as migrations. Each
+   * {@code getConnection} opens a new connection, which the caller closes.
+   */
+  public DataSource direct() {
+    org.postgresql.ds.PGSimpleDataSource ds = new org.postgresql.ds.PGSimpleDataSource();
+    ds.setURL(directUrl);
+    if (primary.getUsername() != null) ds.setUser(primary.getUsername());
+    if (primary.getPassword() != null) ds.setPassword(primary.getPassword());
+    ds.setApplicationName("provost-direct");
+    return ds;
+  }
+
   public Optional<DataSource> replica() {
-    return Optional.ofNullable(replica);
+    return Optional.ofNullable(replica).map(Replica::pool);
+  }
+
+  /** How many {@link #read} calls the replica has served since start (a counter for metrics). */
+  public long replicaReads() {
+    return replicaReads.sum();
   }
 
   /**
    * Runs {@code work} in one transaction on the primary: committed if it returns, rolled back if it throws.
-   * When the transaction recorded a change ({@link Changelog#record}), the {@link #onCommit} hook runs after
-   * the commit and before this returns: the service uses it to wait until its own instance has applied the
+   * Throws 503 {@code database_unavailable} at once when the primary is known to be unreachable. When the
+   * transaction recorded a change ({@link Changelog#record}), the {@link #onCommit} hook runs after the
+   * commit and before this returns: the service uses it to wait until its own instance has applied the
    * change, so a revoke or deactivation holds on the instance that answers before the answer is sent.
    */
   public <T> T write(Work<T> work) {
@@ -132,12 +185,25 @@ public final class Database implements AutoCloseable {
     T result;
     long recorded;
     try {
-      result = inTransaction(primary, work);
+      result = commit(work);
     } finally {
       recorded = Changelog.endTracking(outer);
     }
     if (recorded > 0) committed.accept(recorded);
     return result;
+  }
+
+  private <T> T commit(Work<T> work) {
+    if (replica == null) return inTransaction(primary, primaryReachability, work);
+    return inTransaction(primary, primaryReachability, c -> {
+      T result = work.run(c);
+      c.commit();
+      // the position after the commit (read in a second, empty transaction): a replica that has replayed
+      // this far shows the write
+      long lsn = Replica.position(c, Replica.WRITTEN);
+      lastWriteLsn.accumulateAndGet(lsn, Math::max);
+      return result;
+    });
   }
 
   /**
@@ -165,17 +231,50 @@ public final class Database implements AutoCloseable {
    */
   public void bindPoolMetrics(io.micrometer.core.instrument.MeterRegistry registry) {
     primary.setMetricRegistry(registry);
-    if (replica != null) replica.setMetricRegistry(registry);
+    if (replica != null) replica.pool().setMetricRegistry(registry);
   }
 
-  /** Runs read-only {@code work} on the replica when there is one, else on the primary. */
+  /**
+   * Runs read-only {@code work} on the replica when it may serve it (reachable, not lagging, has replayed
+   * this instance's last write), else on the primary. A replica that fails to connect mid-call is marked
+   * down and the work runs again on the primary: callers see no error from the replica.
+   */
+  @SuppressWarnings("unchecked")
   public <T> T read(Work<T> work) {
-    return inTransaction(replica != null ? replica : primary, work);
+    if (replica != null && replica.usable()) {
+      long needed = lastWriteLsn.get();
+      try {
+        Object result = inTransaction(replica.pool(), replica.reachability(),
+            c -> Replica.replayed(c, needed) ? work.run(c) : NOT_REPLAYED);
+        if (result != NOT_REPLAYED) {
+          replicaReads.increment();
+          return (T) result;
+        }
+      } catch (ServiceException.Unavailable e) {
+        // the replica went away: the primary answers instead
+      }
+    }
+    return inTransaction(primary, primaryReachability, work);
   }
 
   /** Reads that must see the latest committed writes (read-your-writes), always on the primary. */
   public <T> T readPrimary(Work<T> work) {
-    return inTransaction(primary, work);
+    return inTransaction(primary, primaryReachability, work);
+  }
+
+  private <T> T inTransaction(DataSource source, Reachability reachability, Work<T> work) {
+    reachability.requireUp();
+    try {
+      return inTransaction(source, work);
+    } catch (ServiceException.Unavailable e) {
+      throw e;
+    } catch (RuntimeException e) {
+      if (e.getCause() != null && Reachability.isConnectionFailure(e.getCause())) {
+        reachability.failed(e.getCause());
+        throw reachability.unavailable();
+      }
+      throw e;
+    }
   }
 
   private <T> T inTransaction(DataSource source, Work<T> work) {
@@ -187,13 +286,24 @@ public final class Database implements AutoCloseable {
         return result;
       } catch (SQLException e) {
         rollbackQuietly(c, e);
-        throw SqlErrors.translate(e);
+        throw translate(e);
       } catch (RuntimeException | Error e) {
         rollbackQuietly(c, e);
         throw e;
       }
     } catch (SQLException e) {
-      throw SqlErrors.translate(e);
+      throw translate(e);
+    }
+  }
+
+  /** A connection failure keeps its cause so that the caller can mark the server down. */
+  private static RuntimeException translate(SQLException e) {
+    return Reachability.isConnectionFailure(e) ? new ConnectionFailure(e) : SqlErrors.translate(e);
+  }
+
+  private static final class ConnectionFailure extends RuntimeException {
+    ConnectionFailure(SQLException cause) {
+      super(cause.getMessage(), cause);
     }
   }
 
@@ -207,6 +317,7 @@ public final class Database implements AutoCloseable {
 
   /** True when the primary answers a trivial query within the pool's timeout. */
   public boolean primaryReachable() {
+    if (primaryReachability.isDown()) return false;
     try (Connection c = primary.getConnection(); var st = c.createStatement()) {
       st.setQueryTimeout(2);
       return st.execute("SELECT 1");
@@ -218,6 +329,7 @@ public final class Database implements AutoCloseable {
   @Override
   public void close() {
     if (replica != null) replica.close();
+    primaryReachability.close();
     primary.close();
     if (embedded != null) {
       try {

@@ -46,6 +46,16 @@ public final class TestServer implements AutoCloseable {
     return new TestServer(app, jdbcUrl, ownsDatabase);
   }
 
+  /**
+   * An instance whose database is opened by {@code open} (a replica, a pooler in front), on the database
+   * {@code jdbcUrl} names directly (fixtures write there); the caller drops that database.
+   */
+  public static TestServer startWith(String jdbcUrl, java.util.function.Function<Config, Database> open,
+      Map<String, String> overrides) {
+    Config config = Config.from(settings(overrides));
+    return new TestServer(App.start(config, open.apply(config), Clock.systemUTC()), jdbcUrl, false);
+  }
+
   public static Map<String, String> settings(Map<String, String> overrides) {
     Map<String, String> env = new HashMap<>();
     env.put("PROVOST_HTTP_PORT", "0");
