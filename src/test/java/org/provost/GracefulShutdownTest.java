@@ -23,8 +23,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -98,18 +96,19 @@ class GracefulShutdownTest {
     String db = TestDatabases.create();
     try {
       List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
-          "-cp", System.getProperty("java.class.path"),
-          "-Dorg.slf4j.simpleLogger.log.org.provost.App=info", // the test resources log warnings only
-          "org.provost.Provost", "serve"));
+          "-cp", System.getProperty("java.class.path"), "org.provost.Provost", "serve"));
+      int port;
+      try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+        port = free.getLocalPort();
+      }
       ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
       pb.environment().putAll(TestServer.settings(Map.of("PROVOST_DATABASE_URL", db,
-          "PROVOST_SHUTDOWN_DRAIN_DELAY", "100ms")));
+          "PROVOST_SHUTDOWN_DRAIN_DELAY", "100ms", "PROVOST_HTTP_PORT", Integer.toString(port))));
       Process process = pb.start();
       try {
-      BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        int port = listeningPort(out);
-        assertThat(new Http(port).get("/health/ready", null).status()).isEqualTo(200);
+        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         Thread.ofVirtual().start(() -> out.lines().forEach(l -> {})); // keep the pipe drained
+        awaitReady(new Http(port), process);
 
         process.destroy(); // SIGTERM
         assertThat(process.waitFor()).isEqualTo(0);
@@ -121,15 +120,18 @@ class GracefulShutdownTest {
     }
   }
 
-  private static int listeningPort(BufferedReader out) throws IOException {
-    Pattern listening = Pattern.compile("provost listening on [^ ]+:(\\d+)");
-    StringBuilder seen = new StringBuilder();
-    for (String line; (line = out.readLine()) != null; ) {
-      seen.append(line).append('\n');
-      Matcher m = listening.matcher(line);
-      if (m.find()) return Integer.parseInt(m.group(1));
+  /** Polls readiness until 200 (the listener comes up first, answering 503 while it starts). */
+  private static void awaitReady(Http http, Process process) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (System.nanoTime() < deadline && process.isAlive()) {
+      try {
+        if (http.get("/health/ready", null).status() == 200) return;
+      } catch (RuntimeException notYet) {
+        // not listening yet
+      }
+      Thread.sleep(50);
     }
-    throw new AssertionError("provost serve ended without listening:\n" + seen);
+    throw new AssertionError("provost serve never became ready (alive: " + process.isAlive() + ")");
   }
 
   private static long lockAdminRow(Connection lock) throws SQLException {
