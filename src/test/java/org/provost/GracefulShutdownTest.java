@@ -45,7 +45,7 @@ class GracefulShutdownTest {
       server.app().drain();
       Http.Response ready = server.http.get("/health/ready", null);
       assertThat(ready.status()).isEqualTo(503);
-      assertThat(ready.json().getString("reason")).isEqualTo("draining");
+      assertThat(ready.json().getString("status")).isEqualTo("draining");
       assertThat(ready.header("Connection")).isEqualTo("close");
       assertThat(server.http.get("/health/live", null).status()).isEqualTo(200); // still accepting
     }
