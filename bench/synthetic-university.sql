@@ -15,8 +15,11 @@ INSERT INTO terms (code, name, starts_on, ends_on) VALUES
   ('2026-spring', 'Spring 2026', '2026-01-10', '2026-05-20'),
   ('2026-fall', 'Fall 2026', '2026-09-01', '2026-12-20');
 INSERT INTO offerings (course_id, term_id) SELECT c.id, t.id FROM courses c CROSS JOIN terms t;
-INSERT INTO users (username, email, display_name, type, department_id, is_active, is_verified)
-  SELECT 'u' || lpad(i::text, 7, '0'), 'u' || i || '@synthetic.invalid', 'User ' || i,
+-- username_key / email_key: the canonical (NFKC, case-folded) forms; for these ASCII names, lower()
+INSERT INTO users (username, email, username_key, email_key, display_name, type, department_id, is_active,
+                   is_verified)
+  SELECT 'u' || lpad(i::text, 7, '0'), 'u' || i || '@synthetic.invalid',
+         'u' || lpad(i::text, 7, '0'), 'u' || i || '@synthetic.invalid', 'User ' || i,
          CASE WHEN i % 20 < 16 THEN 'student' WHEN i % 20 < 19 THEN 'faculty' ELSE 'staff' END,
          6 + i % 60, i % 50 <> 0, TRUE
   FROM generate_series(1, :users) i;
