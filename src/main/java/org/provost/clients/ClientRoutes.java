@@ -138,7 +138,7 @@ public final class ClientRoutes {
   /** The live (unrevoked) client {@code id}, once {@code who} may change it; 404 when unknown or revoked. */
   private static JsonObject requireChange(Connection c, Authority authority, Principal who, long id)
       throws SQLException {
-    authority.requireToWrite(c, who, "clients.write", Scope.GLOBAL);
+    authority.requireToWrite(c, who, "clients.write", Scope.GLOBAL); // before a 404 tells anything
     JsonObject client = get(c, id);
     if (client.getBoolean("revoked")) throw new ServiceException.NotFound("client", id);
     List<String> perms = client.getJsonArray("permissions").stream().map(String::valueOf).toList();

@@ -15,8 +15,11 @@ public final class Changelog {
   public static final String CHANNEL = "provost_changes";
   /** The writer lock's key, {@code "provost"}; feeds that number rows in commit order share it. */
   public static final long LOCK_KEY = 0x70726f766f7374L;
-  /** The highest revision recorded by the transaction running on this thread (0: none). */
-  private static final ThreadLocal<long[]> RECORDED = ThreadLocal.withInitial(() -> new long[1]);
+  /**
+   * The write transaction running on this thread ({@link Database#write}): {@code [0]} the highest revision
+   * it recorded (0: none), {@code [1]} 1 while one runs, {@code [2]} 1 once it holds the writer lock.
+   */
+  private static final ThreadLocal<long[]> RECORDED = ThreadLocal.withInitial(() -> new long[3]);
 
   private Changelog() {}
 
@@ -68,26 +71,31 @@ public final class Changelog {
    * write it allows.
    */
   public static void lock(Connection c) throws SQLException {
+    long[] mine = RECORDED.get();
+    if (mine[1] == 1 && mine[2] == 1) return; // this write transaction holds it already: no second round trip
     Jdbc.returningLong(c, "SELECT 1 FROM pg_advisory_xact_lock(?)", LOCK_KEY);
+    if (mine[1] == 1) mine[2] = 1;
   }
 
   public static long current(Connection c) throws SQLException {
     return Jdbc.one(c, "SELECT coalesce(max(revision), 0) FROM changelog", rs -> rs.getLong(1)).orElse(0L);
   }
 
-  /** Starts tracking what the transaction on this thread records; returns the previous value to restore. */
-  static long beginTracking() {
+  /** Starts tracking the write transaction on this thread; returns the outer state, for {@link #endTracking}. */
+  static long[] beginTracking() {
     long[] mine = RECORDED.get();
-    long previous = mine[0];
+    long[] outer = mine.clone();
     mine[0] = 0;
-    return previous;
+    mine[1] = 1;
+    mine[2] = 0;
+    return outer;
   }
 
-  /** The highest revision recorded since {@link #beginTracking}, then restores the outer value. */
-  static long endTracking(long previous) {
+  /** The highest revision recorded since {@link #beginTracking}, then restores the outer state. */
+  static long endTracking(long[] outer) {
     long[] mine = RECORDED.get();
     long recorded = mine[0];
-    mine[0] = previous;
+    System.arraycopy(outer, 0, mine, 0, mine.length);
     return recorded;
   }
 }

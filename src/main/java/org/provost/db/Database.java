@@ -181,7 +181,7 @@ public final class Database implements AutoCloseable {
    * change, so a revoke or deactivation holds on the instance that answers before the answer is sent.
    */
   public <T> T write(Work<T> work) {
-    long outer = Changelog.beginTracking();
+    long[] outer = Changelog.beginTracking();
     T result;
     long recorded;
     try {

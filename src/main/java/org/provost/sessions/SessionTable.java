@@ -50,13 +50,25 @@ public final class SessionTable {
    * their own {@code user/deactivate} change (the import's bulk change reloads everything else).
    */
   public static void deactivateAll(Connection c, List<Long> userIds) throws SQLException {
+    endMany(c, userIds, Change.Op.DEACTIVATE);
+  }
+
+  /**
+   * Ends every session of many users at once (an import re-issuing accounts); only users who had a live one
+   * get their own {@code user/end_sessions} change.
+   */
+  public static void endAllOf(Connection c, List<Long> userIds) throws SQLException {
+    endMany(c, userIds, Change.Op.END_SESSIONS);
+  }
+
+  private static void endMany(Connection c, List<Long> userIds, Change.Op op) throws SQLException {
     if (userIds.isEmpty()) return;
     List<Long> withSessions = Jdbc.list(c, """
         WITH revoked AS (
           UPDATE sessions SET revoked_at = now() WHERE user_id = ANY (?) AND revoked_at IS NULL RETURNING user_id)
         SELECT DISTINCT user_id FROM revoked ORDER BY user_id""", rs -> rs.getLong(1),
         (Object) userIds.toArray(Long[]::new));
-    for (long id : withSessions) Changelog.recordUser(c, id, Change.Op.DEACTIVATE);
+    for (long id : withSessions) Changelog.recordUser(c, id, op);
   }
 
   /** The user's sessions that have not ended: id, created_at, last_seen_at, expires_at (RFC 3339). */
@@ -68,20 +80,6 @@ public final class SessionTable {
             .put("created_at", rs.getTimestamp(2).toInstant().toString())
             .put("last_seen_at", rs.getTimestamp(3).toInstant().toString())
             .put("expires_at", rs.getTimestamp(4).toInstant().toString()), userId);
-  }
-
-  /**
-   * Ends every session of many users at once (an import re-issuing accounts); only users who had a live one
-   * get their own {@code user/end_sessions} change.
-   */
-  public static void endAllOf(Connection c, List<Long> userIds) throws SQLException {
-    if (userIds.isEmpty()) return;
-    List<Long> withSessions = Jdbc.list(c, """
-        WITH revoked AS (
-          UPDATE sessions SET revoked_at = now() WHERE user_id = ANY (?) AND revoked_at IS NULL RETURNING user_id)
-        SELECT DISTINCT user_id FROM revoked ORDER BY user_id""", rs -> rs.getLong(1),
-        (Object) userIds.toArray(Long[]::new));
-    for (long id : withSessions) Changelog.recordUser(c, id, Change.Op.END_SESSIONS);
   }
 
   /** Moves a session's idle clock forward (never back). */
