@@ -21,8 +21,8 @@ import org.provost.testing.TestServer;
 /**
  * The authority rule, attacked at random. People of every rank (global admin, registrar, department
  * administrators, an instructor, students) and the API keys they make issue random sequences of real API
- * calls: grants, revokes, password resets, new accounts, deactivations, re-homing, role edits, keys and
- * their rotation, department and course moves. Whoever learns an account's password (by resetting it, or by creating the
+ * calls: grants, revokes, password resets, ended sessions, new accounts, deactivations, re-homing, role
+ * edits, keys (made, rotated, taken over), department and course moves. Whoever learns an account's password (by resetting it, or by creating the
  * account) controls it from then on, as does whoever holds an API key.
  *
  * <p>After every step the invariant is checked against {@link EscalationModel}, computed from the tables
@@ -185,8 +185,10 @@ class AuthorityEscalationTest {
       }
       if (dice < 98 && !keys.isEmpty()) {
         List<String> names = new ArrayList<>(keys.keySet());
-        return new Step("rotate_key", actor, names.get(r.nextInt(names.size())), null, null, null);
+        return new Step(r.nextBoolean() ? "rotate_key" : "take_over_key", actor,
+            names.get(r.nextInt(names.size())), null, null, null);
       }
+      if (dice < 99) return new Step("end_sessions", actor, target, null, null, null);
       return new Step("own_password", actor, null, null, null, null);
     }
 
@@ -316,15 +318,18 @@ class AuthorityEscalationTest {
           }
           yield x;
         }
-        case "rotate_key" -> {
+        case "rotate_key", "take_over_key" -> {
           long id = count("SELECT coalesce((SELECT id FROM api_clients WHERE name = ?), 0)", s.target());
-          Response x = http.post("/v1/clients/" + id + "/rotate", token, new JsonObject());
+          String self = s.actor().startsWith("u:") ? s.actor().substring(2) : "nobody";
+          Response x = s.op().equals("rotate_key") ? http.post("/v1/clients/" + id + "/rotate", token, new JsonObject())
+              : http.patch("/v1/clients/" + id, token, new JsonObject().put("owner", self));
           if (x.status() == 200) { // the rotator now holds the only working secret
             keys.put(s.target(), x.json().getString("key"));
             party.put("k:" + s.target(), actorParty);
           }
           yield x;
         }
+        case "end_sessions" -> http.delete("/v1/users/" + userId.applyAsLong(s.target()) + "/sessions", token);
         case "move_department" -> http.patch("/v1/departments/" + s.target(), token,
             new JsonObject().put("parent", s.scope()));
         case "move_course" -> http.patch("/v1/courses/" + s.target(), token,
