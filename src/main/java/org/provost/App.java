@@ -15,6 +15,7 @@ import io.vertx.ext.web.Router;
 import java.time.Clock;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.provost.access.AccessRoutes;
 import org.provost.audit.AuditRoutes;
 import org.provost.authz.AuthzRoutes;
 import org.provost.authz.Authority;
@@ -174,6 +175,7 @@ public final class App implements AutoCloseable {
     AuditRoutes.mount(api, db, authority);
     RoleRoutes.mount(api, db, authority);
     GrantRoutes.mount(api, db, authority);
+    AccessRoutes.mount(api, db, authority, clock);
     DirectoryRoutes.mount(api, db, authority);
     ImportRoutes.mount(api, db, authority, config.importMaxBytes());
 

@@ -306,8 +306,12 @@ public final class Api {
       Problems.send(ctx, failure);
     } else if (!ctx.response().ended()) {
       var response = ctx.response().setStatusCode(reply.status());
+      if (reply.headers() != null) reply.headers().forEach(response::putHeader);
       if (reply.encoded() != null) {
-        response.putHeader(CONTENT_TYPE, APPLICATION_JSON).end(reply.encoded());
+        if (reply.headers() == null || !reply.headers().containsKey("Content-Type")) {
+          response.putHeader(CONTENT_TYPE, APPLICATION_JSON);
+        }
+        response.end(reply.encoded());
       } else if (reply.body() == null) {
         response.end();
       } else {

@@ -2,13 +2,32 @@ package org.provost.http;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.CompletionStage;
 
 /**
  * What a handler answers: a status and a JSON body (as an object, or pre-encoded bytes on hot paths), or a
  * reply still pending (waiting for a revision, or for a load off the event loop). Errors are exceptions.
+ * {@code headers} (null: none) are set on the response; a {@code Content-Type} among them replaces
+ * {@code application/json} for an encoded body ({@link #okText}).
  */
-public record Reply(int status, JsonObject body, Buffer encoded, CompletionStage<Reply> pending) {
+public record Reply(int status, JsonObject body, Buffer encoded, CompletionStage<Reply> pending,
+    Map<String, String> headers) {
+  public Reply(int status, JsonObject body, Buffer encoded, CompletionStage<Reply> pending) {
+    this(status, body, encoded, pending, null);
+  }
+
+  /**
+   * 200 with a body that is not JSON (CSV, say), of {@code contentType}, and further {@code headers}
+   * (e.g. {@code Link}).
+   */
+  public static Reply okText(String contentType, Buffer body, Map<String, String> headers) {
+    Map<String, String> all = new LinkedHashMap<>(headers);
+    all.put("Content-Type", contentType);
+    return new Reply(200, null, body, null, Map.copyOf(all));
+  }
+
   public static Reply ok(JsonObject body) {
     return new Reply(200, body, null, null);
   }

@@ -93,6 +93,9 @@ class HostileInputTest {
     base("GET /v1/offerings/{course}/{term}", "/v1/offerings/CS101/2026-fall", null);
     base("PATCH /v1/offerings/{course}/{term}", "/v1/offerings/CS101/2026-fall", new JsonObject().put("capacity", 5));
     base("DELETE /v1/offerings/{course}/{term}", "/v1/offerings/CS101/2026-fall", null);
+    base("GET /v1/access-review", "/v1/access-review?permission=users.read&resource=department:CS"
+        + "&at=2026-10-15T12:00:00Z&limit=10&after=0", null);
+    base("GET /v1/users/{id}/access", "/v1/users/" + userId + "/access?at=2026-10-15T12:00:00Z", null);
     base("GET /v1/users/{id}/grants", "/v1/users/" + userId + "/grants", null);
     base("POST /v1/users/{id}/grants", "/v1/users/" + userId + "/grants", new JsonObject().put("role", "instructor")
         .put("scope", "course:CS202").put("valid_from", "2030-01-01T00:00:00Z")
