@@ -44,7 +44,12 @@ public final class Bootstrap {
       Jdbc.update(c, """
           INSERT INTO grants (id, user_id, role_id, scope_type, scope_id, reason, revision)
           SELECT ?, ?, id, 0, NULL, 'bootstrap', ? FROM roles WHERE name = 'admin'""", grant, id, revision);
-      Audit.record(c, null, "system", "user.bootstrap", "user", id, null, null);
+      // the events carry what a replay of the audit log needs (docs/API.md, access review): the account,
+      // and its grant as grant.create records any other
+      Audit.record(c, null, "system", "user.bootstrap", "user", id, null, users.get(c, id).toJson());
+      Audit.record(c, null, "system", "grant.create", "grant", grant, null, new io.vertx.core.json.JsonObject()
+          .put("id", grant).put("user", id).put("role", "admin").put("scope", "global").put("valid_from", null)
+          .put("valid_until", null).put("reason", "bootstrap").put("granted_by", null).put("revision", revision));
       return true;
     });
     if (created && generated) {
