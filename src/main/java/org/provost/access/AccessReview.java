@@ -15,11 +15,9 @@ import org.provost.db.Jdbc;
  * Who held a permission on a scope at an instant, one page of holders in user id order, with the grants
  * that gave it. The scope rule is {@code /v1/check}'s, applied to the structure as it was then.
  *
- * <p>The page's user ids come from one query that is a UNION ALL of one range per (role carrying the
- * permission, scope covering the resource), each an index range of
- * {@code grant_history (role_id, scope_type, coalesce(scope_id, 0), user_id)} starting after the cursor:
- * PostgreSQL merges them in user order and stops after {@code limit + 1} distinct active users, so a page
- * costs about its own size, not the number of holders.
+ * <p>The page's user ids come from {@link #holders}: one bounded index range per (role carrying the
+ * permission, scope covering the resource), merged in user order, so a page costs about its own size times
+ * the number of such pairs, not the number of holders. Then one query fetches those users' grants.
  */
 final class AccessReview {
   /** One user and the grants that gave them the permission. */
@@ -41,25 +39,12 @@ final class AccessReview {
     RolesAt roles = state.roles();
     Map<Long, List<String>> carriers = roles.carriers(permission);
     if (carriers.isEmpty()) return new Page(List.of(), false);
-    List<String> branches = new ArrayList<>();
-    List<Object> params = new ArrayList<>();
-    var at = state.at();
-    for (long role : carriers.keySet()) {
-      for (Scope s : covering) {
-        branches.add("SELECT user_id FROM grant_history WHERE role_id = ? AND scope_type = ?"
-            + " AND coalesce(scope_id, 0) = ? AND user_id > ? AND" + HeldGrant.LIVE);
-        params.addAll(List.of(role, s.kind().code(), s.id(), after, at, at, at, at));
-      }
-    }
-    params.addAll(List.of(at, at, limit + 1));
-    List<Long> ids = Jdbc.list(c, "/* access.review.page */ SELECT DISTINCT h.user_id FROM ("
-        + String.join(" UNION ALL ", branches) + ") h WHERE EXISTS (SELECT 1 FROM user_history u"
-        + " WHERE u.id = h.user_id AND u.is_active AND u.from_at <= ? AND (u.to_at IS NULL OR u.to_at > ?))"
-        + " ORDER BY h.user_id LIMIT ?", rs -> rs.getLong(1), params.toArray());
+    List<Long> ids = holders(c, state, carriers.keySet(), covering, after, limit + 1);
     boolean hasMore = ids.size() > limit;
     if (hasMore) ids = ids.subList(0, limit);
     if (ids.isEmpty()) return new Page(List.of(), false);
 
+    var at = state.at();
     Set<Scope> inScope = new HashSet<>(covering);
     List<HeldGrant> rows = Jdbc.list(c, "/* access.review.grants */ SELECT " + HeldGrant.COLUMNS
         + " FROM grant_history WHERE user_id = ANY (?) AND role_id = ANY (?) AND" + HeldGrant.LIVE
@@ -79,5 +64,59 @@ final class AccessReview {
     List<Holder> holders = new ArrayList<>();
     byUser.forEach((id, grants) -> holders.add(new Holder(users.get(id), grants)));
     return new Page(holders, hasMore);
+  }
+
+  /**
+   * The first {@code need} users (by id, above {@code after}) active at the instant who hold one of
+   * {@code roles} in one of {@code scopes} then. Each (role, scope) pair is a branch: an index range of
+   * {@code grant_history (role_id, scope_type, coalesce(scope_id, 0), user_id)} read in user order with a
+   * LIMIT, all branches in one statement. The merged ids are certain only up to the smallest last id of a
+   * branch that filled its LIMIT (beyond it that branch may hold smaller ids not yet read); when the active
+   * users up to there are too few, it reads on from there with a doubled LIMIT. A page thus costs about
+   * (branches x page size) index entries, whatever the number of holders (1M students hold library.borrow).
+   */
+  static List<Long> holders(Connection c, PastState state, Set<Long> roles, List<Scope> scopes, long after, int need)
+      throws SQLException {
+    var at = state.at();
+    List<Long> out = new ArrayList<>();
+    long cursor = after;
+    int batch = need;
+    while (true) {
+      List<String> branches = new ArrayList<>();
+      List<Object> params = new ArrayList<>();
+      int b = 0;
+      for (long role : roles) {
+        for (Scope s : scopes) {
+          branches.add("(SELECT " + b++ + " AS branch, user_id FROM grant_history WHERE role_id = ? AND scope_type = ?"
+              + " AND coalesce(scope_id, 0) = ? AND user_id > ? AND" + HeldGrant.LIVE + " ORDER BY user_id LIMIT ?)");
+          params.addAll(List.of(role, s.kind().code(), s.id(), cursor, at, at, at, at, batch));
+        }
+      }
+      long[] last = new long[b];
+      int[] count = new int[b];
+      java.util.TreeSet<Long> merged = new java.util.TreeSet<>();
+      Jdbc.list(c, "/* access.review.holders */ " + String.join(" UNION ALL ", branches), rs -> {
+        int branch = rs.getInt(1);
+        long user = rs.getLong(2);
+        count[branch]++;
+        last[branch] = Math.max(last[branch], user);
+        return merged.add(user);
+      }, params.toArray());
+      long frontier = Long.MAX_VALUE;
+      for (int i = 0; i < b; i++) if (count[i] == batch) frontier = Math.min(frontier, last[i]);
+      List<Long> certain = new ArrayList<>(merged.headSet(frontier, true));
+      if (!certain.isEmpty()) {
+        Set<Long> active = new HashSet<>(Jdbc.list(c, "SELECT id FROM user_history WHERE id = ANY (?) AND is_active"
+            + " AND from_at <= ? AND (to_at IS NULL OR to_at > ?)", rs -> rs.getLong(1),
+            certain.toArray(Long[]::new), at, at));
+        for (long id : certain) {
+          if (active.contains(id)) out.add(id);
+          if (out.size() == need) return out;
+        }
+      }
+      if (frontier == Long.MAX_VALUE) return out;
+      cursor = frontier;
+      batch = Math.min(batch * 2, 10_000);
+    }
   }
 }
