@@ -118,46 +118,39 @@ CREATE INDEX offering_history_id_idx ON offering_history (id, from_at);
 CREATE INDEX offering_history_course_term_idx ON offering_history (course_id, term_id, from_at);
 CREATE INDEX user_history_id_idx ON user_history (id, from_at);
 
--- One trigger function for every source table, run once per statement over its transition tables:
---   TG_ARGV[0] the history table, [1] the key columns, [2] the kept columns (keys included), comma lists.
+-- Three trigger functions per source table, each run once per statement over its transition tables, with
+-- static SQL (PL/pgSQL keeps its plans: a grant or revoke pays a few tens of microseconds, a bulk load one
+-- INSERT ... SELECT). history_track writes them from: the history table, the key columns (NOT NULL,
+-- compared with = so the indexes on (key, from_at) find the open version), the kept columns (keys included).
 -- INSERT opens a version of each new row; DELETE closes the open version of each old row; UPDATE closes
 -- and reopens only the rows whose kept columns changed (an update of a password hash writes nothing).
-CREATE FUNCTION history_capture() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-    hist  TEXT := TG_ARGV[0];
-    cols  TEXT := TG_ARGV[2];
-    ts    TIMESTAMPTZ := clock_timestamp();
-    match TEXT;
-BEGIN
-    SELECT string_agg(format('h.%1$I IS NOT DISTINCT FROM o.%1$I', k), ' AND ') INTO match
-    FROM unnest(string_to_array(TG_ARGV[1], ',')) k;
-    IF TG_OP = 'INSERT' THEN
-        EXECUTE format('INSERT INTO %I (%s, from_at) SELECT %s, $1 FROM new_rows', hist, cols, cols) USING ts;
-    ELSIF TG_OP = 'DELETE' THEN
-        EXECUTE format('UPDATE %I h SET to_at = greatest(h.from_at, $1) FROM old_rows o WHERE %s AND h.to_at IS NULL',
-            hist, match) USING ts;
-    ELSE
-        EXECUTE format('UPDATE %I h SET to_at = greatest(h.from_at, $1)'
-            || ' FROM (SELECT %s FROM old_rows EXCEPT SELECT %s FROM new_rows) o WHERE %s AND h.to_at IS NULL',
-            hist, cols, cols, match) USING ts;
-        EXECUTE format('INSERT INTO %I (%s, from_at) SELECT %s, $1'
-            || ' FROM (SELECT %s FROM new_rows EXCEPT SELECT %s FROM old_rows) n',
-            hist, cols, cols, cols, cols) USING ts;
-    END IF;
-    RETURN NULL;
-END $$;
-
+-- A version closed in the statement that opened it gets to_at = from_at: an empty range no instant is in.
 CREATE PROCEDURE history_track(source TEXT, hist TEXT, keys TEXT, cols TEXT) LANGUAGE plpgsql AS $$
+DECLARE
+    match TEXT;
+    body  TEXT;
 BEGIN
+    SELECT string_agg(format('h.%1$I = o.%1$I', k), ' AND ') INTO match
+    FROM unnest(string_to_array(keys, ',')) k;
+    body := format('INSERT INTO %I (%s, from_at) SELECT %s, ts FROM new_rows;', hist, cols, cols);
+    EXECUTE format('CREATE FUNCTION %I() RETURNS trigger LANGUAGE plpgsql AS %L', source || '_history_insert',
+        'DECLARE ts TIMESTAMPTZ := clock_timestamp(); BEGIN ' || body || ' RETURN NULL; END');
+    body := format('UPDATE %I h SET to_at = greatest(h.from_at, ts) FROM old_rows o WHERE %s AND h.to_at IS NULL;',
+        hist, match);
+    EXECUTE format('CREATE FUNCTION %I() RETURNS trigger LANGUAGE plpgsql AS %L', source || '_history_delete',
+        'DECLARE ts TIMESTAMPTZ := clock_timestamp(); BEGIN ' || body || ' RETURN NULL; END');
+    body := format('UPDATE %I h SET to_at = greatest(h.from_at, ts)'
+            || ' FROM (SELECT %s FROM old_rows EXCEPT SELECT %s FROM new_rows) o WHERE %s AND h.to_at IS NULL;'
+            || ' INSERT INTO %I (%s, from_at) SELECT %s, ts FROM (SELECT %s FROM new_rows EXCEPT SELECT %s FROM old_rows) n;',
+        hist, cols, cols, match, hist, cols, cols, cols, cols);
+    EXECUTE format('CREATE FUNCTION %I() RETURNS trigger LANGUAGE plpgsql AS %L', source || '_history_update',
+        'DECLARE ts TIMESTAMPTZ := clock_timestamp(); BEGIN ' || body || ' RETURN NULL; END');
     EXECUTE format('CREATE TRIGGER %I AFTER INSERT ON %I REFERENCING NEW TABLE AS new_rows'
-        || ' FOR EACH STATEMENT EXECUTE FUNCTION history_capture(%L, %L, %L)', source || '_history_insert', source,
-        hist, keys, cols);
+        || ' FOR EACH STATEMENT EXECUTE FUNCTION %I()', source || '_history_insert', source, source || '_history_insert');
     EXECUTE format('CREATE TRIGGER %I AFTER UPDATE ON %I REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows'
-        || ' FOR EACH STATEMENT EXECUTE FUNCTION history_capture(%L, %L, %L)', source || '_history_update', source,
-        hist, keys, cols);
+        || ' FOR EACH STATEMENT EXECUTE FUNCTION %I()', source || '_history_update', source, source || '_history_update');
     EXECUTE format('CREATE TRIGGER %I AFTER DELETE ON %I REFERENCING OLD TABLE AS old_rows'
-        || ' FOR EACH STATEMENT EXECUTE FUNCTION history_capture(%L, %L, %L)', source || '_history_delete', source,
-        hist, keys, cols);
+        || ' FOR EACH STATEMENT EXECUTE FUNCTION %I()', source || '_history_delete', source, source || '_history_delete');
 END $$;
 
 CALL history_track('grants', 'grant_history', 'id',

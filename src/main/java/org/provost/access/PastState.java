@@ -145,7 +145,7 @@ final class PastState {
 
   /** A department's code at the instant (null for null). */
   String departmentCode(Long department) throws SQLException {
-    return department == null ? null : code("department_history", department);
+    return department == null ? null : name(Scope.department(department)).substring("department:".length());
   }
 
   /**
