@@ -291,6 +291,30 @@ class AccessReviewApiTest {
         .containsKey("sam");
   }
 
+  @Test
+  void anImportsDeactivationsAndMoves_areHistoryToo() {
+    String header = "external_id,username,email,given_name,family_name,type,department,active,verified\n";
+    Response created = http.send("POST", "/v1/imports?snapshot=false", admin,
+        header + "SIS-1,ivy,ivy@uni.test,Ivy,Lee,staff,CS,true,true\n", "text/csv");
+    assertThat(created.status()).as(created.toString()).isEqualTo(200);
+    long ivy = fx.id("ivy");
+    fx.grant(admin, ivy, "teaching_assistant", "course:MATH201");
+    Instant before = pause();
+    Response changed = http.send("POST", "/v1/imports?snapshot=false", admin,
+        header + "SIS-1,ivy,ivy@uni.test,Ivy,Lee,staff,MATH,false,true\n", "text/csv");
+    assertThat(changed.status()).as(changed.toString()).isEqualTo(200);
+    JsonObject then = http.get("/v1/users/" + ivy + "/access?at=" + enc(before.toString()), admin).json();
+    assertThat(then.getJsonObject("user").getString("department")).isEqualTo("CS");
+    assertThat(then.getJsonObject("user").getBoolean("active")).isTrue();
+    assertThat(then.getJsonArray("permissions")).isNotEmpty();
+    JsonObject now = http.get("/v1/users/" + ivy + "/access", admin).json();
+    assertThat(now.getJsonObject("user").getString("department")).isEqualTo("MATH");
+    assertThat(now.getJsonObject("user").getBoolean("active")).isFalse();
+    assertThat(now.getJsonArray("permissions")).isEmpty();
+    assertThat(holders(review(admin, "grades.read", "course:MATH201", before, null))).containsKey("ivy");
+    assertThat(holders(review(admin, "grades.read", "course:MATH201", null, null))).doesNotContainKey("ivy");
+  }
+
   static void assertField(Response r, String field) {
     assertThat(r.status()).as(r.toString()).isEqualTo(400);
     assertThat(AccessFixture.fields(r)).as(r.toString()).contains(field);

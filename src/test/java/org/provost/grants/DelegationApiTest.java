@@ -66,8 +66,8 @@ class DelegationApiTest {
     Map<String, String> before = fx.snapshot();
     assertRefused(fx.tryGrant(deptAdmin, newcomer, "instructor", MATH201), "forbidden", "grants.write");
     assertRefused(fx.tryGrant(deptAdmin, newcomer, "instructor", "global"), "forbidden", "grants.write");
-    // admin carries authz.check first by name, which a department administrator does not hold
-    assertRefused(fx.tryGrant(deptAdmin, newcomer, "admin", "department:CS"), "cannot_delegate", "authz.check");
+    // admin carries access.review first by name, which a department administrator does not hold
+    assertRefused(fx.tryGrant(deptAdmin, newcomer, "admin", "department:CS"), "cannot_delegate", "access.review");
     assertRefused(fx.tryGrant(deptAdmin, newcomer, "registrar", CS101), "cannot_delegate", "enrollment.manage");
     assertThat(fx.snapshot()).isEqualTo(before);
   }
