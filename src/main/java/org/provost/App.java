@@ -142,7 +142,7 @@ public final class App implements AutoCloseable {
         published -> wake(woken.get(), published)));
     SessionStores stores = SessionStores.choose(db, redis, config.sessionIdleTimeout().toMillis());
     SessionService sessions = new SessionService(db, users, hasher, config, clock, blocking, stores.store(),
-        stores.touchEveryMillis());
+        stores.touchEveryMillis(), redis);
     Gauge.builder("provost.sessions.live", sessions, SessionService::liveSessions)
         .description("sessions held in this instance's memory").register(meters);
     ClientService clients = new ClientService(db, index::isActive);

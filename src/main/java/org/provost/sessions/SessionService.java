@@ -72,11 +72,13 @@ public final class SessionService {
 
   /**
    * @param store where sessions are recorded; its idle tolerance must cover {@code touchEveryMillis}
+   * @param redis where login-throttle counters are shared with other instances, when configured
    * @param touchEveryMillis how often, at most, a used session's idle clock is moved in the store (off the
    *     event loop); between two moves, this instance's own memory knows when the session was last used
    */
   public SessionService(Database db, UserStore users, PasswordHasher hasher, Config config, Clock clock,
-      ExecutorService background, SessionStore store, long touchEveryMillis) {
+      ExecutorService background, SessionStore store, long touchEveryMillis,
+      java.util.Optional<org.provost.redis.Redis> redis) {
     this.db = db;
     this.store = store;
     this.touchEveryMillis = touchEveryMillis;
@@ -85,7 +87,7 @@ public final class SessionService {
     this.clock = clock;
     this.background = background;
     this.throttle = new LoginThrottle(config.loginMaxFailures(), config.loginMaxFailuresPerAddress(),
-        config.loginFailureWindow().toMillis(), clock);
+        config.loginFailureWindow().toMillis(), clock, redis.orElse(null));
     this.idleMillis = config.sessionIdleTimeout().toMillis();
     this.lifetimeMillis = config.sessionMaxLifetime().toMillis();
   }
