@@ -53,6 +53,7 @@ import org.provost.sessions.SessionService;
 import org.provost.sessions.SessionStores;
 import org.provost.redis.Redis;
 import org.provost.redis.RedisMetrics;
+import org.provost.redis.SharedCache;
 import org.provost.users.UserRoutes;
 import org.provost.users.UserStore;
 import org.slf4j.Logger;
@@ -156,6 +157,9 @@ public final class App implements AutoCloseable {
     // and API clients R revoked gone on this instance
     feed.subscribe(sessions::apply);
     stores.tiered().ifPresent(tiered -> feed.subscribe(tiered::apply));
+    SharedCache roleCache = redis.map(r -> new SharedCache(r, "roles", java.time.Duration.ofHours(1)))
+        .orElse(SharedCache.NONE);
+    feed.subscribe(changes -> invalidateRoles(roleCache, changes));
     feed.wakeWith(() -> db.primary().getConnection());
     woken.set(feed);
     feed.subscribe(clients::apply);
@@ -187,14 +191,15 @@ public final class App implements AutoCloseable {
     UserRoutes.mount(api, db, users, authority, hasher);
     ClientRoutes.mount(api, db, clients, authority);
     AuditRoutes.mount(api, db, authority);
-    RoleRoutes.mount(api, db, authority);
+    RoleRoutes.mount(api, db, authority, roleCache);
     GrantRoutes.mount(api, db, authority);
     DirectoryRoutes.mount(api, db, authority);
     ImportRoutes.mount(api, db, authority, config.importMaxBytes());
 
     vertx.setPeriodic(60_000, id -> blocking.execute(sessions::sweep));
     stores.tiered().ifPresent(t -> vertx.setPeriodic(1_000, id -> blocking.execute(t::flushPending)));
-    redis.ifPresent(r -> RedisMetrics.bind(meters, r, stores.tiered(), feed, readiness));
+    redis.ifPresent(r -> vertx.setPeriodic(1_000, id -> blocking.execute(roleCache::retry)));
+    redis.ifPresent(r -> RedisMetrics.bind(meters, r, stores.tiered(), feed, readiness, roleCache));
     vertx.setPeriodic(1_000, id -> blocking.execute(indexMetrics::sample));
 
     readiness.started(index::revision);
@@ -202,6 +207,19 @@ public final class App implements AutoCloseable {
     LOG.info("provost listening on {}:{} ({} event loops, revision {}, started in {} ms)", config.httpHost(),
         server.port(), config.eventLoops(), revision, (System.nanoTime() - t0) / 1_000_000);
     return new App(db, feed, index, server, blocking, readiness, api, gate, config.topology(), redis);
+  }
+
+  /** A role, permission or bulk change makes every cached role-permission reply obsolete, on every instance. */
+  private static void invalidateRoles(SharedCache cache, java.util.List<org.provost.feed.Change> changes) {
+    for (org.provost.feed.Change change : changes) {
+      switch (change.entity()) {
+        case ROLE, PERMISSION, BULK -> {
+          cache.invalidate();
+          return;
+        }
+        case USER, GRANT, SESSION, CLIENT, DEPARTMENT, COURSE, TERM, OFFERING -> { }
+      }
+    }
   }
 
   private static void wake(ChangeFeed feed, String published) {

@@ -13,13 +13,19 @@ import org.provost.sessions.TieredSessionStore;
  * ({@code provost_redis_up}), how often it did not ({@code provost_redis_errors_total}), how much work fell
  * back to PostgreSQL or memory ({@code provost_redis_fallbacks_total{use}}), session removals still owed to
  * it ({@code provost_sessions_redis_pending_removals}), and how often pub/sub woke the change feed
- * ({@code provost_feed_wakes_total}). Readiness reports it as {@code up} or {@code degraded}, never failing.
+ * ({@code provost_feed_wakes_total}); shared caches count as {@code provost_cache_gets_total{cache="redis_<family>"}}. Readiness reports it as {@code up} or {@code degraded}, never failing.
  */
 public final class RedisMetrics {
   private RedisMetrics() {}
 
   public static void bind(MeterRegistry meters, Redis redis, Optional<TieredSessionStore> sessions, ChangeFeed feed,
-      Readiness readiness) {
+      Readiness readiness, SharedCache... caches) {
+    for (SharedCache cache : caches) {
+      org.provost.metrics.CacheMetrics.bind(meters, "redis_" + cache.family(), cache, SharedCache::hits,
+          SharedCache::misses);
+      FunctionCounter.builder("provost.redis.fallbacks", cache, SharedCache::fallbacks).tag("use", cache.family())
+          .description("operations that wanted Redis and were served without it").register(meters);
+    }
     Gauge.builder("provost.redis.up", redis, r -> r.available() ? 1 : 0)
         .description("1 while Redis answers, 0 while this instance serves without it").register(meters);
     FunctionCounter.builder("provost.redis.errors", redis, Redis::errors)
