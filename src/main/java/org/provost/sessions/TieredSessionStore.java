@@ -44,7 +44,10 @@ public final class TieredSessionStore implements SessionStore {
     return redis.available() && pending.isEmpty();
   }
 
-  /** Operations that wanted Redis and were served by PostgreSQL alone because Redis could not answer. */
+  /**
+   * Operations that wanted Redis and were served by PostgreSQL alone: Redis was down, did not answer, or
+   * was not trusted (a removal still owed to it).
+   */
   public long fallbacks() {
     return fallbacks.sum();
   }
@@ -70,7 +73,10 @@ public final class TieredSessionStore implements SessionStore {
 
   /** The ending generation, or null when Redis is not to be written now. */
   private String generation() {
-    if (!trusted()) return null;
+    if (!trusted()) {
+      fallbacks.increment();
+      return null;
+    }
     try {
       return shared.generation();
     } catch (Redis.Unavailable e) {
@@ -82,7 +88,8 @@ public final class TieredSessionStore implements SessionStore {
   @Override
   public Optional<Session> find(byte[] tokenHash, long now) {
     String generation = null;
-    if (trusted()) {
+    if (!trusted()) fallbacks.increment();
+    else {
       try {
         generation = shared.generation();
         Optional<Session> hit = shared.find(tokenHash, now);
@@ -108,7 +115,8 @@ public final class TieredSessionStore implements SessionStore {
   @Override
   public void touch(byte[] tokenHash, long sessionId, long now) {
     long r = -1;
-    if (redis.available()) {
+    if (!redis.available()) fallbacks.increment();
+    else {
       try {
         r = shared.touched(tokenHash, sessionId, now);
       } catch (Redis.Unavailable e) {
