@@ -106,16 +106,22 @@ public final class App implements AutoCloseable {
     Readiness readiness = new Readiness(db);
     Route startingGate = StartingGate.install(router, readiness);
     HttpServer server = HttpServer.start(vertx, router, config.httpHost(), config.httpPort(), config.eventLoops());
+    // connects in the background: an instance starts (and serves from PostgreSQL) while Redis is down
+    java.util.concurrent.atomic.AtomicReference<ChangeFeed> woken = new java.util.concurrent.atomic.AtomicReference<>();
+    Optional<Redis> redis = config.redisUrl().map(url -> Redis.start(url, config.redisKeyPrefix(),
+        published -> wake(woken.get(), published)));
     try {
-      return wire(config, db, clock, t0, vertx, router, readiness, server, startingGate);
+      return wire(config, db, clock, t0, vertx, router, readiness, server, startingGate, redis, woken);
     } catch (RuntimeException | Error e) {
+      redis.ifPresent(Redis::close);
       server.close();
       throw e;
     }
   }
 
   private static App wire(Config config, Database db, Clock clock, long t0, Vertx vertx, Router router,
-      Readiness readiness, HttpServer server, Route startingGate) {
+      Readiness readiness, HttpServer server, Route startingGate, Optional<Redis> redis,
+      java.util.concurrent.atomic.AtomicReference<ChangeFeed> woken) {
     Migrations.migrate(db.direct()); // not through a transaction-mode pooler
     PasswordHasher hasher = new PasswordHasher(config.argon2());
     UserStore users = new UserStore();
@@ -138,9 +144,6 @@ public final class App implements AutoCloseable {
         .description("reads the read replica served (the rest went to the primary)").register(meters);
     Gauge.builder("provost.authz.revision", index, AuthzIndex::revision)
         .description("the last change this instance's authorization index has applied").register(meters);
-    java.util.concurrent.atomic.AtomicReference<ChangeFeed> woken = new java.util.concurrent.atomic.AtomicReference<>();
-    Optional<Redis> redis = config.redisUrl().map(url -> Redis.start(url, config.redisKeyPrefix(),
-        published -> wake(woken.get(), published)));
     SessionStores stores = SessionStores.choose(db, redis, config.sessionIdleTimeout().toMillis());
     SessionService sessions = new SessionService(db, users, hasher, config, clock, blocking, stores.store(),
         stores.touchEveryMillis(), redis);

@@ -125,7 +125,7 @@ public final class Redis implements AutoCloseable {
     return available() ? "up" : "down";
   }
 
-  /** Commands that failed or timed out, and failed connection attempts, since start. */
+  /** Commands that failed or timed out, and failed first connection attempts, since start. */
   public long errors() {
     return errors.sum();
   }
