@@ -8,7 +8,11 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import java.util.HexFormat;
+import org.provost.redis.Redis;
+import org.provost.security.Tokens;
 import org.provost.testing.LocalRedis;
+import org.provost.testing.TestRedis;
 import org.provost.testing.RedisStatus;
 import org.provost.testing.Scrape;
 import org.provost.testing.TestDatabases;
@@ -39,6 +43,63 @@ class RedisOutageTest {
     if (b != null) b.close();
     if (a != null) a.close();
     if (redis != null) redis.close();
+  }
+
+  @Test
+  void aLogoutWhileRedisHangs_isNotUndoneByTheCopyRedisKept() {
+    String token = a.http.login("admin", TestServer.ADMIN_PASSWORD);
+    assertThat(b.http.get("/v1/me", token).status()).isEqualTo(200);
+    Redis own = TestRedis.connect(redis.url(), "outage:");
+    try {
+      String key = own.key("s:" + HexFormat.of().formatHex(Tokens.hash(token)));
+      long before = own.call(c -> c.exists(key));
+      assertThat(before).isOne();
+      redis.pause(); // keeps the session's key, answers nothing: removals time out
+      try {
+        assertThat(a.http.delete("/v1/sessions/current", token).status()).isEqualTo(204);
+        assertThat(b.http.get("/v1/me", token).status()).isEqualTo(401);
+      } finally {
+        redis.resume();
+      }
+      // Redis still has the key until a retried removal takes it: meanwhile no instance may trust it
+      assertThat(a.http.get("/v1/me", token).status()).isEqualTo(401);
+      assertThat(b.http.get("/v1/me", token).status()).isEqualTo(401);
+      RedisStatus.until("the removals owed to Redis are done", () -> pending(a) == 0 && pending(b) == 0);
+      long after = own.call(c -> c.exists(key));
+      assertThat(after).isZero();
+      assertThat(b.http.get("/v1/me", token).status()).isEqualTo(401);
+    } finally {
+      own.close();
+    }
+  }
+
+  static double pending(TestServer server) {
+    return Scrape.of(server).sum("provost_sessions_redis_pending_removals");
+  }
+
+  @Test
+  void anInstanceStartsWhileRedisIsDown_servesFromPostgreSQL_andUsesRedisOnceItAnswers() {
+    LocalRedis later = LocalRedis.notStarted();
+    try (TestServer c = TestServer.startOn(a.jdbcUrl(), false, Map.of("PROVOST_REDIS_URL", later.url(),
+        "PROVOST_REDIS_KEY_PREFIX", "later:"), java.time.Clock.systemUTC())) {
+      RedisStatus.await(c, "degraded");
+      assertThat(c.http.get("/health/ready", null).status()).isEqualTo(200);
+      String token = c.http.login("admin", TestServer.ADMIN_PASSWORD);
+      assertThat(c.http.get("/v1/me", token).status()).isEqualTo(200);
+      later.startServer();
+      RedisStatus.await(c, "up");
+      String next = c.http.login("admin", TestServer.ADMIN_PASSWORD);
+      Redis own = TestRedis.connect(later.url(), "later:");
+      try {
+        long stored = own.call(cmd -> cmd.exists(own.key("s:" + HexFormat.of().formatHex(Tokens.hash(next)))));
+        assertThat(stored).isOne();
+      } finally {
+        own.close();
+      }
+      assertThat(c.http.get("/v1/me", token).status()).isEqualTo(200);
+    } finally {
+      later.close();
+    }
   }
 
   @Test

@@ -25,9 +25,14 @@ public final class LocalRedis implements AutoCloseable {
   }
 
   public static LocalRedis start() {
-    LocalRedis redis = new LocalRedis(LocalPostgres.freePort());
+    LocalRedis redis = notStarted();
     redis.startServer();
     return redis;
+  }
+
+  /** A free port for a server started later ({@link #startServer}): nothing listens there yet. */
+  public static LocalRedis notStarted() {
+    return new LocalRedis(LocalPostgres.freePort());
   }
 
   public String url() {
@@ -51,7 +56,7 @@ public final class LocalRedis implements AutoCloseable {
       if (!process.isAlive() || System.nanoTime() > deadline) {
         throw new IllegalStateException("redis-server on port " + port + " did not start; see " + log);
       }
-      pause();
+      nap();
     }
   }
 
@@ -60,6 +65,27 @@ public final class LocalRedis implements AutoCloseable {
     process.destroyForcibly();
     try {
       process.waitFor();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** SIGSTOP: the server keeps its connections and keys but answers nothing (a hung Redis). */
+  public void pause() {
+    signal("-STOP");
+  }
+
+  /** SIGCONT after {@link #pause}: it answers again, with every key it had. */
+  public void resume() {
+    signal("-CONT");
+  }
+
+  private void signal(String which) {
+    try {
+      int exit = new ProcessBuilder("kill", which, Long.toString(process.pid())).inheritIO().start().waitFor();
+      if (exit != 0) throw new IllegalStateException("kill " + which + " " + process.pid() + " exited " + exit);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -79,7 +105,7 @@ public final class LocalRedis implements AutoCloseable {
     }
   }
 
-  private static void pause() {
+  private static void nap() {
     try {
       Thread.sleep(50);
     } catch (InterruptedException e) {
