@@ -18,6 +18,7 @@ import org.provost.sessions.TieredSessionStore;
 public final class RedisMetrics {
   private RedisMetrics() {}
 
+  /** Registers the series above on {@code meters} and Redis's state on {@code readiness}. */
   public static void bind(MeterRegistry meters, Redis redis, Optional<TieredSessionStore> sessions, ChangeFeed feed,
       Readiness readiness, SharedCache... caches) {
     for (SharedCache cache : caches) {

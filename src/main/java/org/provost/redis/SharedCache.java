@@ -36,7 +36,11 @@ public final class SharedCache {
    * through and nothing is cached; Redis failures are not seen by the caller (the value is loaded).
    */
   public String get(String key, Supplier<String> load) {
-    if (redis == null || dirty || !redis.available()) return load.get();
+    if (redis == null) return load.get();
+    if (dirty || !redis.available()) {
+      fallbacks.increment();
+      return load.get();
+    }
     String filed;
     try {
       String generation = redis.call(c -> c.get(redis.key("c:" + family + ":gen")));
@@ -78,18 +82,22 @@ public final class SharedCache {
     }
   }
 
+  /** The family's name (its keys' and its metrics' label). */
   public String family() {
     return family;
   }
 
+  /** Values answered from Redis. */
   public long hits() {
     return hits.sum();
   }
 
+  /** Values loaded because Redis did not have them (then filed there). */
   public long misses() {
     return misses.sum();
   }
 
+  /** Values loaded without asking Redis, or Redis failures: Redis down, slow, or owed an invalidation. */
   public long fallbacks() {
     return fallbacks.sum();
   }

@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * instances share one PostgreSQL or Redis. Thread-safe; never blocks on I/O.
  */
 public final class LocalSessionStore implements SessionStore {
-  /** The shared memory: sessions by token hash (hex) and by id. */
+  /** The shared memory: sessions by token hash (hex) and by id. Create one with {@code new Backend()}. */
   public static final class Backend {
     private final AtomicLong ids = new AtomicLong();
     private final Map<String, Session> byHash = new ConcurrentHashMap<>();
@@ -25,11 +25,12 @@ public final class LocalSessionStore implements SessionStore {
   private final Backend backend;
   private final long idleMillis;
 
-  /** A store of its own backend. */
+  /** A store of its own backend; sessions unused for {@code idleMillis} are no longer found. */
   public LocalSessionStore(long idleMillis) {
     this(new Backend(), idleMillis);
   }
 
+  /** A store over {@code backend}, which other stores may share (as instances share a server). */
   public LocalSessionStore(Backend backend, long idleMillis) {
     this.backend = backend;
     this.idleMillis = idleMillis;

@@ -33,6 +33,7 @@ public final class TieredSessionStore implements SessionStore {
   private final Set<Long> pending = ConcurrentHashMap.newKeySet();
   private final LongAdder fallbacks = new LongAdder();
 
+  /** {@code shared} must be a store on {@code redis}; {@code durable}'s idle tolerance covers its touch interval. */
   public TieredSessionStore(PostgresSessionStore durable, RedisSessionStore shared, Redis redis) {
     this.durable = durable;
     this.shared = shared;

@@ -47,6 +47,20 @@ public final class TestRedis {
     return true;
   }
 
+  /** Polls until {@link Redis#available} turns false (a killed server noticed), for up to 30 s. */
+  public static void awaitUnavailable(Redis redis) {
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (redis.available()) {
+      if (System.nanoTime() > deadline) throw new AssertionError("redis still looks available");
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
   /** Deletes every key under {@code redis}'s prefix (SCAN, never FLUSHDB). Quiet when Redis is down. */
   public static void deleteKeys(Redis redis) {
     try {
