@@ -31,8 +31,13 @@ public final class Redis implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Redis.class);
   /** How long one command may wait for its answer before the caller falls back. */
   public static final Duration COMMAND_TIMEOUT = Duration.ofMillis(500);
-  /** After a command times out, Redis is not asked again for this long (a hung server costs one timeout). */
+  /**
+   * After a command times out, Redis is not asked again for this long, doubled after each further timeout
+   * up to {@link #MAX_SUSPEND_NANOS} and reset by an answer: a hung server costs the callers (the change
+   * feed among them) one timeout per suspension, not one per command.
+   */
   private static final long SUSPEND_NANOS = Duration.ofSeconds(1).toNanos();
+  private static final long MAX_SUSPEND_NANOS = Duration.ofSeconds(16).toNanos();
 
   private final RedisClient client;
   private final ClientResources resources;
@@ -42,6 +47,7 @@ public final class Redis implements AutoCloseable {
   private volatile StatefulRedisConnection<String, String> connection;
   private volatile StatefulRedisPubSubConnection<String, String> pubsub;
   private volatile long suspendedUntil;
+  private volatile long suspension = SUSPEND_NANOS;
   private volatile boolean closed;
   private final Thread connector;
 
@@ -139,10 +145,16 @@ public final class Redis implements AutoCloseable {
     StatefulRedisConnection<String, String> c = connection;
     if (c == null || !available()) throw new Unavailable("redis is not connected", null);
     try {
-      return work.apply(c.sync());
+      T answer = work.apply(c.sync());
+      if (suspension != SUSPEND_NANOS) suspension = SUSPEND_NANOS;
+      return answer;
     } catch (RedisException e) {
       errors.increment();
-      if (e instanceof io.lettuce.core.RedisCommandTimeoutException) suspendedUntil = System.nanoTime() + SUSPEND_NANOS;
+      if (e instanceof io.lettuce.core.RedisCommandTimeoutException) {
+        long next = suspension;
+        suspendedUntil = System.nanoTime() + next;
+        suspension = Math.min(MAX_SUSPEND_NANOS, next * 2);
+      }
       throw new Unavailable("redis: " + e.getMessage(), e);
     }
   }
