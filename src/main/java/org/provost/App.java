@@ -162,7 +162,7 @@ public final class App implements AutoCloseable {
     stores.tiered().ifPresent(tiered -> feed.subscribe(tiered::apply));
     SharedCache roleCache = redis.map(r -> new SharedCache(r, "roles", java.time.Duration.ofHours(1)))
         .orElse(SharedCache.NONE);
-    feed.subscribe(changes -> invalidateRoles(roleCache, changes));
+    feed.subscribe(RoleRoutes.invalidator(roleCache));
     feed.wakeWith(() -> db.primary().getConnection());
     woken.set(feed);
     feed.subscribe(clients::apply);
@@ -210,19 +210,6 @@ public final class App implements AutoCloseable {
     LOG.info("provost listening on {}:{} ({} event loops, revision {}, started in {} ms)", config.httpHost(),
         server.port(), config.eventLoops(), revision, (System.nanoTime() - t0) / 1_000_000);
     return new App(db, feed, index, server, blocking, readiness, api, gate, config.topology(), redis);
-  }
-
-  /** A role, permission or bulk change makes every cached role-permission reply obsolete, on every instance. */
-  private static void invalidateRoles(SharedCache cache, java.util.List<org.provost.feed.Change> changes) {
-    for (org.provost.feed.Change change : changes) {
-      switch (change.entity()) {
-        case ROLE, PERMISSION, BULK -> {
-          cache.invalidate();
-          return;
-        }
-        case USER, GRANT, SESSION, CLIENT, DEPARTMENT, COURSE, TERM, OFFERING -> { }
-      }
-    }
   }
 
   private static void wake(ChangeFeed feed, String published) {

@@ -31,6 +31,24 @@ public final class RoleRoutes {
   private RoleRoutes() {}
 
   /**
+   * The change-feed listener that keeps {@code cache} true: a role, permission or bulk change makes every
+   * cached role-permission reply obsolete (on every instance: each applies every change).
+   */
+  public static java.util.function.Consumer<List<Change>> invalidator(SharedCache cache) {
+    return changes -> {
+      for (Change change : changes) {
+        switch (change.entity()) {
+          case ROLE, PERMISSION, BULK -> {
+            cache.invalidate();
+            return;
+          }
+          case USER, GRANT, SESSION, CLIENT, DEPARTMENT, COURSE, TERM, OFFERING -> { }
+        }
+      }
+    };
+  }
+
+  /**
    * @param cache the role-permission read cache ({@code GET /v1/roles}, {@code /v1/roles/{name}},
    *     {@code /v1/permissions}; each a whole role graph loaded from SQL), {@link SharedCache#NONE} without
    *     Redis; invalidated through the change feed by every role or permission write
