@@ -49,6 +49,7 @@ public final class Redis implements AutoCloseable {
   private volatile long suspendedUntil;
   private volatile long suspension = SUSPEND_NANOS;
   private volatile boolean closed;
+  private volatile boolean lost;
   private final Thread connector;
 
   /** Thrown by {@link #call} when Redis did not answer; callers fall back to PostgreSQL or memory. */
@@ -71,6 +72,18 @@ public final class Redis implements AutoCloseable {
         .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT))
         .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofSeconds(1)).keepAlive(true).build())
         .build());
+    // one WARN when the connection is lost and one INFO when it is back (Lettuce's own per-attempt WARNs are
+    // turned down in logback.xml)
+    resources.eventBus().get().subscribe(event -> {
+      if (event instanceof io.lettuce.core.event.connection.DisconnectedEvent && !closed && !lost) {
+        lost = true;
+        LOG.warn("redis: lost the connection to {}; serving without it (PostgreSQL and memory), reconnecting",
+            redacted);
+      } else if (event instanceof io.lettuce.core.event.connection.ConnectionActivatedEvent && lost) {
+        lost = false;
+        LOG.info("redis: connected to {} again", redacted);
+      }
+    });
     this.connector = Thread.ofPlatform().daemon().name("provost-redis-connect").start(() -> connect(onRevision));
   }
 
