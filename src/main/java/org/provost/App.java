@@ -13,6 +13,7 @@ import io.vertx.core.VertxOptions;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.provost.access.AccessRoutes;
@@ -50,6 +51,10 @@ import org.provost.roles.RoleRoutes;
 import org.provost.security.PasswordHasher;
 import org.provost.sessions.SessionRoutes;
 import org.provost.sessions.SessionService;
+import org.provost.sessions.SessionStores;
+import org.provost.redis.Redis;
+import org.provost.redis.RedisMetrics;
+import org.provost.redis.SharedCache;
 import org.provost.users.UserRoutes;
 import org.provost.users.UserStore;
 import org.slf4j.Logger;
@@ -70,10 +75,12 @@ public final class App implements AutoCloseable {
   private final Api api;
   private final RevisionGate gate;
   private final Config.Topology topology;
+  private final Optional<Redis> redis;
   private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
   private App(Database db, ChangeFeed feed, AuthzIndex index, HttpServer server, ExecutorService blocking,
-      Readiness readiness, Api api, RevisionGate gate, Config.Topology topology) {
+      Readiness readiness, Api api, RevisionGate gate, Config.Topology topology, Optional<Redis> redis) {
+    this.redis = redis;
     this.db = db;
     this.feed = feed;
     this.index = index;
@@ -100,16 +107,22 @@ public final class App implements AutoCloseable {
     Readiness readiness = new Readiness(db);
     Route startingGate = StartingGate.install(router, readiness);
     HttpServer server = HttpServer.start(vertx, router, config.httpHost(), config.httpPort(), config.eventLoops());
+    // connects in the background: an instance starts (and serves from PostgreSQL) while Redis is down
+    java.util.concurrent.atomic.AtomicReference<ChangeFeed> woken = new java.util.concurrent.atomic.AtomicReference<>();
+    Optional<Redis> redis = config.redisUrl().map(url -> Redis.start(url, config.redisKeyPrefix(),
+        published -> wake(woken.get(), published)));
     try {
-      return wire(config, db, clock, t0, vertx, router, readiness, server, startingGate);
+      return wire(config, db, clock, t0, vertx, router, readiness, server, startingGate, redis, woken);
     } catch (RuntimeException | Error e) {
+      redis.ifPresent(Redis::close);
       server.close();
       throw e;
     }
   }
 
   private static App wire(Config config, Database db, Clock clock, long t0, Vertx vertx, Router router,
-      Readiness readiness, HttpServer server, Route startingGate) {
+      Readiness readiness, HttpServer server, Route startingGate, Optional<Redis> redis,
+      java.util.concurrent.atomic.AtomicReference<ChangeFeed> woken) {
     Migrations.migrate(db.direct()); // not through a transaction-mode pooler
     PasswordHasher hasher = new PasswordHasher(config.argon2());
     UserStore users = new UserStore();
@@ -132,7 +145,9 @@ public final class App implements AutoCloseable {
         .description("reads the read replica served (the rest went to the primary)").register(meters);
     Gauge.builder("provost.authz.revision", index, AuthzIndex::revision)
         .description("the last change this instance's authorization index has applied").register(meters);
-    SessionService sessions = new SessionService(db, users, hasher, config, clock, blocking);
+    SessionStores stores = SessionStores.choose(db, redis, config.sessionIdleTimeout().toMillis());
+    SessionService sessions = new SessionService(db, users, hasher, config, clock, blocking, stores.store(),
+        stores.touchEveryMillis(), redis);
     Gauge.builder("provost.sessions.live", sessions, SessionService::liveSessions)
         .description("sessions held in this instance's memory").register(meters);
     ClientService clients = new ClientService(db, index::isActive);
@@ -145,12 +160,19 @@ public final class App implements AutoCloseable {
     // the index last: a request that waited for revision R (at_least_revision) then also finds the sessions
     // and API clients R revoked gone on this instance
     feed.subscribe(sessions::apply);
+    stores.tiered().ifPresent(tiered -> feed.subscribe(tiered::apply));
+    SharedCache roleCache = redis.map(r -> new SharedCache(r, "roles", java.time.Duration.ofHours(1)))
+        .orElse(SharedCache.NONE);
+    feed.subscribe(RoleRoutes.invalidator(roleCache));
+    feed.wakeWith(() -> db.primary().getConnection());
+    woken.set(feed);
     feed.subscribe(clients::apply);
     feed.subscribe(index::apply);
     feed.start();
     // a write answers once this instance has applied it: a revoke, deactivation or password change holds on
     // the instance that answered before the answer is sent
     db.onCommit(committed -> {
+      redis.ifPresent(r -> r.publishRevision(committed)); // other instances read it now, not at the next poll
       if (!feed.awaitApplied(committed, WRITE_VISIBLE_WAIT_MILLIS)) {
         LOG.warn("revision {} was not applied locally within {} ms (the change feed is behind)", committed,
             WRITE_VISIBLE_WAIT_MILLIS);
@@ -173,20 +195,32 @@ public final class App implements AutoCloseable {
     UserRoutes.mount(api, db, users, authority, hasher);
     ClientRoutes.mount(api, db, clients, authority);
     AuditRoutes.mount(api, db, authority);
-    RoleRoutes.mount(api, db, authority);
+    RoleRoutes.mount(api, db, authority, roleCache);
     GrantRoutes.mount(api, db, authority);
     AccessRoutes.mount(api, db, authority, clock);
     DirectoryRoutes.mount(api, db, authority);
     ImportRoutes.mount(api, db, authority, config.importMaxBytes());
 
     vertx.setPeriodic(60_000, id -> blocking.execute(sessions::sweep));
+    stores.tiered().ifPresent(t -> vertx.setPeriodic(1_000, id -> blocking.execute(t::flushPending)));
+    redis.ifPresent(r -> vertx.setPeriodic(1_000, id -> blocking.execute(roleCache::retry)));
+    redis.ifPresent(r -> RedisMetrics.bind(meters, r, stores.tiered(), feed, readiness, roleCache));
     vertx.setPeriodic(1_000, id -> blocking.execute(indexMetrics::sample));
 
     readiness.started(index::revision);
     startingGate.remove();
     LOG.info("provost listening on {}:{} ({} event loops, revision {}, started in {} ms)", config.httpHost(),
         server.port(), config.eventLoops(), revision, (System.nanoTime() - t0) / 1_000_000);
-    return new App(db, feed, index, server, blocking, readiness, api, gate, config.topology());
+    return new App(db, feed, index, server, blocking, readiness, api, gate, config.topology(), redis);
+  }
+
+  private static void wake(ChangeFeed feed, String published) {
+    if (feed == null) return;
+    try {
+      feed.wake(Long.parseLong(published));
+    } catch (NumberFormatException e) {
+      LOG.debug("redis: ignored a revision message that is not a number: {}", published);
+    }
   }
 
   public int port() {
@@ -251,6 +285,7 @@ public final class App implements AutoCloseable {
     db.onCommit(revision -> { });
     feed.close();
     index.close();
+    redis.ifPresent(Redis::close);
     blocking.shutdown();
     try {
       blocking.awaitTermination(topology.shutdownTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);

@@ -30,6 +30,7 @@ public record Config(
     Duration loginFailureWindow,
     java.util.Set<String> trustedProxies,
     Optional<String> redisUrl,
+    String redisKeyPrefix,
     long importMaxBytes,
     String seedPassword,
     int maxRevisionWaiters,
@@ -122,6 +123,15 @@ public record Config(
     return out.append(']').toString();
   }
 
+  private static Optional<String> redisUrl(Settings s) {
+    Optional<String> url = s.string("PROVOST_REDIS_URL");
+    if (url.isPresent() && !url.get().matches("rediss?://[^\\s]+")) {
+      throw new ConfigException("PROVOST_REDIS_URL", Secrets.mask("url", url.get()),
+          "must be a Redis URL, redis://host:port/db (rediss:// for TLS)");
+    }
+    return url;
+  }
+
   static Config from(Settings s) {
     int minIdle = s.integer("PROVOST_DB_POOL_MIN_IDLE", 5, 0, 1000);
     int maxSize = s.integer("PROVOST_DB_POOL_MAX_SIZE", 20, 1, 1000);
@@ -152,7 +162,8 @@ public record Config(
         s.integer("PROVOST_LOGIN_MAX_FAILURES_PER_ADDRESS", 100, 1, 100_000_000),
         s.duration("PROVOST_LOGIN_FAILURE_WINDOW", Duration.ofMinutes(5)),
         TrustedProxies.parse(s.list("PROVOST_TRUSTED_PROXIES", "127.0.0.1,::1")),
-        s.string("PROVOST_REDIS_URL"),
+        redisUrl(s),
+        s.string("PROVOST_REDIS_KEY_PREFIX").orElse("provost:"),
         s.integer("PROVOST_IMPORT_MAX_BYTES", 64 << 20, 1024, Integer.MAX_VALUE),
         s.string("PROVOST_SEED_PASSWORD").orElse(DEFAULT_SEED_PASSWORD),
         s.integer("PROVOST_MAX_REVISION_WAITERS", 10_000, 0, 1_000_000),

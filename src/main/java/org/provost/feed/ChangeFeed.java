@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Applies committed changes, in revision order, to every listener of this instance. Woken by
  * LISTEN/NOTIFY; also polls, so a lost notification or a dropped connection only delays a change by
- * one poll interval. Reconnects by itself.
+ * one poll interval. Reconnects by itself. {@link #wake} is a second, faster path (Redis pub/sub): a revision
+ * published by another instance is read at once through a pooled connection, beside LISTEN, never instead.
  */
 public final class ChangeFeed implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ChangeFeed.class);
@@ -28,6 +29,11 @@ public final class ChangeFeed implements AutoCloseable {
   private final int pollMillis;
   private final List<Consumer<List<Change>>> listeners = new CopyOnWriteArrayList<>();
   private final Object appliedMonitor = new Object();
+  /** Held while a batch is read and applied: the feed's thread and {@link #wake} never apply out of order. */
+  private final Object drainLock = new Object();
+  private final java.util.concurrent.atomic.AtomicBoolean waking = new java.util.concurrent.atomic.AtomicBoolean();
+  private final java.util.concurrent.atomic.LongAdder wakes = new java.util.concurrent.atomic.LongAdder();
+  private volatile Connector wakeConnector;
   private volatile long applied;
   private volatile boolean running = true;
   private Thread thread;
@@ -52,6 +58,35 @@ public final class ChangeFeed implements AutoCloseable {
   public ChangeFeed start() {
     thread = Thread.ofPlatform().daemon().name("provost-change-feed").start(this::run);
     return this;
+  }
+
+  /** Lets {@link #wake} read through {@code pooled} (a pool's connection; LISTEN is not needed for it). */
+  public void wakeWith(Connector pooled) {
+    this.wakeConnector = pooled;
+  }
+
+  /**
+   * Another instance committed {@code revision} (told by Redis pub/sub): unless it is applied already, reads
+   * and applies the new changes now, on a virtual thread, rather than at the next NOTIFY or poll. Several
+   * wakes while one runs make one more read. Never blocks; a failure only leaves the work to the poll.
+   */
+  public void wake(long revision) {
+    Connector pooled = wakeConnector;
+    if (pooled == null || !running || revision <= applied || !waking.compareAndSet(false, true)) return;
+    wakes.increment();
+    Thread.ofVirtual().name("provost-change-feed-wake").start(() -> {
+      waking.set(false);
+      try (Connection c = pooled.open()) {
+        drain(c);
+      } catch (SQLException | RuntimeException e) {
+        LOG.debug("change feed: a wake could not read ({}); the poll will", e.getMessage());
+      }
+    });
+  }
+
+  /** How many wakes read the changelog ahead of the feed's own LISTEN and poll. */
+  public long wakes() {
+    return wakes.sum();
   }
 
   /** The last revision every listener of this instance has applied. */
@@ -101,6 +136,12 @@ public final class ChangeFeed implements AutoCloseable {
   }
 
   private void drain(Connection c) throws SQLException {
+    synchronized (drainLock) {
+      drainLocked(c);
+    }
+  }
+
+  private void drainLocked(Connection c) throws SQLException {
     List<Change> batch = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement(SELECT)) {
       ps.setLong(1, applied);

@@ -30,6 +30,7 @@ public final class Readiness {
   private final Database db;
   private final Duration indexLagLimit;
   private volatile LongSupplier indexRevision;
+  private volatile java.util.function.Supplier<String> redis;
   private volatile boolean started;
   private volatile boolean draining;
   /** The oldest database revision seen that the index had not yet applied, and when: {revision, nanos}. */
@@ -54,6 +55,14 @@ public final class Readiness {
   /** Startup is done (no index to watch). */
   public void started() {
     started = true;
+  }
+
+  /**
+   * Reports Redis in the readiness body ({@code checks.redis.status}, {@code up} or {@code degraded}) without
+   * ever failing readiness for it: PostgreSQL is the record, Redis only a shared fast path.
+   */
+  public void watchRedis(java.util.function.Supplier<String> state) {
+    this.redis = state;
   }
 
   public void draining() {
@@ -84,6 +93,8 @@ public final class Readiness {
     if (lifecycle != State.READY) {
       return body.put("status", lifecycle.wire).put("ready", false).put("failing", "lifecycle");
     }
+    java.util.function.Supplier<String> r = redis;
+    if (r != null) checks.put("redis", new JsonObject().put("status", r.get()));
     Long dbRevision = databaseRevision();
     checks.put("database", new JsonObject().put("status", dbRevision != null ? "up" : "down"));
     if (dbRevision == null) {

@@ -6,12 +6,12 @@ import java.util.List;
 import org.provost.audit.CommitOrder;
 import org.provost.db.Changelog;
 import org.provost.db.Jdbc;
-import org.provost.sessions.SessionTable;
+import org.provost.sessions.PostgresSessionStore;
 
 /**
  * Writes an import plan with a handful of set-based statements: the rows to create or update go through
  * one COPY into a temporary table, then one INSERT and one UPDATE; deactivations are one UPDATE, and the
- * deactivated users' sessions end through {@link SessionTable}, as when an administrator deactivates one.
+ * deactivated users' sessions end through {@link PostgresSessionStore}, as when an administrator deactivates one.
  */
 final class ImportApply {
   private ImportApply() {}
@@ -50,7 +50,7 @@ final class ImportApply {
     if (!reidentified.isEmpty()) {
       Jdbc.update(c, "UPDATE users SET password_hash = NULL WHERE id = ANY (?)",
           (Object) reidentified.toArray(Long[]::new));
-      SessionTable.endAllOf(c, reidentified);
+      PostgresSessionStore.endAllOf(c, reidentified);
     }
     Jdbc.update(c, """
         UPDATE users u SET username = coalesce(a.username, u.username), email = coalesce(a.email, u.email),
@@ -67,7 +67,7 @@ final class ImportApply {
           + " WHERE id = ANY (?) AND is_active",
           (Object) missing);
     }
-    SessionTable.deactivateAll(c, plan.goingInactive());
+    PostgresSessionStore.deactivateAll(c, plan.goingInactive());
     long revision = Changelog.recordBulk(c, "import");
     ImportAudit.record(c, plan, actor, revision);
     return revision;

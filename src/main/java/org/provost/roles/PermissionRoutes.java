@@ -29,13 +29,14 @@ final class PermissionRoutes {
 
   private PermissionRoutes() {}
 
-  static void mount(Api api, Database db, Authority authority) {
-    api.blocking(HttpMethod.GET, "/v1/permissions", req -> db.read(c -> {
-      JsonArray items = new JsonArray();
-      Jdbc.list(c, "SELECT name, description, builtin FROM permissions ORDER BY name",
-          rs -> items.add(toJson(rs)));
-      return Reply.ok(new JsonObject().put("items", items));
-    }));
+  static void mount(Api api, Database db, Authority authority, org.provost.redis.SharedCache cache) {
+    api.blocking(HttpMethod.GET, "/v1/permissions", req -> Reply.okEncoded(io.vertx.core.buffer.Buffer.buffer(
+        cache.get("permissions", () -> db.read(c -> {
+          JsonArray items = new JsonArray();
+          Jdbc.list(c, "SELECT name, description, builtin FROM permissions ORDER BY name",
+              rs -> items.add(toJson(rs)));
+          return new JsonObject().put("items", items).encode();
+        })))));
 
     api.blocking(HttpMethod.POST, "/v1/permissions", req -> {
       Input in = req.json("name", "description");

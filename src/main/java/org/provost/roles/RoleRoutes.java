@@ -16,6 +16,8 @@ import org.provost.db.Database;
 import org.provost.error.ServiceException;
 import org.provost.http.Api;
 import org.provost.http.Reply;
+import org.provost.redis.SharedCache;
+import io.vertx.core.buffer.Buffer;
 
 /**
  * {@code /v1/roles} and {@code /v1/permissions}. Anyone signed in may read them; every write follows
@@ -28,21 +30,48 @@ import org.provost.http.Reply;
 public final class RoleRoutes {
   private RoleRoutes() {}
 
-  public static void mount(Api api, Database db, Authority authority) {
+  /**
+   * The change-feed listener that keeps {@code cache} true: a role, permission or bulk change makes every
+   * cached role-permission reply obsolete (on every instance: each applies every change).
+   */
+  public static java.util.function.Consumer<List<Change>> invalidator(SharedCache cache) {
+    return changes -> {
+      for (Change change : changes) {
+        switch (change.entity()) {
+          case ROLE, PERMISSION, BULK -> {
+            cache.invalidate();
+            return;
+          }
+          case USER, GRANT, SESSION, CLIENT, DEPARTMENT, COURSE, TERM, OFFERING -> { }
+        }
+      }
+    };
+  }
+
+  /**
+   * @param cache the role-permission read cache ({@code GET /v1/roles}, {@code /v1/roles/{name}},
+   *     {@code /v1/permissions}; each a whole role graph loaded from SQL), {@link SharedCache#NONE} without
+   *     Redis; invalidated through the change feed by every role or permission write
+   */
+  public static void mount(Api api, Database db, Authority authority, SharedCache cache) {
     api.describe("/openapi/roles.json");
-    PermissionRoutes.mount(api, db, authority);
+    PermissionRoutes.mount(api, db, authority, cache);
 
-    api.blocking(HttpMethod.GET, "/v1/roles", req -> db.read(c -> {
-      RoleGraph graph = RoleGraph.load(c);
-      JsonArray items = new JsonArray();
-      for (Role r : graph.all()) items.add(graph.toJson(r));
-      return Reply.ok(new JsonObject().put("items", items));
-    }));
+    api.blocking(HttpMethod.GET, "/v1/roles", req -> Reply.okEncoded(Buffer.buffer(cache.get("roles", () ->
+        db.read(c -> {
+          RoleGraph graph = RoleGraph.load(c);
+          JsonArray items = new JsonArray();
+          for (Role r : graph.all()) items.add(graph.toJson(r));
+          return new JsonObject().put("items", items).encode();
+        })))));
 
-    api.blocking(HttpMethod.GET, "/v1/roles/{name}", req -> db.read(c -> {
-      RoleGraph graph = RoleGraph.load(c);
-      return Reply.ok(graph.toJson(graph.get(req.path("name"))));
-    }));
+    api.blocking(HttpMethod.GET, "/v1/roles/{name}", req -> {
+      String name = req.path("name");
+      return Reply.okEncoded(Buffer.buffer(cache.get("role:" + name, () -> db.read(c -> {
+        RoleGraph graph = RoleGraph.load(c);
+        return graph.toJson(graph.get(name)).encode();
+      }))));
+    });
 
     api.blocking(HttpMethod.POST, "/v1/roles", req -> {
       RoleSpec spec = RoleSpec.forCreate(req.json(RoleSpec.FIELDS));

@@ -1,15 +1,9 @@
 package org.provost.sessions;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Ticker;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
-import java.util.LinkedHashSet;
-import java.util.Set;
 import org.provost.error.ServiceException;
+import org.provost.redis.Redis;
 
 /**
  * Slows password guessing, counting per resolved account (whatever form of username or email was typed) and
@@ -25,39 +19,39 @@ import org.provost.error.ServiceException;
  * A login that names no account is counted under its canonical key, so it locks like a real one (no
  * answer tells which accounts exist). All state lives in size-bounded caches whose entries expire with the
  * window; unknown logins and addresses have caches of their own, so a flood of either cannot evict the
- * counters of real accounts. See docs/SECURITY.md, "Login throttling".
+ * counters of real accounts. With Redis, the records are shared by every instance ({@link RedisFailureLog}),
+ * and kept in memory too, which answers alone while Redis is down. See docs/SECURITY.md, "Login throttling".
  */
 final class LoginThrottle {
   static final Duration TRUST = Duration.ofDays(30);
   static final int TRUSTED_PER_ACCOUNT = 4;
-  static final long MAX_KEYS = 100_000;
+  static final long MAX_KEYS = LocalFailureLog.MAX_KEYS;
 
-  private final Cache<String, Deque<Long>> accounts;
-  private final Cache<String, Deque<Long>> unknown;
-  private final Cache<String, Deque<Long>> addresses;
-  private final Cache<String, Deque<Long>> pairs;
-  private final Cache<String, Set<String>> trusted;
+  private final FailureLog log;
+  private final LocalFailureLog local;
   private final int maxFailures;
   private final int maxPerAddress;
   private final long windowMillis;
   private final Clock clock;
 
+  /** Records in this process's memory. */
   LoginThrottle(int maxFailures, int maxPerAddress, long windowMillis, Clock clock) {
+    this(maxFailures, maxPerAddress, windowMillis, clock, null);
+  }
+
+  /**
+   * Records in {@code redis}, shared by every instance, with memory behind them while Redis is down; in
+   * memory alone when {@code redis} is null.
+   */
+  LoginThrottle(int maxFailures, int maxPerAddress, long windowMillis, Clock clock, Redis redis) {
     this.maxFailures = maxFailures;
     this.maxPerAddress = maxPerAddress;
     this.windowMillis = windowMillis;
     this.clock = clock;
-    Ticker ticker = () -> clock.millis() * 1_000_000L;
-    this.accounts = counters(ticker);
-    this.unknown = counters(ticker);
-    this.addresses = counters(ticker);
-    this.pairs = counters(ticker);
-    this.trusted = Caffeine.newBuilder().maximumSize(MAX_KEYS).expireAfterWrite(TRUST).ticker(ticker).build();
-  }
-
-  private Cache<String, Deque<Long>> counters(Ticker ticker) {
-    return Caffeine.newBuilder().maximumSize(MAX_KEYS).expireAfterAccess(Duration.ofMillis(windowMillis))
-        .ticker(ticker).build();
+    int keep = Math.max(maxFailures, maxPerAddress) + 1;
+    this.local = new LocalFailureLog(windowMillis, TRUST, keep, clock);
+    this.log = redis == null ? local
+        : new FailingOverFailureLog(new RedisFailureLog(redis, windowMillis, TRUST, keep), local, redis);
   }
 
   /** The throttle key of an account: its user id, or, for a login naming nobody, that login's canonical key. */
@@ -65,15 +59,14 @@ final class LoginThrottle {
     return userId != null ? "id:" + userId : "login:" + loginKey;
   }
 
-  /** Throws 429 when {@code address}, or {@code account} seen from {@code address}, must wait. */
+  /** Throws 429 when {@code address}, or {@code account} seen from {@code address}, must wait. Blocking with Redis. */
   void check(String account, String address) {
     long now = clock.millis();
-    long wait = waitFor(addresses, address, maxPerAddress, now);
-    long accountWait = waitFor(forAccount(account), account, maxFailures, now);
+    long wait = waitFor(FailureLog.Kind.ADDRESS, address, maxPerAddress, now);
+    long accountWait = waitFor(kindOf(account), account, maxFailures, now);
     if (accountWait > 0) {
-      Set<String> known = trusted.getIfPresent(account);
-      boolean owner = known != null && contains(known, address);
-      accountWait = owner ? waitFor(pairs, account + "|" + address, maxFailures, now) : accountWait;
+      boolean owner = log.trusted(account, address);
+      accountWait = owner ? waitFor(FailureLog.Kind.PAIR, account + "|" + address, maxFailures, now) : accountWait;
     }
     wait = Math.max(wait, accountWait);
     if (wait > 0) {
@@ -84,9 +77,9 @@ final class LoginThrottle {
 
   void failed(String account, String address) {
     long now = clock.millis();
-    add(forAccount(account), account, now);
-    add(addresses, address, now);
-    add(pairs, account + "|" + address, now);
+    log.add(kindOf(account), account, now);
+    log.add(FailureLog.Kind.ADDRESS, address, now);
+    log.add(FailureLog.Kind.PAIR, account + "|" + address, now);
   }
 
   /**
@@ -95,62 +88,30 @@ final class LoginThrottle {
    */
   void succeeded(String account, String address) {
     long now = clock.millis();
-    pairs.invalidate(account + "|" + address);
-    if (waitFor(accounts, account, maxFailures, now) == 0) accounts.invalidate(account);
-    Set<String> known = trusted.get(account, k -> new LinkedHashSet<>());
-    synchronized (known) {
-      known.remove(address);
-      known.add(address);
-      while (known.size() > TRUSTED_PER_ACCOUNT) known.remove(known.iterator().next());
-    }
-    trusted.put(account, known); // restarts its expiry
+    log.clear(FailureLog.Kind.PAIR, account + "|" + address);
+    if (waitFor(kindOf(account), account, maxFailures, now) == 0) log.clear(kindOf(account), account);
+    log.trust(account, address, now, TRUSTED_PER_ACCOUNT);
   }
 
-  /** Drops expired records now rather than on the caches' next writes. */
+  /** Drops expired records of this process now rather than on the caches' next writes. */
   void sweep() {
-    accounts.cleanUp();
-    unknown.cleanUp();
-    addresses.cleanUp();
-    pairs.cleanUp();
-    trusted.cleanUp();
+    local.sweep();
   }
 
-  /** How many keys are held, across all records (bounded by 5 x {@link #MAX_KEYS}). */
+  /** How many keys this process holds, across all records (bounded by 5 x {@link #MAX_KEYS}). */
   long keys() {
-    sweep();
-    return accounts.estimatedSize() + unknown.estimatedSize() + addresses.estimatedSize() + pairs.estimatedSize()
-        + trusted.estimatedSize();
+    return local.keys();
   }
 
-  private Cache<String, Deque<Long>> forAccount(String account) {
-    return account.startsWith("id:") ? accounts : unknown;
+  private static FailureLog.Kind kindOf(String account) {
+    return account.startsWith("id:") ? FailureLog.Kind.ACCOUNT : FailureLog.Kind.UNKNOWN;
   }
 
-  private static boolean contains(Set<String> known, String address) {
-    synchronized (known) {
-      return known.contains(address);
-    }
-  }
-
-  private void add(Cache<String, Deque<Long>> cache, String key, long now) {
-    Deque<Long> q = cache.get(key, k -> new ArrayDeque<>());
-    synchronized (q) {
-      q.addLast(now);
-      while (q.size() > Math.max(maxFailures, maxPerAddress) + 1) q.removeFirst();
-    }
-  }
-
-  private long waitFor(Cache<String, Deque<Long>> cache, String key, int limit, long now) {
-    Deque<Long> q = cache.getIfPresent(key);
-    if (q == null) return 0;
-    synchronized (q) {
-      while (!q.isEmpty() && q.peekFirst() <= now - windowMillis) q.removeFirst();
-      if (q.size() < limit) return 0;
-      // allowed again once all but limit - 1 of these failures have aged out
-      java.util.Iterator<Long> it = q.iterator();
-      long at = 0;
-      for (int i = 0; i <= q.size() - limit; i++) at = it.next();
-      return at + windowMillis - now;
-    }
+  /** How long {@code key} must wait: 0 under {@code limit} failures within the window. */
+  private long waitFor(FailureLog.Kind kind, String key, int limit, long now) {
+    long[] recent = log.since(kind, key, now - windowMillis, limit);
+    if (recent.length < limit) return 0;
+    // allowed again once all but limit - 1 of these failures have aged out: the oldest of the latest limit
+    return recent[0] + windowMillis - now;
   }
 }

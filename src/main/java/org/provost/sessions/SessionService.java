@@ -25,13 +25,15 @@ import org.provost.users.UserStore;
 
 /**
  * Logs people in and out, changes their own passwords, and validates session tokens. Validation of a known
- * token is a map lookup on the event loop; an unknown token is loaded from PostgreSQL once. Every way a
- * session ends reaches every instance through the change feed ({@link SessionTable} records it).
+ * token is a map lookup on the event loop; an unknown token is loaded from the {@link SessionStore} once
+ * (PostgreSQL, or Redis then PostgreSQL). Every way a session ends reaches every instance through the change
+ * feed ({@link PostgresSessionStore} records it).
  */
 public final class SessionService {
-  private static final long PERSIST_EVERY_MILLIS = 60_000;
-
   private final Database db;
+  private final SessionStore store;
+  /** How often, at most, this instance tells the store a session it holds was used. */
+  private final long touchEveryMillis;
   private final UserStore users;
   private final PasswordHasher hasher;
   private final Clock clock;
@@ -68,15 +70,24 @@ public final class SessionService {
     }
   }
 
+  /**
+   * @param store where sessions are recorded; its idle tolerance must cover {@code touchEveryMillis}
+   * @param redis where login-throttle counters are shared with other instances, when configured
+   * @param touchEveryMillis how often, at most, a used session's idle clock is moved in the store (off the
+   *     event loop); between two moves, this instance's own memory knows when the session was last used
+   */
   public SessionService(Database db, UserStore users, PasswordHasher hasher, Config config, Clock clock,
-      ExecutorService background) {
+      ExecutorService background, SessionStore store, long touchEveryMillis,
+      java.util.Optional<org.provost.redis.Redis> redis) {
     this.db = db;
+    this.store = store;
+    this.touchEveryMillis = touchEveryMillis;
     this.users = users;
     this.hasher = hasher;
     this.clock = clock;
     this.background = background;
     this.throttle = new LoginThrottle(config.loginMaxFailures(), config.loginMaxFailuresPerAddress(),
-        config.loginFailureWindow().toMillis(), clock);
+        config.loginFailureWindow().toMillis(), clock, redis.orElse(null));
     this.idleMillis = config.sessionIdleTimeout().toMillis();
     this.lifetimeMillis = config.sessionMaxLifetime().toMillis();
   }
@@ -104,8 +115,7 @@ public final class SessionService {
     String token = Tokens.newToken(Tokens.SESSION_PREFIX);
     long now = clock.millis();
     Instant expires = Instant.ofEpochMilli(now + lifetimeMillis);
-    long sessionId = db.write(c -> SessionTable.insert(c, Tokens.hash(token), user.id(), Instant.ofEpochMilli(now),
-        expires));
+    long sessionId = store.create(Tokens.hash(token), user.id(), user.username(), now, expires.toEpochMilli());
     Live live = new Live(Principal.user(user.id(), user.username(), sessionId), expires.toEpochMilli(), now);
     remember(token, live);
     // deactivated meanwhile? then its first use loads it from the database, which refuses it
@@ -134,7 +144,7 @@ public final class SessionService {
     String hash = hasher.hash(replacement);
     return db.write(c -> {
       Jdbc.update(c, "UPDATE users SET password_hash = ?, updated_at = now() WHERE id = ?", hash, who.id());
-      long revision = SessionTable.endAll(c, who.id(), who.sessionId());
+      long revision = PostgresSessionStore.endAll(c, who.id(), who.sessionId());
       Audit.record(c, who, "user.password_change", "user", who.id(), null, null);
       return revision;
     });
@@ -157,10 +167,9 @@ public final class SessionService {
       return Optional.empty(); // kept: load() decides, knowing when this instance last saw it
     }
     live.lastSeen = now;
-    if (now - live.persistedLastSeen > PERSIST_EVERY_MILLIS) {
+    if (now - live.persistedLastSeen > touchEveryMillis) {
       live.persistedLastSeen = now;
-      long sessionId = live.principal.sessionId();
-      background.execute(() -> persistLastSeen(sessionId, now));
+      background.execute(() -> persistLastSeen(token, live.principal.sessionId(), now));
     }
     return Optional.of(live.principal);
   }
@@ -181,36 +190,25 @@ public final class SessionService {
     Optional<Principal> hit = cached(token);
     if (hit.isPresent()) return hit.get();
     long now = clock.millis();
-    record Row(long id, long userId, String username, boolean active, long expires, long lastSeen) {}
-    Optional<Row> row = db.readPrimary(c -> Jdbc.one(c, """
-        SELECT s.id, s.user_id, u.username, u.is_active, s.expires_at, s.last_seen_at
-        FROM sessions s JOIN users u ON u.id = s.user_id
-        WHERE s.token_hash = ? AND s.revoked_at IS NULL""",
-        rs -> new Row(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getBoolean(4),
-            rs.getTimestamp(5).getTime(), rs.getTimestamp(6).getTime()),
-        (Object) Tokens.hash(token)));
-    // another instance may have used the session up to PERSIST_EVERY_MILLIS before it wrote last_seen_at;
+    Optional<SessionStore.Session> found = store.find(Tokens.hash(token), now);
+    // the store knows when any instance last told it the session was used (up to touchEveryMillis late);
     // when this instance saw it last, its own clock is exact
     Live local = byToken.get(token);
-    long lastSeen = row.map(Row::lastSeen).orElse(0L);
-    long slack = PERSIST_EVERY_MILLIS;
-    if (local != null && local.lastSeen >= lastSeen) {
-      lastSeen = local.lastSeen;
-      slack = 0;
-    }
-    if (row.isEmpty() || !row.get().active() || now >= row.get().expires() || now - lastSeen > idleMillis + slack) {
+    boolean idleHere = local != null && found.isPresent() && local.lastSeen >= found.get().lastSeen()
+        && now - local.lastSeen > idleMillis;
+    if (found.isEmpty() || idleHere) {
       if (local != null) forget(token, local);
       throw new ServiceException.Unauthenticated("invalid_token", "the session is unknown, expired or revoked");
     }
-    Row r = row.get();
-    Live live = new Live(Principal.user(r.userId(), r.username(), r.id()), r.expires(), now);
+    SessionStore.Session s = found.get();
+    Live live = new Live(Principal.user(s.userId(), s.username(), s.id()), s.expiresAt(), now);
     remember(token, live);
     return live.principal;
   }
 
   /** Ends a session on every instance. Blocking. */
   public void logout(Principal who) {
-    db.write(c -> SessionTable.revoke(c, who.sessionId(), who.id()));
+    store.end(who.sessionId(), who.id());
     String token = tokenBySession.get(who.sessionId());
     if (token != null) forget(token, byToken.get(token));
   }
@@ -240,7 +238,7 @@ public final class SessionService {
   public void sweep() {
     long now = clock.millis();
     byToken.forEach((token, live) -> {
-      if (now >= live.absoluteExpiry || now - live.lastSeen > idleMillis + PERSIST_EVERY_MILLIS) forget(token, live);
+      if (now >= live.absoluteExpiry || now - live.lastSeen > idleMillis + touchEveryMillis) forget(token, live);
     });
     throttle.sweep();
   }
@@ -275,12 +273,9 @@ public final class SessionService {
     });
   }
 
-  private void persistLastSeen(long sessionId, long now) {
+  private void persistLastSeen(String token, long sessionId, long now) {
     try {
-      db.write(c -> {
-        SessionTable.touch(c, sessionId, Instant.ofEpochMilli(now));
-        return null;
-      });
+      store.touch(Tokens.hash(token), sessionId, now);
     } catch (RuntimeException e) {
       // best effort: the next request retries; an instance that never persists only shortens idle time elsewhere
     }

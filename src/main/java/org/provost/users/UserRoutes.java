@@ -13,7 +13,7 @@ import org.provost.authz.Scope;
 import org.provost.db.Changelog;
 import org.provost.feed.Change;
 import org.provost.security.PasswordPolicy;
-import org.provost.sessions.SessionTable;
+import org.provost.sessions.PostgresSessionStore;
 import org.provost.db.Database;
 import org.provost.db.Jdbc;
 import org.provost.error.ServiceException;
@@ -132,10 +132,10 @@ public final class UserRoutes {
         users.update(c, id, change, newDepartment, hash);
         long revision;
         if (Boolean.FALSE.equals(change.active()) && before.active()) {
-          revision = SessionTable.deactivate(c, id);
+          revision = PostgresSessionStore.deactivate(c, id);
           authority.requireAdminRemains(c, admins);
         } else if (hash != null) {
-          revision = SessionTable.endAll(c, id, 0);
+          revision = PostgresSessionStore.endAll(c, id, 0);
         } else {
           revision = Changelog.recordUser(c, id, Change.Op.UPDATE);
         }
@@ -152,7 +152,7 @@ public final class UserRoutes {
         User u = users.get(c, id);
         if (!isSelf(req.principal(), id)) authority.require(c, req.principal(), "users.read", scopeOf(u.departmentId()));
         JsonArray items = new JsonArray();
-        for (JsonObject session : SessionTable.live(c, id)) {
+        for (JsonObject session : PostgresSessionStore.live(c, id)) {
           items.add(session.put("current", isSelf(req.principal(), id)
               && session.getLong("id") == req.principal().sessionId()));
         }
@@ -167,7 +167,7 @@ public final class UserRoutes {
         if (!isSelf(req.principal(), id)) {
           authority.requireAccountWrite(c, req.principal(), id, scopeOf(u.departmentId()), null);
         }
-        long revision = SessionTable.endAll(c, id, 0);
+        long revision = PostgresSessionStore.endAll(c, id, 0);
         Audit.record(c, req.principal(), "user.sessions_end", "user", id, null, null);
         return Reply.ok(new JsonObject().put("id", id).put("revision", revision));
       });
@@ -182,7 +182,7 @@ public final class UserRoutes {
         if (before.active()) {
           long admins = authority.activeAdmins(c);
           users.update(c, id, new UserChange(null, null, null, null, null, false, null, false, null, null), null, null);
-          revision = SessionTable.deactivate(c, id);
+          revision = PostgresSessionStore.deactivate(c, id);
           authority.requireAdminRemains(c, admins);
           Audit.record(c, req.principal(), "user.deactivate", "user", id, before.toJson(),
               users.get(c, id).toJson());

@@ -36,6 +36,18 @@ class ConfigTest {
   }
 
   @Test
+  void redisUrl_mustBeARedisUrl_andItsPasswordIsNeverShown() {
+    assertThatThrownBy(() -> Config.from(Map.of("PROVOST_REDIS_URL", "http://:s3cret@cache:6379")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("PROVOST_REDIS_URL")
+        .hasMessageContaining("must be a Redis URL").hasMessageNotContaining("s3cret");
+    Config c = Config.from(Map.of("PROVOST_REDIS_URL", "redis://:s3cret@cache:6379/2"));
+    assertThat(c.redisUrl()).contains("redis://:s3cret@cache:6379/2");
+    assertThat(c.redisKeyPrefix()).isEqualTo("provost:");
+    assertThat(c.toString()).doesNotContain("s3cret");
+    assertThat(Config.from(Map.of()).redisUrl()).isEmpty();
+  }
+
+  @Test
   void durations_acceptShortAndIsoForms() {
     assertThat(Config.from(Map.of("PROVOST_SESSION_IDLE_TIMEOUT", "45m")).sessionIdleTimeout())
         .isEqualTo(Duration.ofMinutes(45));

@@ -32,15 +32,22 @@ class DeployConfigTest {
   static final Set<String> KEYWORDS = Set.of("by", "without", "on", "ignoring", "group_left", "group_right",
       "and", "or", "unless", "bool", "offset", "inf", "nan");
   static TestServer server;
+  static String redisPrefix = org.provost.testing.TestRedis.prefix();
 
   @BeforeAll
   static void start() {
-    server = TestServer.start();
+    // with Redis configured, so its series exist (they do even while Redis is down: then it reports 0)
+    server = TestServer.start(java.util.Map.of("PROVOST_REDIS_URL", org.provost.testing.TestRedis.URL,
+        "PROVOST_REDIS_KEY_PREFIX", redisPrefix));
   }
 
   @AfterAll
   static void stop() {
     if (server != null) server.close();
+    org.provost.redis.Redis redis = org.provost.redis.Redis.start(org.provost.testing.TestRedis.URL, redisPrefix,
+        r -> { });
+    if (org.provost.testing.TestRedis.awaitAvailable(redis, 5_000)) org.provost.testing.TestRedis.deleteKeys(redis);
+    redis.close();
   }
 
   @Test

@@ -4,19 +4,81 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.provost.db.Changelog;
+import org.provost.db.Database;
 import org.provost.db.Jdbc;
 import org.provost.feed.Change;
 
 /**
- * The one writer of the {@code sessions} table (PostgreSQL, inside the caller's transaction). Every way a
- * session ends records a change, so every instance drops it from memory: {@code session/revoke} for one,
- * {@code user/end_sessions} or {@code user/deactivate} for all of a user's.
+ * The {@code sessions} table, PostgreSQL's {@link SessionStore} and the durable record of every session: the
+ * one writer of that table. Other features that end sessions inside their own transaction (deactivation,
+ * password reset, an import re-issuing accounts) call the static forms here with their connection, so the
+ * sessions end in the same commit as the change that ends them. Every way a session ends records a change,
+ * so every instance drops it from memory: {@code session/revoke} for one, {@code user/end_sessions} or
+ * {@code user/deactivate} for all of a user's. A session of a deactivated user is never found.
  */
-public final class SessionTable {
-  private SessionTable() {}
+public final class PostgresSessionStore implements SessionStore {
+  private final Database db;
+  private final long idleMillis;
 
-  /** A new session row; returns its id. Only the token's SHA-256 is stored. */
+  /**
+   * @param idleMillis how long since {@code last_seen_at} a session stays live; callers that write
+   *     {@code last_seen_at} lazily pass the idle timeout plus their write interval
+   */
+  public PostgresSessionStore(Database db, long idleMillis) {
+    this.db = db;
+    this.idleMillis = idleMillis;
+  }
+
+  @Override
+  public long create(byte[] tokenHash, long userId, String username, long now, long expiresAt) {
+    return db.write(c -> insert(c, tokenHash, userId, Instant.ofEpochMilli(now), Instant.ofEpochMilli(expiresAt)));
+  }
+
+  @Override
+  public Optional<Session> find(byte[] tokenHash, long now) {
+    return db.readPrimary(c -> Jdbc.one(c, """
+        SELECT s.id, s.user_id, u.username, s.created_at, s.last_seen_at, s.expires_at
+        FROM sessions s JOIN users u ON u.id = s.user_id
+        WHERE s.token_hash = ? AND s.revoked_at IS NULL AND u.is_active""", PostgresSessionStore::session,
+        (Object) tokenHash)).filter(s -> now < s.expiresAt() && now - s.lastSeen() <= idleMillis);
+  }
+
+  private static Session session(java.sql.ResultSet rs) throws SQLException {
+    return new Session(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getTimestamp(4).getTime(),
+        rs.getTimestamp(5).getTime(), rs.getTimestamp(6).getTime());
+  }
+
+  @Override
+  public void touch(byte[] tokenHash, long sessionId, long now) {
+    db.write(c -> {
+      touch(c, sessionId, Instant.ofEpochMilli(now));
+      return null;
+    });
+  }
+
+  @Override
+  public boolean end(long sessionId, long userId) {
+    return db.write(c -> revoke(c, sessionId, userId)) != 0;
+  }
+
+  @Override
+  public void endAll(long userId, long keepSessionId) {
+    db.write(c -> endAll(c, userId, keepSessionId));
+  }
+
+  @Override
+  public List<Session> live(long userId, long now) {
+    return db.readPrimary(c -> Jdbc.list(c, """
+        SELECT s.id, s.user_id, u.username, s.created_at, s.last_seen_at, s.expires_at
+        FROM sessions s JOIN users u ON u.id = s.user_id
+        WHERE s.user_id = ? AND s.revoked_at IS NULL AND u.is_active AND s.expires_at > ? AND s.last_seen_at >= ?
+        ORDER BY s.id""", PostgresSessionStore::session, userId, Instant.ofEpochMilli(now),
+        Instant.ofEpochMilli(now - idleMillis)));
+  }
+
+  /** A new session row (in the caller's transaction); returns its id. Only the token's SHA-256 is stored. */
   static long insert(Connection c, byte[] tokenHash, long userId, Instant now, Instant expires) throws SQLException {
     return Jdbc.returningLong(c, """
         INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at)
@@ -25,7 +87,8 @@ public final class SessionTable {
 
   /** Ends one session (logout); returns the revision, or 0 when it had already ended. */
   static long revoke(Connection c, long sessionId, long userId) throws SQLException {
-    int n = Jdbc.update(c, "UPDATE sessions SET revoked_at = now() WHERE id = ? AND revoked_at IS NULL", sessionId);
+    int n = Jdbc.update(c, "UPDATE sessions SET revoked_at = now() WHERE id = ? AND user_id = ? AND revoked_at IS NULL",
+        sessionId, userId);
     return n == 0 ? 0 : Changelog.record(c, Change.Entity.SESSION, sessionId, Change.Op.REVOKE, userId);
   }
 

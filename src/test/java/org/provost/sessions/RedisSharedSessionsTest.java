@@ -1,0 +1,136 @@
+package org.provost.sessions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.provost.redis.Redis;
+import org.provost.security.Tokens;
+import org.provost.testing.RedisStatus;
+import org.provost.testing.TestDatabases;
+import org.provost.testing.TestRedis;
+import org.provost.testing.TestServer;
+
+/**
+ * Two instances on one database and the machine's real Redis (a key prefix of this class's own), on one
+ * clock the test moves: sessions, their idle clock, their endings and login-throttle counters are shared
+ * through Redis; a commit's revision published on Redis wakes the other instance's change feed.
+ */
+class RedisSharedSessionsTest {
+  static final SessionExpiryTest.MovableClock clock = new SessionExpiryTest.MovableClock();
+  static Redis redis;
+  static TestServer a;
+  static TestServer b;
+  static String admin;
+
+  @BeforeAll
+  static void start() {
+    String prefix = TestRedis.prefix();
+    redis = TestRedis.connect(TestRedis.URL, prefix);
+    Map<String, String> settings = Map.of("PROVOST_REDIS_URL", TestRedis.URL, "PROVOST_REDIS_KEY_PREFIX", prefix,
+        "PROVOST_SESSION_IDLE_TIMEOUT", "30m", "PROVOST_SESSION_MAX_LIFETIME", "12h",
+        "PROVOST_LOGIN_MAX_FAILURES", "3");
+    a = TestServer.startOn(TestDatabases.create(), true, settings, clock);
+    b = TestServer.startOn(a.jdbcUrl(), false, settings, clock);
+    RedisStatus.await(a, "up");
+    RedisStatus.await(b, "up");
+    admin = a.adminToken();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (b != null) b.close();
+    if (a != null) a.close();
+    if (redis != null) {
+      TestRedis.deleteKeys(redis);
+      redis.close();
+    }
+  }
+
+  static String key(String token) {
+    return redis.key("s:" + HexFormat.of().formatHex(Tokens.hash(token)));
+  }
+
+  static long user(String name) {
+    var r = a.http.post("/v1/users", admin, new JsonObject().put("username", name).put("email", name + "@uni.example")
+        .put("type", "staff").put("password", "the-right-password"));
+    assertThat(r.status()).as(r.toString()).isEqualTo(201);
+    return r.json().getLong("id");
+  }
+
+  @Test
+  void aSessionMadeOnA_isInRedis_andValidOnB() {
+    user("ann");
+    String token = a.http.login("ann", "the-right-password");
+    String name = redis.call(c -> c.hget(key(token), "name"));
+    assertThat(name).isEqualTo("ann");
+    assertThat(b.http.get("/v1/me", token).status()).isEqualTo(200);
+  }
+
+  @Test
+  void logoutOnB_endsTheSessionOnA_andRemovesItFromRedis() {
+    user("ben");
+    String token = a.http.login("ben", "the-right-password");
+    assertThat(a.http.get("/v1/me", token).status()).isEqualTo(200);
+    assertThat(b.http.delete("/v1/sessions/current", token).status()).isEqualTo(204);
+    assertThat(a.http.get("/v1/me", token).status()).isEqualTo(401);
+    long left = redis.call(c -> c.exists(key(token)));
+    assertThat(left).isZero();
+  }
+
+  @Test
+  void useOnB_keepsTheSessionAliveOnA_andDisuseEndsItOnBoth() {
+    user("cat");
+    String token = a.http.login("cat", "the-right-password");
+    assertThat(a.http.get("/v1/me", token).status()).isEqualTo(200);
+    String seenAtLogin = redis.call(c -> c.hget(key(token), "seen"));
+    clock.advance(Duration.ofMinutes(20));
+    assertThat(b.http.get("/v1/me", token).status()).isEqualTo(200); // B loads it from Redis
+    clock.advance(Duration.ofSeconds(10));
+    assertThat(b.http.get("/v1/me", token).status()).isEqualTo(200); // B tells Redis it was used, off the loop
+    RedisStatus.until("B's use reached Redis", () -> !seenAtLogin.equals(redis.call(c -> c.hget(key(token), "seen"))));
+    clock.advance(Duration.ofMinutes(15)); // 35 minutes since A last saw it; 15 since B did
+    assertThat(a.http.get("/v1/me", token).status()).isEqualTo(200);
+    clock.advance(Duration.ofMinutes(32));
+    assertThat(a.http.get("/v1/me", token).status()).isEqualTo(401);
+    assertThat(b.http.get("/v1/me", token).status()).isEqualTo(401);
+  }
+
+  @Test
+  void failedLoginsOnA_throttleTheAccountOnB() {
+    user("dan");
+    for (int i = 0; i < 3; i++) {
+      int status = a.http.sendWithHeader("POST", "/v1/sessions", "X-Forwarded-For", "192.0.2." + i,
+          new JsonObject().put("username", "dan").put("password", "wrong-password").encode()).status();
+      assertThat(status).isEqualTo(401);
+    }
+    int onB = b.http.sendWithHeader("POST", "/v1/sessions", "X-Forwarded-For", "192.0.2.99",
+        new JsonObject().put("username", "dan").put("password", "the-right-password").encode()).status();
+    assertThat(onB).isEqualTo(429);
+    clock.advance(Duration.ofMinutes(6));
+    assertThat(b.http.login("dan", "the-right-password")).startsWith(Tokens.SESSION_PREFIX);
+  }
+
+  @Test
+  void deactivationOnA_endsTheUsersSessionsOnB_andInRedis() {
+    long eve = user("eve");
+    String token = b.http.login("eve", "the-right-password");
+    assertThat(b.http.get("/v1/me", token).status()).isEqualTo(200);
+    assertThat(a.http.delete("/v1/users/" + eve, admin).status()).isEqualTo(200);
+    assertThat(b.http.get("/v1/me", token).status()).isEqualTo(401);
+    long left = redis.call(c -> c.exists(key(token)));
+    assertThat(left).isZero();
+  }
+
+  @Test
+  void aCommitOnA_publishesItsRevision_whichWakesBsChangeFeed() {
+    long before = b.app().feed().wakes();
+    user("fox");
+    RedisStatus.until("B's feed was woken by A's published revision", () -> b.app().feed().wakes() > before);
+  }
+}
