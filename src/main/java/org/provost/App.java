@@ -30,7 +30,9 @@ import org.provost.db.StatementCounter;
 import org.provost.directory.DirectoryRoutes;
 import org.provost.feed.ChangeFeed;
 import org.provost.grants.GrantRoutes;
+import org.provost.http.Admission;
 import org.provost.http.Api;
+import org.provost.http.Lane;
 import org.provost.http.Authenticators;
 import org.provost.http.HttpServer;
 import org.provost.http.RevisionGate;
@@ -110,7 +112,7 @@ public final class App implements AutoCloseable {
   private static App wire(Config config, Database db, Clock clock, long t0, Vertx vertx, Router router,
       Readiness readiness, HttpServer server, Route startingGate) {
     Migrations.migrate(db.direct()); // not through a transaction-mode pooler
-    PasswordHasher hasher = new PasswordHasher(config.argon2());
+    PasswordHasher hasher = new PasswordHasher(config.argon2(), config.lanes().hashThreads());
     UserStore users = new UserStore();
     Bootstrap.ensureAdmin(db, users, hasher, config);
     AuthzIndex index = AuthzIndex.load(db);
@@ -158,12 +160,16 @@ public final class App implements AutoCloseable {
 
     Authenticators authenticators = new Authenticators(sessions::cached, sessions::load, clients::cached,
         clients::load);
+    AdmissionRefusals refusals = new AdmissionRefusals(meters);
+    Config.Lanes lanes = config.lanes();
+    Api.Admissions admissions = new Api.Admissions(
+        new Admission(Lane.SQL, lanes.sqlConcurrency(), lanes.sqlQueue(), lanes.sqlMaxWait().toMillis(), refusals),
+        new Admission(Lane.HASH, lanes.hashThreads(), lanes.hashQueue(), lanes.hashMaxWait().toMillis(), refusals));
     Api api = new Api(router, authenticators, blocking, meters, config.maxBodyBytes(),
-        config.observability().accessLog(), config.observability().httpMetrics(), gate);
+        config.observability().accessLog(), config.observability().httpMetrics(), gate, admissions);
     CacheMetrics.bind(meters, "me", me, MeCache::hits, MeCache::misses);
     CacheMetrics.bind(meters, "sessions", authenticators.sessions, c -> c.hits(), c -> c.misses());
     CacheMetrics.bind(meters, "api_keys", authenticators.keys, c -> c.hits(), c -> c.misses());
-    new AdmissionRefusals(meters);
     IndexMetrics indexMetrics = new IndexMetrics(meters, index, db.primary(), readiness::accepting, gate::waiting);
     indexMetrics.sample();
     AuthzRoutes.mount(api, index, me, clock, blocking); // first: the router tries routes in order
@@ -193,6 +199,11 @@ public final class App implements AutoCloseable {
 
   public Api api() {
     return api;
+  }
+
+  /** The SQL and hash lanes' admission limits (tests hold them full to prove the memory lane does not wait). */
+  public Api.Admissions admissions() {
+    return api.admissions();
   }
 
   /** The at_least_revision gate of this instance (its waiters, for the gauge and tests). */

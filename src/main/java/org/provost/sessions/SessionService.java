@@ -182,7 +182,7 @@ public final class SessionService {
     if (hit.isPresent()) return hit.get();
     long now = clock.millis();
     record Row(long id, long userId, String username, boolean active, long expires, long lastSeen) {}
-    Optional<Row> row = db.readPrimary(c -> Jdbc.one(c, """
+    Optional<Row> row = db.fill(c -> Jdbc.one(c, """
         SELECT s.id, s.user_id, u.username, u.is_active, s.expires_at, s.last_seen_at
         FROM sessions s JOIN users u ON u.id = s.user_id
         WHERE s.token_hash = ? AND s.revoked_at IS NULL""",
