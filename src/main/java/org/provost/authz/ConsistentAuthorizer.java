@@ -28,6 +28,11 @@ public final class ConsistentAuthorizer implements Authorizer {
     return index.revision() >= Changelog.current(c) ? index : sql;
   }
 
+  /** The index itself, for decisions that need no SQL (reads confirmed afterwards: Authority#allowsFromIndex). */
+  AuthzIndex index() {
+    return index;
+  }
+
   @Override
   public boolean allowed(Connection c, long userId, String permission, Scope resource, Instant now)
       throws SQLException {

@@ -286,6 +286,25 @@ public final class Database implements AutoCloseable {
     return inTransaction(fill, primaryReachability, work);
   }
 
+  /**
+   * A read of ONE statement, outside a transaction (autocommit): one round trip, where {@link #read} also
+   * sends COMMIT. With a replica configured it is {@link #read}. For multi-statement reads use {@link #read}.
+   */
+  public <T> T query(Work<T> work) {
+    if (replica != null) return read(work);
+    primaryReachability.requireUp();
+    try (Connection c = statements.wrap(primary.getConnection(), queries)) {
+      return work.run(c);
+    } catch (SQLException e) {
+      RuntimeException t = translate(e);
+      if (t instanceof ConnectionFailure) {
+        primaryReachability.failed(e);
+        throw primaryReachability.unavailable();
+      }
+      throw t;
+    }
+  }
+
   /** Reads that must see the latest committed writes (read-your-writes), always on the primary. */
   public <T> T readPrimary(Work<T> work) {
     return inTransaction(primary, primaryReachability, work);
