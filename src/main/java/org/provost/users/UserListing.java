@@ -65,8 +65,12 @@ final class UserListing {
 
   private static String filters(UserStore.Filter f, String a, List<Object> params) {
     StringBuilder sql = new StringBuilder();
+    // equalities written as one-value ranges: PostgreSQL then keeps the column in the sort order and reads
+    // the (type, id) or (is_active, is_verified, id) index in order (with "= ?" it dropped the constant
+    // column, found the primary key equally ordered, and filtered it: 10,000 rows read for 51 faculty)
     if (f.type() != null) {
-      sql.append(" AND ").append(a).append(".type = ?");
+      sql.append(" AND ").append(a).append(".type >= ? AND ").append(a).append(".type <= ?");
+      params.add(f.type());
       params.add(f.type());
     }
     if (f.departmentId() != null) {
@@ -74,15 +78,16 @@ final class UserListing {
           .append(" SELECT d2.id FROM departments d2 JOIN sub ON d2.parent_id = sub.id) SELECT id FROM sub)");
       params.add(f.departmentId());
     }
-    if (f.active() != null) {
-      sql.append(" AND ").append(a).append(".is_active = ?");
-      params.add(f.active());
-    }
-    if (f.verified() != null) {
-      sql.append(" AND ").append(a).append(".is_verified = ?");
-      params.add(f.verified());
-    }
+    boolean both = f.active() != null && f.verified() != null;
+    if (f.active() != null) equal(sql, a + ".is_active", f.active(), both, params);
+    if (f.verified() != null) equal(sql, a + ".is_verified", f.verified(), both, params);
     return sql.toString();
+  }
+
+  private static void equal(StringBuilder sql, String column, Object value, boolean asRange, List<Object> params) {
+    sql.append(" AND ").append(column).append(asRange ? " >= ? AND " + column + " <= ?" : " = ?");
+    params.add(value);
+    if (asRange) params.add(value);
   }
 
   private static String listSql(UserStore.Filter f, int limit, long afterId, int offset, List<Object> params) {
@@ -130,7 +135,7 @@ final class UserListing {
         sql.append("lower(").append(columns[i]).append(") LIKE ? AND ");
         params.add(like);
       }
-      sql.append("id > ?");
+      sql.append("id + 0 > ?"); // a filter: ANDing the primary key into the bitmap only cost time
       params.add(afterId);
     }
     sql.append(" LIMIT ").append(FEW + 1).append("), few AS (SELECT count(*) <= ").append(FEW)
