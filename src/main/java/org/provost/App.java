@@ -163,7 +163,9 @@ public final class App implements AutoCloseable {
     AdmissionRefusals refusals = new AdmissionRefusals(meters);
     Config.Lanes lanes = config.lanes();
     Api.Admissions admissions = new Api.Admissions(
-        new Admission(Lane.SQL, lanes.sqlConcurrency(), lanes.sqlQueue(), lanes.sqlMaxWait().toMillis(), refusals),
+        new Admission(Lane.SQL, lanes.sqlConcurrency() - lanes.sqlWriters(), lanes.sqlQueue(),
+            lanes.sqlMaxWait().toMillis(), refusals),
+        new Admission(Lane.SQL, lanes.sqlWriters(), lanes.sqlQueue(), lanes.sqlMaxWait().toMillis(), refusals),
         new Admission(Lane.HASH, lanes.hashThreads(), lanes.hashQueue(), lanes.hashMaxWait().toMillis(), refusals));
     Api api = new Api(router, authenticators, blocking, meters, config.maxBodyBytes(),
         config.observability().accessLog(), config.observability().httpMetrics(), gate, admissions);

@@ -81,23 +81,30 @@ public record Config(
 
   /**
    * The lanes' admission (DESIGN.md "Lanes and admission"; README "Lanes and overload"). The SQL lane runs at
-   * most {@code sqlConcurrency} requests at once (PROVOST_SQL_LANE_CONCURRENCY, default the pool's size),
-   * queues at most {@code sqlQueue} more (PROVOST_SQL_LANE_QUEUE) for at most {@code sqlMaxWait}
+   * most {@code sqlConcurrency} requests at once (PROVOST_SQL_LANE_CONCURRENCY, default the pool's size), of
+   * which at most {@code sqlWriters} are writes (PROVOST_SQL_LANE_WRITERS, default a quarter, 1 to 4: writes
+   * queue behind one writer lock, so more would only hold connections reads need); each share queues at
+   * most {@code sqlQueue} more (PROVOST_SQL_LANE_QUEUE) for at most {@code sqlMaxWait}
    * (PROVOST_SQL_LANE_MAX_WAIT). The hash lane hashes on {@code hashThreads} platform threads
    * (PROVOST_HASH_THREADS, default the cores; each Argon2id hash holds its memory cost, 19 MiB by default,
    * so at most this many are allocated at once) and queues at most {@code hashQueue} requests
    * (PROVOST_HASH_LANE_QUEUE) for at most {@code hashMaxWait} (PROVOST_HASH_LANE_MAX_WAIT). The memory lane's
    * cache fills use a pool of their own of {@code fillPoolSize} connections (PROVOST_DB_FILL_POOL_SIZE).
    */
-  public record Lanes(int sqlConcurrency, int sqlQueue, Duration sqlMaxWait, int hashThreads, int hashQueue,
+  public record Lanes(int sqlConcurrency, int sqlWriters, int sqlQueue, Duration sqlMaxWait, int hashThreads, int hashQueue,
       Duration hashMaxWait, int fillPoolSize) {
     static Lanes from(Settings s, int poolMaxSize) {
-      int sql = s.integer("PROVOST_SQL_LANE_CONCURRENCY", poolMaxSize, 1, 10_000);
+      int sql = s.integer("PROVOST_SQL_LANE_CONCURRENCY", Math.max(2, poolMaxSize), 2, 10_000);
       if (sql > 4 * poolMaxSize) {
         throw new ConfigException("PROVOST_SQL_LANE_CONCURRENCY", String.valueOf(sql), "must not exceed 4 x "
             + "PROVOST_DB_POOL_MAX_SIZE (" + 4 * poolMaxSize + "): the rest would only wait for a connection");
       }
-      return new Lanes(sql,
+      int writers = s.integer("PROVOST_SQL_LANE_WRITERS", Math.max(1, Math.min(4, sql / 4)), 1, 10_000);
+      if (sql < 2 || writers >= sql) {
+        throw new ConfigException("PROVOST_SQL_LANE_WRITERS", String.valueOf(writers), "must be below "
+            + "PROVOST_SQL_LANE_CONCURRENCY (" + sql + "), which must be at least 2: reads keep the rest");
+      }
+      return new Lanes(sql, writers,
           s.integer("PROVOST_SQL_LANE_QUEUE", 512, 0, 1_000_000),
           s.duration("PROVOST_SQL_LANE_MAX_WAIT", Duration.ofMillis(250)),
           s.integer("PROVOST_HASH_THREADS", Runtime.getRuntime().availableProcessors(), 1, 256),

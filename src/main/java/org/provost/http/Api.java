@@ -42,12 +42,17 @@ public final class Api {
   private final RequestMeters observed;
   private final Admissions admissions;
 
-  /** The admission of each lane that has one (the memory lane has none: it never waits). */
-  public record Admissions(Admission sql, Admission hash) {
-    Admission of(Lane lane) {
+  /**
+   * The admission of each lane that has one (the memory lane has none: it never waits). The SQL lane has two
+   * shares of the pool: {@code sqlReads} for GET routes and {@code sqlWrites} for the others. Writes queue
+   * behind one global writer lock (db.Changelog), so more of them at once would only hold connections
+   * waiting for it; their own small share keeps a burst of writes from taking the connections reads need.
+   */
+  public record Admissions(Admission sqlReads, Admission sqlWrites, Admission hash) {
+    Admission of(Lane lane, HttpMethod method) {
       return switch (lane) {
         case MEMORY -> null;
-        case SQL -> sql;
+        case SQL -> method == HttpMethod.GET || method == HttpMethod.HEAD ? sqlReads : sqlWrites;
         case HASH -> hash;
       };
     }
@@ -298,7 +303,7 @@ public final class Api {
       blocking.execute(work);
       return;
     }
-    admissions.of(lane).submit(blocking, work, refused -> context.runOnContext(v -> finish(ctx, null, refused,
+    admissions.of(lane, ctx.request().method()).submit(blocking, work, refused -> context.runOnContext(v -> finish(ctx, null, refused,
         timers, start)));
   }
 

@@ -57,13 +57,14 @@ class LaneIsolationTest {
   @Test
   void sqlLaneHeld_memoryLaneAnswers_sqlRequestsRefusedWith503() throws Exception {
     HikariDataSource pool = (HikariDataSource) b.app().database().primary();
-    Runnable release = b.app().admissions().sql().holdAll();
+    Runnable releaseReads = b.app().admissions().sqlReads().holdAll();
+    Runnable releaseWrites = b.app().admissions().sqlWrites().holdAll();
     List<Connection> held = new ArrayList<>();
     double refusedBefore = refused("sql");
     try {
       for (int i = 0; i < pool.getMaximumPoolSize(); i++) held.add(pool.getConnection());
       assertThat(pool.getHikariPoolMXBean().getActiveConnections()).isEqualTo(pool.getMaximumPoolSize());
-      assertThat(b.app().admissions().sql().available()).isZero();
+      assertThat(b.app().admissions().sqlReads().available()).isZero();
 
       // memory lane: a check by session and by API key, batch, explain, /v1/me (first use on B, then cached)
       Response check = b.http.get("/v1/check?subject=lena&permission=grades.write&resource=offering:CS101/2026-fall",
@@ -98,14 +99,32 @@ class LaneIsolationTest {
       Response grantOnB = b.http.post("/v1/users/" + fx.id("lena") + "/grants", adminToken,
           new JsonObject().put("role", "student").put("scope", "department:MATH"));
       assertThat(grantOnB.status()).as("grant on B: %s", grantOnB).isEqualTo(503);
-      assertThat(b.app().admissions().sql().available()).isZero();
+      assertThat(b.app().admissions().sqlReads().available()).isZero();
+      assertThat(b.app().admissions().sqlWrites().available()).isZero();
       assertThat(refused("sql")).isGreaterThanOrEqualTo(refusedBefore + 4);
     } finally {
       for (Connection c : held) c.close();
-      release.run();
+      releaseWrites.run();
+      releaseReads.run();
     }
     Response after = b.http.get("/v1/users?limit=5", adminToken);
     assertThat(after.status()).as("after release: %s", after).isEqualTo(200);
+  }
+
+  @Test
+  void writesHeld_readsStillAnswer_writesRefusedWith503() throws Exception {
+    Runnable release = b.app().admissions().sqlWrites().holdAll();
+    try {
+      Response write = b.http.post("/v1/users/" + fx.id("lena") + "/grants", adminToken,
+          new JsonObject().put("role", "student").put("scope", "department:SCI"));
+      assertThat(write.status()).as("write: %s", write).isEqualTo(503);
+      assertThat(write.json().getString("code")).isEqualTo("overloaded");
+      Response read = b.http.get("/v1/users/" + fx.id("lena") + "/grants", adminToken);
+      assertThat(read.status()).as("read: %s", read).isEqualTo(200);
+      assertThat(b.app().admissions().sqlWrites().available()).isZero();
+    } finally {
+      release.run();
+    }
   }
 
   @Test
