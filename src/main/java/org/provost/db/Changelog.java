@@ -85,6 +85,12 @@ public final class Changelog {
     if (mine[1] == 1) mine[2] = 1;
   }
 
+  /** True while this thread's write transaction holds the writer lock. */
+  public static boolean holdsLock() {
+    long[] mine = RECORDED.get();
+    return mine[1] == 1 && mine[2] == 1;
+  }
+
   /**
    * The latest revision this connection's transaction can see. Inside a write transaction that holds the
    * writer lock it is read once, then known: nobody else can record a change until this one commits.
