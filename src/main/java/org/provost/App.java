@@ -117,6 +117,7 @@ public final class App implements AutoCloseable {
     Bootstrap.ensureAdmin(db, users, hasher, config);
     AuthzIndex index = AuthzIndex.load(db);
     long revision = index.revision();
+    warnIfHeapIsSmall(index.footprint(), Runtime.getRuntime().maxMemory(), config.lanes());
 
     // virtual threads run with the logging context (request id) of whoever submitted the work
     ExecutorService blocking = ContextCarryingExecutor.wrap(Executors.newVirtualThreadPerTaskExecutor());
@@ -193,6 +194,20 @@ public final class App implements AutoCloseable {
     LOG.info("provost listening on {}:{} ({} event loops, revision {}, started in {} ms)", config.httpHost(),
         server.port(), config.eventLoops(), revision, (System.nanoTime() - t0) / 1_000_000);
     return new App(db, feed, index, server, blocking, readiness, api, gate, config.topology());
+  }
+
+  /**
+   * The launcher's default heap (-Xmx384m) fits a campus of a few hundred thousand people; the index, the
+   * caches and the hash lane's Argon2 memory must fit in it. Warns, naming PROVOST_JAVA_OPTS, when the index
+   * alone takes more than a third of the heap.
+   */
+  private static void warnIfHeapIsSmall(AuthzIndex.Footprint footprint, long maxHeap, Config.Lanes lanes) {
+    if (footprint.heapBytes() * 3 > maxHeap) {
+      LOG.warn("the authorization index takes {} MB of a {} MB heap ({} users, {} grants); with caches and the hash"
+          + " lane ({} threads x Argon2 memory) that is tight: raise -Xmx in PROVOST_JAVA_OPTS (about 1 GB for a"
+          + " million users)", footprint.heapBytes() >> 20, maxHeap >> 20, footprint.users(), footprint.grants(),
+          lanes.hashThreads());
+    }
   }
 
   public int port() {
