@@ -32,7 +32,9 @@ import org.provost.db.StatementCounter;
 import org.provost.directory.DirectoryRoutes;
 import org.provost.feed.ChangeFeed;
 import org.provost.grants.GrantRoutes;
+import org.provost.http.Admission;
 import org.provost.http.Api;
+import org.provost.http.Lane;
 import org.provost.http.Authenticators;
 import org.provost.http.HttpServer;
 import org.provost.http.RevisionGate;
@@ -124,11 +126,12 @@ public final class App implements AutoCloseable {
       Readiness readiness, HttpServer server, Route startingGate, Optional<Redis> redis,
       java.util.concurrent.atomic.AtomicReference<ChangeFeed> woken) {
     Migrations.migrate(db.direct()); // not through a transaction-mode pooler
-    PasswordHasher hasher = new PasswordHasher(config.argon2());
+    PasswordHasher hasher = new PasswordHasher(config.argon2(), config.lanes().hashThreads());
     UserStore users = new UserStore();
     Bootstrap.ensureAdmin(db, users, hasher, config);
     AuthzIndex index = AuthzIndex.load(db);
     long revision = index.revision();
+    warnIfHeapIsSmall(index.footprint(), Runtime.getRuntime().maxMemory(), config.lanes());
 
     // virtual threads run with the logging context (request id) of whoever submitted the work
     ExecutorService blocking = ContextCarryingExecutor.wrap(Executors.newVirtualThreadPerTaskExecutor());
@@ -181,12 +184,18 @@ public final class App implements AutoCloseable {
 
     Authenticators authenticators = new Authenticators(sessions::cached, sessions::load, clients::cached,
         clients::load);
+    AdmissionRefusals refusals = new AdmissionRefusals(meters);
+    Config.Lanes lanes = config.lanes();
+    Api.Admissions admissions = new Api.Admissions(
+        new Admission(Lane.SQL, lanes.sqlConcurrency() - lanes.sqlWriters(), lanes.sqlQueue(),
+            lanes.sqlMaxWait().toMillis(), refusals),
+        new Admission(Lane.SQL, lanes.sqlWriters(), lanes.sqlQueue(), lanes.sqlMaxWait().toMillis(), refusals),
+        new Admission(Lane.HASH, lanes.hashThreads(), lanes.hashQueue(), lanes.hashMaxWait().toMillis(), refusals));
     Api api = new Api(router, authenticators, blocking, meters, config.maxBodyBytes(),
-        config.observability().accessLog(), config.observability().httpMetrics(), gate);
+        config.observability().accessLog(), config.observability().httpMetrics(), gate, admissions);
     CacheMetrics.bind(meters, "me", me, MeCache::hits, MeCache::misses);
     CacheMetrics.bind(meters, "sessions", authenticators.sessions, c -> c.hits(), c -> c.misses());
     CacheMetrics.bind(meters, "api_keys", authenticators.keys, c -> c.hits(), c -> c.misses());
-    new AdmissionRefusals(meters);
     IndexMetrics indexMetrics = new IndexMetrics(meters, index, db.primary(), readiness::accepting, gate::waiting);
     indexMetrics.sample();
     AuthzRoutes.mount(api, index, me, clock, blocking); // first: the router tries routes in order
@@ -223,12 +232,31 @@ public final class App implements AutoCloseable {
     }
   }
 
+  /**
+   * The launcher's default heap (-Xmx384m) fits a campus of a few hundred thousand people; the index, the
+   * caches and the hash lane's Argon2 memory must fit in it. Warns, naming PROVOST_JAVA_OPTS, when the index
+   * alone takes more than a third of the heap.
+   */
+  private static void warnIfHeapIsSmall(AuthzIndex.Footprint footprint, long maxHeap, Config.Lanes lanes) {
+    if (footprint.heapBytes() * 3 > maxHeap) {
+      LOG.warn("the authorization index takes {} MB of a {} MB heap ({} users, {} grants); with caches and the hash"
+          + " lane ({} threads x Argon2 memory) that is tight: raise -Xmx in PROVOST_JAVA_OPTS (about 1 GB for a"
+          + " million users)", footprint.heapBytes() >> 20, maxHeap >> 20, footprint.users(), footprint.grants(),
+          lanes.hashThreads());
+    }
+  }
+
   public int port() {
     return server.port();
   }
 
   public Api api() {
     return api;
+  }
+
+  /** The SQL and hash lanes' admission limits (tests hold them full to prove the memory lane does not wait). */
+  public Api.Admissions admissions() {
+    return api.admissions();
   }
 
   /** The at_least_revision gate of this instance (its waiters, for the gauge and tests). */

@@ -98,6 +98,34 @@ public final class Authority {
     return user != Principal.NO_OWNER && a.allowed(c, user, permission, scope, now);
   }
 
+  /**
+   * A read's permission check from the in-memory index, with no SQL and no connection: the index revision
+   * the answer holds at when {@code who} holds {@code permission} in {@code scope}, else -1. With -1 the
+   * caller decides with {@link #require} on its connection (which also sees a grant made on another instance
+   * that this one has not applied yet). With a revision, the caller's read also learns the database's
+   * revision (one more column of its statement) and passes both to {@link #confirmRead}: a read is never
+   * allowed by an index older than what the read itself saw.
+   */
+  public long allowsFromIndex(Principal who, String permission, Scope scope) {
+    AuthzIndex index = authorizer.index();
+    long revision = index.revision(); // first: the decision below is at least this current
+    try {
+      return holds(index, null, who, permission, scope, clock.instant()) ? revision : -1;
+    } catch (SQLException e) {
+      throw new IllegalStateException("the index does not use SQL", e);
+    }
+  }
+
+  /**
+   * Completes a read allowed by {@link #allowsFromIndex} at {@code decidedAt}: when the read saw a later
+   * revision {@code seen} (or none, -1: it read no row that carried one), the index may have been behind,
+   * and {@link #require} decides again on {@code c}.
+   */
+  public void confirmRead(Connection c, Principal who, String permission, Scope scope, long decidedAt, long seen)
+      throws SQLException {
+    if (seen < 0 || seen > decidedAt) require(c, who, permission, scope);
+  }
+
   /** 403 {@code forbidden} unless {@code who} holds {@code permission} in {@code scope}. For reads. */
   public void require(Connection c, Principal who, String permission, Scope scope) throws SQLException {
     if (!holds(c, who, permission, scope)) {

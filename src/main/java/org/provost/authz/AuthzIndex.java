@@ -277,6 +277,34 @@ public final class AuthzIndex implements Authorizer, AutoCloseable {
   private void publish(long applied) {
     revision = applied;
     published.accept(applied);
+    synchronized (caughtUp) {
+      caughtUp.notifyAll();
+    }
+  }
+
+  private final Object caughtUp = new Object();
+
+  /**
+   * Waits until this index has applied {@code wanted}, at most {@code maxMillis}; true when it has. For a
+   * write that holds the writer lock and would otherwise decide by SQL only because the change before it is
+   * still a few milliseconds from being applied here.
+   */
+  public boolean awaitRevision(long wanted, long maxMillis) {
+    if (revision >= wanted) return true;
+    long deadline = System.nanoTime() + maxMillis * 1_000_000;
+    synchronized (caughtUp) {
+      while (revision < wanted) {
+        long left = (deadline - System.nanoTime()) / 1_000_000;
+        if (left <= 0) return false;
+        try {
+          caughtUp.wait(left);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return false;
+        }
+      }
+      return true;
+    }
   }
 
   // ---- figures for metrics (read by org.provost.metrics.IndexMetrics) ----

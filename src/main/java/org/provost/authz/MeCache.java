@@ -72,7 +72,7 @@ public final class MeCache {
   private Entry build(long user) {
     long builtAt = index.revision();
     long now = clock.millis();
-    JsonObject body = db.readPrimary(c -> Me.describe(c, user, Instant.ofEpochMilli(now)));
+    JsonObject body = db.fill(c -> Me.describe(c, user, Instant.ofEpochMilli(now)));
     Buffer encoded = body.toBuffer();
     Entry e = new Entry(builtAt, index.nextValidityBoundary(user, now), encoded.getBuffer(0, encoded.length() - 1));
     if (entries.size() >= MAX_ENTRIES) entries.clear();

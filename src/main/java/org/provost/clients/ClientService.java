@@ -46,7 +46,7 @@ public final class ClientService {
     Principal hit = byKey.get(key);
     if (hit != null) return requireOwner(hit);
     record Row(long id, String name, long owner, String permission) {}
-    List<Row> rows = db.readPrimary(c -> Jdbc.list(c, """
+    List<Row> rows = db.fill(c -> Jdbc.list(c, """
         SELECT k.id, k.name, coalesce(k.owner_id, -1), p.name FROM api_clients k
         LEFT JOIN api_client_permissions kp ON kp.client_id = k.id
         LEFT JOIN permissions p ON p.id = kp.permission_id

@@ -35,7 +35,8 @@ public record Config(
     String seedPassword,
     int maxRevisionWaiters,
     Observability observability,
-    Topology topology) {
+    Topology topology,
+    Lanes lanes) {
 
   /** The password every account made by {@code provost seed} shares, unless PROVOST_SEED_PASSWORD says otherwise. */
   public static final String DEFAULT_SEED_PASSWORD = "provost-seed-password";
@@ -78,6 +79,41 @@ public record Config(
    */
   public record Topology(Optional<String> directUrl, Duration replicaMaxLag, Duration shutdownDrainDelay,
       Duration shutdownTimeout) {}
+
+  /**
+   * The lanes' admission (DESIGN.md "Lanes and admission"; README "Lanes and overload"). The SQL lane runs at
+   * most {@code sqlConcurrency} requests at once (PROVOST_SQL_LANE_CONCURRENCY, default the pool's size), of
+   * which at most {@code sqlWriters} are writes (PROVOST_SQL_LANE_WRITERS, default a quarter, 1 to 4: writes
+   * queue behind one writer lock, so more would only hold connections reads need); each share queues at
+   * most {@code sqlQueue} more (PROVOST_SQL_LANE_QUEUE) for at most {@code sqlMaxWait}
+   * (PROVOST_SQL_LANE_MAX_WAIT). The hash lane hashes on {@code hashThreads} platform threads
+   * (PROVOST_HASH_THREADS, default the cores; each Argon2id hash holds its memory cost, 19 MiB by default,
+   * so at most this many are allocated at once) and queues at most {@code hashQueue} requests
+   * (PROVOST_HASH_LANE_QUEUE) for at most {@code hashMaxWait} (PROVOST_HASH_LANE_MAX_WAIT). The memory lane's
+   * cache fills use a pool of their own of {@code fillPoolSize} connections (PROVOST_DB_FILL_POOL_SIZE).
+   */
+  public record Lanes(int sqlConcurrency, int sqlWriters, int sqlQueue, Duration sqlMaxWait, int hashThreads, int hashQueue,
+      Duration hashMaxWait, int fillPoolSize) {
+    static Lanes from(Settings s, int poolMaxSize) {
+      int sql = s.integer("PROVOST_SQL_LANE_CONCURRENCY", Math.max(2, poolMaxSize), 2, 10_000);
+      if (sql > 4 * poolMaxSize) {
+        throw new ConfigException("PROVOST_SQL_LANE_CONCURRENCY", String.valueOf(sql), "must not exceed 4 x "
+            + "PROVOST_DB_POOL_MAX_SIZE (" + 4 * poolMaxSize + "): the rest would only wait for a connection");
+      }
+      int writers = s.integer("PROVOST_SQL_LANE_WRITERS", Math.max(1, Math.min(4, sql / 4)), 1, 10_000);
+      if (sql < 2 || writers >= sql) {
+        throw new ConfigException("PROVOST_SQL_LANE_WRITERS", String.valueOf(writers), "must be below "
+            + "PROVOST_SQL_LANE_CONCURRENCY (" + sql + "), which must be at least 2: reads keep the rest");
+      }
+      return new Lanes(sql, writers,
+          s.integer("PROVOST_SQL_LANE_QUEUE", 512, 0, 1_000_000),
+          s.duration("PROVOST_SQL_LANE_MAX_WAIT", Duration.ofMillis(250)),
+          s.integer("PROVOST_HASH_THREADS", Runtime.getRuntime().availableProcessors(), 1, 256),
+          s.integer("PROVOST_HASH_LANE_QUEUE", 32, 0, 100_000),
+          s.duration("PROVOST_HASH_LANE_MAX_WAIT", Duration.ofSeconds(1)),
+          s.integer("PROVOST_DB_FILL_POOL_SIZE", 2, 1, 100));
+    }
+  }
 
   /** Argon2id cost parameters (RFC 9106). */
   public record Argon2Params(int memoryKib, int iterations, int parallelism) {}
@@ -172,6 +208,7 @@ public record Config(
             s.string("PROVOST_DATABASE_DIRECT_URL"),
             s.duration("PROVOST_DATABASE_REPLICA_MAX_LAG", Duration.ofSeconds(5)),
             s.duration("PROVOST_SHUTDOWN_DRAIN_DELAY", Duration.ofSeconds(1)),
-            s.duration("PROVOST_SHUTDOWN_TIMEOUT", Duration.ofSeconds(10))));
+            s.duration("PROVOST_SHUTDOWN_TIMEOUT", Duration.ofSeconds(10))),
+        Lanes.from(s, maxSize));
   }
 }

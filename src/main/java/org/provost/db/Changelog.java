@@ -17,9 +17,12 @@ public final class Changelog {
   public static final long LOCK_KEY = 0x70726f766f7374L;
   /**
    * The write transaction running on this thread ({@link Database#write}): {@code [0]} the highest revision
-   * it recorded (0: none), {@code [1]} 1 while one runs, {@code [2]} 1 once it holds the writer lock.
+   * it recorded (0: none), {@code [1]} 1 while one runs, {@code [2]} 1 once it holds the writer lock,
+   * {@code [3]} the changelog's latest revision as this transaction knows it once it holds the lock (-1: not
+   * read yet). Under the lock no other transaction can record a change, so it is read once and then kept
+   * current by {@link #record}.
    */
-  private static final ThreadLocal<long[]> RECORDED = ThreadLocal.withInitial(() -> new long[3]);
+  private static final ThreadLocal<long[]> RECORDED = ThreadLocal.withInitial(() -> new long[] {0, 0, 0, -1});
 
   private Changelog() {}
 
@@ -34,16 +37,19 @@ public final class Changelog {
   public static long record(Connection c, Change.Entity entity, long entityId, Change.Op op, long userId)
       throws SQLException {
     lock(c);
-    long revision = Jdbc.returningLong(c,
-        "INSERT INTO changelog (entity, entity_id, op, user_id) VALUES (?, ?, ?, ?) RETURNING revision",
-        entity.stored(), String.valueOf(entityId), op.stored(), userId == Change.NO_USER ? null : userId);
-    return notify(c, revision);
+    // the row and its NOTIFY in one statement (one round trip under the writer lock, not two)
+    long revision = Jdbc.returningLong(c, """
+        /* changelog.record */ WITH r AS (INSERT INTO changelog (entity, entity_id, op, user_id)
+          VALUES (?, ?, ?, ?) RETURNING revision)
+        SELECT revision FROM r, pg_notify(?, r.revision::text)""",
+        entity.stored(), String.valueOf(entityId), op.stored(), userId == Change.NO_USER ? null : userId, CHANNEL);
+    return recorded(revision);
   }
 
-  private static long notify(Connection c, long revision) throws SQLException {
-    Jdbc.returningLong(c, "SELECT 1 FROM pg_notify(?, ?)", CHANNEL, Long.toString(revision));
+  private static long recorded(long revision) {
     long[] mine = RECORDED.get();
     mine[0] = Math.max(mine[0], revision);
+    if (mine[2] == 1) mine[3] = Math.max(mine[3], revision);
     return revision;
   }
 
@@ -54,10 +60,12 @@ public final class Changelog {
    */
   public static long recordBulk(Connection c, String source) throws SQLException {
     lock(c);
-    long revision = Jdbc.returningLong(c,
-        "INSERT INTO changelog (entity, entity_id, op) VALUES (?, ?, ?) RETURNING revision",
-        Change.Entity.BULK.stored(), source, Change.Op.RELOAD.stored());
-    return notify(c, revision);
+    long revision = Jdbc.returningLong(c, """
+        /* changelog.record_bulk */ WITH r AS (INSERT INTO changelog (entity, entity_id, op) VALUES (?, ?, ?)
+          RETURNING revision)
+        SELECT revision FROM r, pg_notify(?, r.revision::text)""",
+        Change.Entity.BULK.stored(), source, Change.Op.RELOAD.stored(), CHANNEL);
+    return recorded(revision);
   }
 
   /** A change about a user's own row (create, update, deactivate, end sessions). */
@@ -77,8 +85,23 @@ public final class Changelog {
     if (mine[1] == 1) mine[2] = 1;
   }
 
+  /** True while this thread's write transaction holds the writer lock. */
+  public static boolean holdsLock() {
+    long[] mine = RECORDED.get();
+    return mine[1] == 1 && mine[2] == 1;
+  }
+
+  /**
+   * The latest revision this connection's transaction can see. Inside a write transaction that holds the
+   * writer lock it is read once, then known: nobody else can record a change until this one commits.
+   */
   public static long current(Connection c) throws SQLException {
-    return Jdbc.one(c, "SELECT coalesce(max(revision), 0) FROM changelog", rs -> rs.getLong(1)).orElse(0L);
+    long[] mine = RECORDED.get();
+    boolean locked = mine[1] == 1 && mine[2] == 1;
+    if (locked && mine[3] >= 0) return mine[3];
+    long revision = Jdbc.one(c, "SELECT coalesce(max(revision), 0) FROM changelog", rs -> rs.getLong(1)).orElse(0L);
+    if (locked) mine[3] = Math.max(revision, mine[0]);
+    return revision;
   }
 
   /** Starts tracking the write transaction on this thread; returns the outer state, for {@link #endTracking}. */
@@ -88,6 +111,7 @@ public final class Changelog {
     mine[0] = 0;
     mine[1] = 1;
     mine[2] = 0;
+    mine[3] = -1;
     return outer;
   }
 

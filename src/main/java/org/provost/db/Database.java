@@ -21,6 +21,8 @@ import org.provost.error.ServiceException;
  */
 public final class Database implements AutoCloseable {
   private final HikariDataSource primary;
+  /** The memory lane's own small pool on the primary, for cache fills: never waits behind the SQL lane. */
+  private final HikariDataSource fill;
   private final Reachability primaryReachability;
   private final Replica replica;
   private final String directUrl;
@@ -37,6 +39,7 @@ public final class Database implements AutoCloseable {
   private Database(HikariDataSource primary, HikariDataSource replica, String directUrl, Config config,
       AutoCloseable embedded) {
     this.primary = primary;
+    this.fill = fillPool(primary, config);
     java.util.Properties credentials = new java.util.Properties();
     if (primary.getUsername() != null) credentials.setProperty("user", primary.getUsername());
     if (primary.getPassword() != null) credentials.setProperty("password", primary.getPassword());
@@ -101,6 +104,22 @@ public final class Database implements AutoCloseable {
     String prepareThreshold = jdbcUrl.equals(directJdbcUrl) ? "5" : "0";
     HikariDataSource primary = pool("provost-primary", jdbcUrl, config, false, prepareThreshold);
     return new Database(primary, replica, directJdbcUrl, config, null);
+  }
+
+  /**
+   * The fill pool: {@code PROVOST_DB_FILL_POOL_SIZE} connections to the primary, opened on demand, for the
+   * memory lane's cache misses (a token or API key this instance has not seen, a {@code /v1/me} body to
+   * build). Its requests wait at most 250 ms (HikariCP's least) for a connection, then answer 503.
+   */
+  private static HikariDataSource fillPool(HikariDataSource primary, Config config) {
+    HikariConfig hc = new HikariConfig();
+    primary.copyStateTo(hc);
+    hc.setPoolName("provost-fill");
+    hc.setMinimumIdle(Math.min(1, config.lanes().fillPoolSize()));
+    hc.setMaximumPoolSize(config.lanes().fillPoolSize());
+    hc.setConnectionTimeout(250);
+    hc.setInitializationFailTimeout(-1); // the primary pool has already proven the database reachable
+    return new HikariDataSource(hc);
   }
 
   private static HikariDataSource pool(String name, String jdbcUrl, Config config, boolean readOnly,
@@ -231,6 +250,7 @@ public final class Database implements AutoCloseable {
    */
   public void bindPoolMetrics(io.micrometer.core.instrument.MeterRegistry registry) {
     primary.setMetricRegistry(registry);
+    fill.setMetricRegistry(registry);
     if (replica != null) replica.pool().setMetricRegistry(registry);
   }
 
@@ -255,6 +275,34 @@ public final class Database implements AutoCloseable {
       }
     }
     return inTransaction(primary, primaryReachability, work);
+  }
+
+  /**
+   * A read for the memory lane's cache fills (session and API-key loads, {@code /v1/me} bodies): on the
+   * primary (read-your-writes) through the fill pool, never on a connection the SQL lane could be holding.
+   * Throws 503 {@code database_busy} when no fill connection is free within 250 ms.
+   */
+  public <T> T fill(Work<T> work) {
+    return inTransaction(fill, primaryReachability, work);
+  }
+
+  /**
+   * A read of ONE statement, outside a transaction (autocommit): one round trip, where {@link #read} also
+   * sends COMMIT. With a replica configured it is {@link #read}. For multi-statement reads use {@link #read}.
+   */
+  public <T> T query(Work<T> work) {
+    if (replica != null) return read(work);
+    primaryReachability.requireUp();
+    try (Connection c = statements.wrap(primary.getConnection(), queries)) {
+      return work.run(c);
+    } catch (SQLException e) {
+      RuntimeException t = translate(e);
+      if (t instanceof ConnectionFailure) {
+        primaryReachability.failed(e);
+        throw primaryReachability.unavailable();
+      }
+      throw t;
+    }
   }
 
   /** Reads that must see the latest committed writes (read-your-writes), always on the primary. */
@@ -330,6 +378,7 @@ public final class Database implements AutoCloseable {
   public void close() {
     if (replica != null) replica.close();
     primaryReachability.close();
+    fill.close();
     primary.close();
     if (embedded != null) {
       try {

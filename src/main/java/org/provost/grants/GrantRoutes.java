@@ -43,14 +43,7 @@ public final class GrantRoutes {
 
     api.blocking(HttpMethod.GET, "/v1/users/{id}/grants", req -> {
       long userId = req.pathId("id", "user");
-      return db.read(c -> {
-        Scope home = userScope(c, userId);
-        Principal who = req.principal();
-        if (!(who.isUser() && who.id() == userId)) authority.require(c, who, "grants.read", home);
-        JsonArray items = new JsonArray();
-        for (Grant g : GrantStore.forUser(c, userId)) items.add(g.toJson());
-        return Reply.ok(new JsonObject().put("items", items));
-      });
+      return db.query(c -> UserGrantsPage.read(c, authority, req.principal(), userId));
     });
 
     api.blocking(HttpMethod.POST, "/v1/users/{id}/grants", req -> {

@@ -17,9 +17,12 @@ import org.provost.error.ServiceException;
 import org.slf4j.MDC;
 
 /**
- * How features register their routes. Each route says whether it is public, whether it runs on the event
- * loop (answered from memory) or on a virtual thread (anything touching SQL), and gets a response-time
- * timer. Registered routes are listed for the OpenAPI document's test.
+ * How features register their routes. Each route says whether it is public, which {@link Lane} it runs in
+ * (on the event loop, answered from memory; or on a virtual thread behind the SQL or the hash lane's
+ * {@link Admission}), and gets a response-time timer. The lane is decided here, once per route, like
+ * {@link Freshness}: a handler never admits itself. Replies of the SQL and hash lanes are encoded to JSON on
+ * their virtual thread, so a large page never occupies the event loop. Registered routes are listed for the
+ * OpenAPI document's test.
  *
  * <p>Every request gets an id ({@link RequestIds}): echoed in {@code X-Request-Id}, in the logging context
  * while its code runs (on the event loop and, through the executor, on virtual threads), and in the access
@@ -37,6 +40,23 @@ public final class Api {
   private final List<RouteSpec> routes = new ArrayList<>();
   private final JsonObject openApi = loadJson("/openapi/base.json");
   private final RequestMeters observed;
+  private final Admissions admissions;
+
+  /**
+   * The admission of each lane that has one (the memory lane has none: it never waits). The SQL lane has two
+   * shares of the pool: {@code sqlReads} for GET routes and {@code sqlWrites} for the others. Writes queue
+   * behind one global writer lock (db.Changelog), so more of them at once would only hold connections
+   * waiting for it; their own small share keeps a burst of writes from taking the connections reads need.
+   */
+  public record Admissions(Admission sqlReads, Admission sqlWrites, Admission hash) {
+    Admission of(Lane lane, HttpMethod method) {
+      return switch (lane) {
+        case MEMORY -> null;
+        case SQL -> method == HttpMethod.GET || method == HttpMethod.HEAD ? sqlReads : sqlWrites;
+        case HASH -> hash;
+      };
+    }
+  }
 
   /** One registered route, with its path in OpenAPI form ({@code /v1/users/{id}}). */
   public record RouteSpec(HttpMethod method, String path) {}
@@ -56,22 +76,16 @@ public final class Api {
   }
 
   /**
-   * @param gate decides {@code at_least_revision} for every {@link Freshness#AT_LEAST_REVISION} route
    * @param maxBodyBytes the largest request body accepted (413 above it)
-   */
-  public Api(Router router, Authenticator authenticator, ExecutorService blocking, MeterRegistry meters,
-      long maxBodyBytes, RevisionGate gate) {
-    this(router, authenticator, blocking, meters, maxBodyBytes, false, true, gate);
-  }
-
-  /**
    * @param accessLog one INFO line per request on logger {@code provost.access}
    * @param httpMetrics response-time timers per route and the requests-in-flight gauge; false only to
    *     measure what they cost
    * @param gate decides {@code at_least_revision} for every {@link Freshness#AT_LEAST_REVISION} route
+   * @param admissions the SQL and hash lanes' admission limits
    */
   public Api(Router router, Authenticator authenticator, ExecutorService blocking, MeterRegistry meters,
-      long maxBodyBytes, boolean accessLog, boolean httpMetrics, RevisionGate gate) {
+      long maxBodyBytes, boolean accessLog, boolean httpMetrics, RevisionGate gate, Admissions admissions) {
+    this.admissions = admissions;
     this.observed = new RequestMeters(meters, accessLog, httpMetrics);
     this.gate = gate;
     this.router = router;
@@ -81,9 +95,14 @@ public final class Api {
     this.bodies = BodyHandler.create(false).setBodyLimit(maxBodyBytes);
   }
 
-  /** Authenticated, off the event loop: the default for everything that touches SQL. */
+  /** Authenticated, in the {@link Lane#SQL} lane: the default for everything that touches SQL. */
   public void blocking(HttpMethod method, String path, Endpoint endpoint) {
-    add(method, path, endpoint, true, false, bodies, Freshness.NONE);
+    blocking(Lane.SQL, method, path, endpoint);
+  }
+
+  /** Authenticated, off the event loop in {@code lane} ({@link Lane#SQL} or {@link Lane#HASH}). */
+  public void blocking(Lane lane, HttpMethod method, String path, Endpoint endpoint) {
+    add(method, path, endpoint, true, offLoop(lane), bodies, Freshness.NONE);
   }
 
   /**
@@ -91,12 +110,18 @@ public final class Api {
    * global one (bulk uploads such as imports); a larger body answers 413 before the endpoint runs.
    */
   public void blocking(HttpMethod method, String path, long maxBodyBytes, Endpoint endpoint) {
-    add(method, path, endpoint, true, false, BodyHandler.create(false).setBodyLimit(maxBodyBytes), Freshness.NONE);
+    add(method, path, endpoint, true, Lane.SQL, BodyHandler.create(false).setBodyLimit(maxBodyBytes),
+        Freshness.NONE);
   }
 
-  /** Public (no credentials), off the event loop: login. */
-  public void publicBlocking(HttpMethod method, String path, Endpoint endpoint) {
-    add(method, path, endpoint, false, false, bodies, Freshness.NONE);
+  /** Public (no credentials), off the event loop in {@code lane} ({@link Lane#HASH} for login). */
+  public void publicBlocking(Lane lane, HttpMethod method, String path, Endpoint endpoint) {
+    add(method, path, endpoint, false, offLoop(lane), bodies, Freshness.NONE);
+  }
+
+  private static Lane offLoop(Lane lane) {
+    if (lane == Lane.MEMORY) throw new IllegalArgumentException("the memory lane runs on the event loop: use onLoop");
+    return lane;
   }
 
   /**
@@ -105,7 +130,7 @@ public final class Api {
    * applied (or the request is refused), so no handler reads that parameter itself.
    */
   public void onLoop(HttpMethod method, String path, Freshness freshness, Endpoint endpoint) {
-    add(method, path, endpoint, true, true, bodies, freshness);
+    add(method, path, endpoint, true, Lane.MEMORY, bodies, freshness);
   }
 
   /** Public, on the event loop, written by the handler itself (health, metrics, documents). */
@@ -115,6 +140,11 @@ public final class Api {
       RequestIds.assign(ctx);
       handler.handle(ctx);
     });
+  }
+
+  /** The SQL and hash lanes' admission limits. */
+  public Admissions admissions() {
+    return admissions;
   }
 
   /** The registry features register their own meters in (counters of grants, logins, ...). */
@@ -157,7 +187,7 @@ public final class Api {
     }
   }
 
-  private void add(HttpMethod method, String path, Endpoint given, boolean authenticated, boolean onLoop,
+  private void add(HttpMethod method, String path, Endpoint given, boolean authenticated, Lane lane,
       BodyHandler bodyHandler, Freshness freshness) {
     routes.add(new RouteSpec(method, path));
     RequestMeters.Route timers = observed.route(method, path);
@@ -166,7 +196,7 @@ public final class Api {
       // a large upload without credentials is answered 401 before its body is buffered (a route of its own:
       // Vert.x runs body handlers before any other handler of a route)
       router.route(method, vertxPath(path)).handler(ctx -> {
-        if (bearer(ctx) == null) dispatch(ctx, endpoint, true, onLoop, timers);
+        if (bearer(ctx) == null) dispatch(ctx, endpoint, true, lane, timers);
         else ctx.next();
       });
     }
@@ -174,7 +204,7 @@ public final class Api {
     if (method == HttpMethod.POST || method == HttpMethod.PATCH || method == HttpMethod.PUT) {
       route.handler(bodyHandler);
     }
-    route.handler(ctx -> dispatch(ctx, endpoint, authenticated, onLoop, timers));
+    route.handler(ctx -> dispatch(ctx, endpoint, authenticated, lane, timers));
   }
 
   /** The endpoint behind the revision gate: a pending reply that runs it once the revision is applied. */
@@ -205,22 +235,25 @@ public final class Api {
     return openApiPath.replaceAll("\\{([a-z_]+)}", ":$1");
   }
 
-  private void dispatch(RoutingContext ctx, Endpoint endpoint, boolean authenticated, boolean onLoop,
+  private void dispatch(RoutingContext ctx, Endpoint endpoint, boolean authenticated, Lane lane,
       RequestMeters.Route timers) {
     long start = System.nanoTime();
     String requestId = RequestIds.assign(ctx);
     observed.started();
     MDC.put(RequestIds.MDC_KEY, requestId);
     try {
-      route(ctx, endpoint, authenticated, onLoop, timers, start);
+      route(ctx, endpoint, authenticated, lane, timers, start);
     } finally {
       MDC.remove(RequestIds.MDC_KEY);
     }
   }
 
-  /** Authenticates and runs the endpoint here or on a virtual thread (which inherits the logging context). */
-  private void route(RoutingContext ctx, Endpoint endpoint, boolean authenticated, boolean onLoop, RequestMeters.Route timers,
-      long start) {
+  /**
+   * Authenticates (from memory when the token is known) and runs the endpoint: here for the memory lane, else
+   * on a virtual thread once the lane's admission lets it in (it inherits the logging context).
+   */
+  private void route(RoutingContext ctx, Endpoint endpoint, boolean authenticated, Lane lane,
+      RequestMeters.Route timers, long start) {
     String token = authenticated ? bearer(ctx) : null;
     if (authenticated && token == null) {
       finish(ctx, null, new ServiceException.Unauthenticated("missing_credentials",
@@ -228,14 +261,16 @@ public final class Api {
       return;
     }
     Principal known = token == null ? null : authenticator.cached(token).orElse(null);
+    boolean onLoop = lane == Lane.MEMORY;
     if (onLoop && (!authenticated || known != null)) {
       runHere(ctx, endpoint, known, timers, start);
       return;
     }
     Context context = Vertx.currentContext();
-    blocking.execute(() -> {
+    Runnable work = () -> {
       Principal principal;
       try {
+        // a token this instance has not seen: loaded through the fill pool, never the SQL lane's connections
         principal = !authenticated ? null : known != null ? known : authenticator.load(token);
       } catch (Throwable t) {
         context.runOnContext(v -> finish(ctx, null, t, timers, start));
@@ -255,14 +290,21 @@ public final class Api {
       Reply reply = null;
       Throwable failure = null;
       try {
-        reply = endpoint.handle(new Request(ctx, principal));
+        // encoded here, on the virtual thread: a 500-user page never occupies the event loop
+        reply = endpoint.handle(new Request(ctx, principal)).encodedNow();
       } catch (Throwable t) {
         failure = t;
       }
       Reply r = reply;
       Throwable f = failure;
       context.runOnContext(v -> finish(ctx, r, f, timers, start));
-    });
+    };
+    if (onLoop) {
+      blocking.execute(work);
+      return;
+    }
+    admissions.of(lane, ctx.request().method()).submit(blocking, work, refused -> context.runOnContext(v -> finish(ctx, null, refused,
+        timers, start)));
   }
 
   private void runHere(RoutingContext ctx, Endpoint endpoint, Principal principal, RequestMeters.Route timers,

@@ -45,6 +45,14 @@ public record Reply(int status, JsonObject body, Buffer encoded, CompletionStage
     return new Reply(200, null, json, null);
   }
 
+  /**
+   * This reply with its JSON object body encoded to bytes now (the same status); other replies unchanged.
+   * The HTTP layer calls it on the virtual thread that built the reply, so the event loop only writes bytes.
+   */
+  public Reply encodedNow() {
+    return body == null || encoded != null ? this : new Reply(status, null, body.toBuffer(), pending);
+  }
+
   /** A reply that completes later; a failed stage becomes a problem response. */
   public static Reply later(CompletionStage<Reply> pending) {
     return new Reply(0, null, null, pending);

@@ -6,7 +6,6 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
 import org.bouncycastle.crypto.params.Argon2Parameters;
 import org.provost.config.Config.Argon2Params;
@@ -25,16 +24,30 @@ public final class PasswordHasher {
   private final Argon2Params params;
   private final SecureRandom random = new SecureRandom();
   /**
-   * Hashing runs on its own platform threads, one per core, never on a virtual thread's carrier: a
-   * carrier busy for tens of milliseconds hashing would stall every request that shares it (and any
-   * database connection such a request holds).
+   * Hashing runs on its own platform threads, never on a virtual thread's carrier: a carrier busy for tens
+   * of milliseconds hashing would stall every request that shares it (and any database connection such a
+   * request holds). There are {@code threads} of them, so at most that many hashes hold their memory cost
+   * (19 MiB each by default) at once; idle threads end after 30 s.
    */
-  private static final ExecutorService HASHING = Executors.newFixedThreadPool(
-      Runtime.getRuntime().availableProcessors(), Thread.ofPlatform().daemon().name("provost-hash-", 0).factory());
+  private final ExecutorService hashing;
   private final String dummy;
 
+  /** A hasher with one hashing thread per core. */
   public PasswordHasher(Argon2Params params) {
+    this(params, Runtime.getRuntime().availableProcessors());
+  }
+
+  /**
+   * @param threads hashes computed at once for virtual-thread callers (the hash lane): the bound on the
+   *     memory hashing allocates, {@code threads x memoryKib} KiB
+   */
+  public PasswordHasher(Argon2Params params, int threads) {
     this.params = params;
+    java.util.concurrent.ThreadPoolExecutor pool = new java.util.concurrent.ThreadPoolExecutor(threads, threads,
+        30, java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(),
+        Thread.ofPlatform().daemon().name("provost-hash-", 0).factory());
+    pool.allowCoreThreadTimeOut(true);
+    this.hashing = pool;
     this.dummy = hash("provost-timing-equalizer");
   }
 
@@ -79,11 +92,11 @@ public final class PasswordHasher {
     verify(password, dummy);
   }
 
-  private static byte[] offCarrier(String password, byte[] salt, int memoryKib, int iterations, int parallelism,
+  private byte[] offCarrier(String password, byte[] salt, int memoryKib, int iterations, int parallelism,
       int length) {
     if (!Thread.currentThread().isVirtual()) return derive(password, salt, memoryKib, iterations, parallelism, length);
     try {
-      return HASHING.submit(() -> derive(password, salt, memoryKib, iterations, parallelism, length)).get();
+      return hashing.submit(() -> derive(password, salt, memoryKib, iterations, parallelism, length)).get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while hashing", e);

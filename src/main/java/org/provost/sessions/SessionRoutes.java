@@ -5,6 +5,7 @@ import io.vertx.core.http.HttpMethod;
 import org.provost.error.ServiceException;
 import org.provost.http.Api;
 import org.provost.http.Input;
+import org.provost.http.Lane;
 import org.provost.http.Reply;
 import org.provost.security.PasswordPolicy;
 import io.vertx.core.json.JsonObject;
@@ -23,7 +24,7 @@ public final class SessionRoutes {
     Counter failure = logins(api, "failure");
     Counter throttled = logins(api, "throttled");
     Counter inactive = logins(api, "inactive");
-    api.publicBlocking(HttpMethod.POST, "/v1/sessions", req -> {
+    api.publicBlocking(Lane.HASH, HttpMethod.POST, "/v1/sessions", req -> {
       Input in = req.json("username", "email", "password");
       String username = in.optionalString("username", 254);
       String email = in.optionalString("email", 254);
@@ -51,7 +52,7 @@ public final class SessionRoutes {
         throw e;
       }
     });
-    api.blocking(HttpMethod.POST, "/v1/me/password", req -> {
+    api.blocking(Lane.HASH, HttpMethod.POST, "/v1/me/password", req -> {
       if (!req.principal().isUser()) {
         throw new ServiceException.InvalidInput("Authorization", "an API key has no password; rotate it instead");
       }

@@ -14,9 +14,9 @@ class MixTest {
     Endpoint[] cycle = Mix.parse(Mix.DEFAULT).cycle();
     Map<Endpoint, Integer> counts = new EnumMap<>(Endpoint.class);
     for (Endpoint e : cycle) counts.merge(e, 1, Integer::sum);
-    assertThat(cycle).hasSize(100);
-    assertThat(counts).containsExactlyInAnyOrderEntriesOf(Map.of(Endpoint.CHECK, 60, Endpoint.ME, 20,
-        Endpoint.LIST, 8, Endpoint.SEARCH, 5, Endpoint.LOGIN, 2, Endpoint.GRANT, 5));
+    assertThat(cycle).hasSize(1000);
+    assertThat(counts).containsExactlyInAnyOrderEntriesOf(Map.of(Endpoint.CHECK, 615, Endpoint.ME, 200,
+        Endpoint.LIST, 80, Endpoint.SEARCH, 50, Endpoint.LOGIN, 5, Endpoint.GRANT, 50));
   }
 
   @Test

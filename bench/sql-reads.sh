@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# The SQL read goals of issue 13, each alone with wrk (16 connections, admin session) against one Provost,
+# beside nginx returning a constant measured in the same run (the reference: this machine is shared, so
+# compare ratios). Needs nginx, wrk, PostgreSQL on 127.0.0.1:5432 and a database seeded with
+#   ./provost seed --students 10000 --faculty 3000 --role-assign
+#   bench/sql-reads.sh [database] [seconds] [connections]
+# Prints one line per run: requests/s, p99, non-2xx. Provost runs with the launcher's defaults
+# (PROVOST_JAVA_OPTS is passed through when set).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+db="${1:-provost_seeded}"; secs="${2:-10}"; conns="${3:-16}"
+work=$(mktemp -d); port=18091; nginx_port=18092
+provost_pid=
+cleanup() { [ -n "$provost_pid" ] && kill "$provost_pid" 2>/dev/null; nginx -p "$work" -c nginx.conf -s stop 2>/dev/null || true; }
+trap cleanup EXIT
+
+cat > "$work/nginx.conf" <<NGINX
+worker_processes 1;
+pid $work/nginx.pid;
+error_log $work/error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  keepalive_requests 1000000;
+  server {
+    listen 127.0.0.1:$nginx_port;
+    location / { default_type application/json; return 200 '{"allowed":true,"revision":1}'; }
+  }
+}
+NGINX
+nginx -p "$work" -c nginx.conf
+
+PROVOST_DATABASE_URL="postgresql://postgres@127.0.0.1:5432/$db" PROVOST_HTTP_PORT=$port \
+  PROVOST_HTTP_HOST=127.0.0.1 PROVOST_ADMIN_PASSWORD=bench-admin-password \
+  "$root/provost" serve > "$work/provost.log" 2>&1 &
+provost_pid=$!
+for _ in $(seq 1 240); do curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null && break; sleep 0.5; done
+
+P=http://127.0.0.1:$port; json='Content-Type: application/json'
+admin=$(curl -s -X POST $P/v1/sessions -H "$json" -d '{"username":"admin","password":"bench-admin-password"}' \
+  | sed -E 's/.*"token":"([^"]+)".*/\1/')
+auth="Authorization: Bearer $admin"
+# a cursor deep in the list: the id after 10,000 users
+deep=$(curl -s "$P/v1/users?limit=1&offset=10000" -H "$auth" | sed -E 's/.*"id":([0-9]+).*/\1/')
+someone=$(curl -s "$P/v1/users?limit=1&q=faculty000010" -H "$auth" | sed -E 's/.*"id":([0-9]+).*/\1/')
+
+run() {
+  local name=$1 url=$2
+  local out; out=$(wrk -t2 -c"$conns" -d"${secs}s" --latency -H "$auth" "$url")
+  printf '%-44s %10s req/s  p99 %8s  %s\n' "$name" "$(echo "$out" | awk '/Requests\/sec/ {print $2}')" \
+    "$(echo "$out" | awk '$1 == "99%" {print $2}')" "$(echo "$out" | grep -E 'Non-2xx|Socket errors' | tr '\n' ' ')"
+}
+echo "machine: $(nproc) cores, $(uname -r), load average $(cut -d' ' -f1-3 /proc/loadavg); wrk -t2 -c$conns -d${secs}s"
+# warm-up (JIT, plans, caches), not reported
+for u in "$P/v1/users?limit=50" "$P/v1/users?limit=50&offset=5000" "$P/v1/users?limit=50&q=stu" "$P/v1/users/$someone/grants"; do
+  wrk -t2 -c"$conns" -d3s -H "$auth" "$u" >/dev/null 2>&1 || true
+done
+run "nginx constant (reference)"                "http://127.0.0.1:$nginx_port/"
+run "GET /v1/users?limit=50"                    "$P/v1/users?limit=50"
+run "GET /v1/users?limit=50&after=<10,000th>"   "$P/v1/users?limit=50&after=$deep"
+run "GET /v1/users?limit=50&type=faculty"       "$P/v1/users?limit=50&type=faculty"
+run "GET /v1/users?limit=50&active=true&verified=true" "$P/v1/users?limit=50&active=true&verified=true"
+run "GET /v1/users?limit=50&q=stu"              "$P/v1/users?limit=50&q=stu"
+run "GET /v1/users?limit=50&q=faculty0001"      "$P/v1/users?limit=50&q=faculty0001"
+run "GET /v1/users?limit=50&offset=5000"        "$P/v1/users?limit=50&offset=5000"
+run "GET /v1/users/{id}/grants"                 "$P/v1/users/$someone/grants"
+run "nginx constant (reference, again)"         "http://127.0.0.1:$nginx_port/"
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

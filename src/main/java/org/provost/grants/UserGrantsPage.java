@@ -1,0 +1,84 @@
+package org.provost.grants;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import org.provost.authz.Authority;
+import org.provost.authz.Scope;
+import org.provost.authz.Scopes;
+import org.provost.db.Jdbc;
+import org.provost.error.ServiceException;
+import org.provost.http.JsonOut;
+import org.provost.http.Principal;
+import org.provost.http.Reply;
+
+/**
+ * {@code GET /v1/users/{id}/grants} in one statement: the user's home department, the changelog's revision
+ * and every grant come back together, the permission ({@code grants.read} in the user's department) is
+ * decided from the in-memory index and confirmed against that revision, and the page is written straight to
+ * JSON bytes. The body is what {@link Grant#toJson} gives, in id order.
+ */
+final class UserGrantsPage {
+  private static final String SQL = Jdbc.named("grants.for_user", """
+      SELECT u.department_id, (SELECT coalesce(max(revision), 0) FROM changelog) AS rev,
+             g.id, r.name, %s AS scope_name, g.valid_from, g.valid_until, g.reason, g.granted_by, g.revision
+      FROM users u LEFT JOIN grants g ON g.user_id = u.id LEFT JOIN roles r ON r.id = g.role_id
+      WHERE u.id = ? ORDER BY g.id""".formatted(Scopes.GRANT_SCOPE_NAME_SQL));
+
+  private UserGrantsPage() {}
+
+  /**
+   * The reply for {@code who} asking for user {@code userId}'s grants.
+   *
+   * @throws ServiceException.NotFound for an unknown user
+   * @throws ServiceException.Forbidden when {@code who} is someone else without grants.read there
+   */
+  static Reply read(Connection c, Authority authority, Principal who, long userId) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(SQL)) {
+      ps.setLong(1, userId);
+      try (ResultSet rs = ps.executeQuery(); JsonOut out = new JsonOut(512)) {
+        if (!rs.next()) throw new ServiceException.NotFound("user", userId);
+        long department = rs.getLong(1);
+        Scope home = rs.wasNull() ? Scope.GLOBAL : Scope.department(department);
+        if (!(who.isUser() && who.id() == userId)) {
+          long decidedAt = authority.allowsFromIndex(who, "grants.read", home);
+          if (decidedAt < 0) authority.require(c, who, "grants.read", home);
+          else authority.confirmRead(c, who, "grants.read", home, decidedAt, rs.getLong(2));
+        }
+        JsonGenerator g = out.generator();
+        g.writeStartObject();
+        g.writeArrayFieldStart("items");
+        do {
+          long id = rs.getLong(3);
+          if (rs.wasNull()) break; // a user without grants: one row of NULLs
+          g.writeStartObject();
+          g.writeNumberField("id", id);
+          g.writeNumberField("user", userId);
+          JsonOut.field(g, "role", rs.getString(4));
+          JsonOut.field(g, "scope", rs.getString(5));
+          JsonOut.field(g, "valid_from", text(rs.getTimestamp(6)));
+          JsonOut.field(g, "valid_until", text(rs.getTimestamp(7)));
+          JsonOut.field(g, "reason", rs.getString(8));
+          long grantedBy = rs.getLong(9);
+          if (rs.wasNull()) g.writeNullField("granted_by");
+          else g.writeNumberField("granted_by", grantedBy);
+          g.writeNumberField("revision", rs.getLong(10));
+          g.writeEndObject();
+        } while (rs.next());
+        g.writeEndArray();
+        g.writeEndObject();
+        return Reply.okEncoded(out.finish());
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+  }
+
+  private static String text(Timestamp t) {
+    return t == null ? null : t.toInstant().toString();
+  }
+}

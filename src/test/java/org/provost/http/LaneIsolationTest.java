@@ -1,0 +1,159 @@
+package org.provost.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.sql.Connection;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.provost.testing.AccessFixture;
+import org.provost.testing.Http.Response;
+import org.provost.testing.Scrape;
+import org.provost.testing.TestServer;
+
+/**
+ * The lanes of DESIGN.md: with the SQL lane held full (every admission permit AND every connection of the
+ * pool taken by the test), requests answered from memory still answer, including a token and a /v1/me body
+ * the instance has never seen (filled through the fill pool); SQL requests are refused with 503
+ * {@code overloaded} and Retry-After while the lane is still held, so the refusal did not wait for it. Same
+ * for the hash lane and logins. No timing is asserted: only outcomes, obtained while the lane is held.
+ */
+class LaneIsolationTest {
+  static TestServer a;
+  /** The instance whose lanes are held: its small limits make a full lane easy to reach. */
+  static TestServer b;
+  static AccessFixture fx;
+  static String adminToken;
+  static String userToken;
+  static String apiKey;
+
+  @BeforeAll
+  static void start() {
+    a = TestServer.start();
+    b = a.another(Map.of("PROVOST_DB_POOL_MAX_SIZE", "3", "PROVOST_DB_POOL_MIN_IDLE", "1",
+        "PROVOST_SQL_LANE_CONCURRENCY", "3", "PROVOST_SQL_LANE_QUEUE", "1", "PROVOST_SQL_LANE_MAX_WAIT", "100ms",
+        "PROVOST_HASH_THREADS", "1", "PROVOST_HASH_LANE_QUEUE", "0"));
+    fx = new AccessFixture(a).directory();
+    fx.user("lena", "CS");
+    fx.grant(fx.adminToken(), fx.id("lena"), "teaching_assistant", "offering:CS101/2026-fall");
+    // tokens made on A: B has never seen them, so B loads each once, through its fill pool
+    adminToken = a.adminToken();
+    userToken = fx.login("lena");
+    apiKey = fx.client(adminToken, "lane-probe", "authz.check").getString("key");
+  }
+
+  @AfterAll
+  static void stop() {
+    if (b != null) b.close();
+    if (a != null) a.close();
+  }
+
+  @Test
+  void sqlLaneHeld_memoryLaneAnswers_sqlRequestsRefusedWith503() throws Exception {
+    HikariDataSource pool = (HikariDataSource) b.app().database().primary();
+    Runnable releaseReads = b.app().admissions().sqlReads().holdAll();
+    Runnable releaseWrites = b.app().admissions().sqlWrites().holdAll();
+    List<Connection> held = new ArrayList<>();
+    double refusedBefore = refused("sql");
+    try {
+      for (int i = 0; i < pool.getMaximumPoolSize(); i++) held.add(pool.getConnection());
+      assertThat(pool.getHikariPoolMXBean().getActiveConnections()).isEqualTo(pool.getMaximumPoolSize());
+      assertThat(b.app().admissions().sqlReads().available()).isZero();
+
+      // memory lane: a check by session and by API key, batch, explain, /v1/me (first use on B, then cached)
+      Response check = b.http.get("/v1/check?subject=lena&permission=grades.write&resource=offering:CS101/2026-fall",
+          adminToken);
+      assertThat(check.status()).as("check: %s", check).isEqualTo(200);
+      assertThat(check.json().getBoolean("allowed")).isTrue();
+      Response byKey = b.http.get("/v1/check?subject=lena&permission=grades.write&resource=offering:CS101/2026-fall",
+          apiKey);
+      assertThat(byKey.status()).as("check by key: %s", byKey).isEqualTo(200);
+      Response batch = b.http.post("/v1/check/batch", adminToken, new JsonObject().put("checks", new JsonArray()
+          .add(new JsonObject().put("subject", "lena").put("permission", "grades.write")
+              .put("resource", "offering:CS101/2026-fall"))));
+      assertThat(batch.status()).as("batch: %s", batch).isEqualTo(200);
+      Response explain = b.http.get("/v1/check/explain?subject=lena&permission=grades.write"
+          + "&resource=offering:CS101/2026-fall", adminToken);
+      assertThat(explain.status()).as("explain: %s", explain).isEqualTo(200);
+      for (int i = 0; i < 2; i++) {
+        Response me = b.http.get("/v1/me", userToken);
+        assertThat(me.status()).as("/v1/me: %s", me).isEqualTo(200);
+        assertThat(me.json().getJsonObject("user").getString("username")).isEqualTo("lena");
+      }
+
+      // SQL lane: refused while still held (the lane is released only after these answers arrive)
+      for (String path : List.of("/v1/users?limit=50", "/v1/users/" + fx.id("lena") + "/grants", "/v1/roles")) {
+        Response r = b.http.get(path, adminToken);
+        assertThat(r.status()).as("%s: %s", path, r).isEqualTo(503);
+        assertThat(r.header("Retry-After")).isNotBlank();
+        assertThat(r.json().getString("code")).isEqualTo("overloaded");
+      }
+      Response grant = fx.tryGrant(adminToken, fx.id("lena"), "student", "department:CS");
+      assertThat(grant.status()).isEqualTo(201); // on A: its lanes are its own
+      Response grantOnB = b.http.post("/v1/users/" + fx.id("lena") + "/grants", adminToken,
+          new JsonObject().put("role", "student").put("scope", "department:MATH"));
+      assertThat(grantOnB.status()).as("grant on B: %s", grantOnB).isEqualTo(503);
+      assertThat(b.app().admissions().sqlReads().available()).isZero();
+      assertThat(b.app().admissions().sqlWrites().available()).isZero();
+      assertThat(refused("sql")).isGreaterThanOrEqualTo(refusedBefore + 4);
+    } finally {
+      for (Connection c : held) c.close();
+      releaseWrites.run();
+      releaseReads.run();
+    }
+    Response after = b.http.get("/v1/users?limit=5", adminToken);
+    assertThat(after.status()).as("after release: %s", after).isEqualTo(200);
+  }
+
+  @Test
+  void writesHeld_readsStillAnswer_writesRefusedWith503() throws Exception {
+    Runnable release = b.app().admissions().sqlWrites().holdAll();
+    try {
+      Response write = b.http.post("/v1/users/" + fx.id("lena") + "/grants", adminToken,
+          new JsonObject().put("role", "student").put("scope", "department:SCI"));
+      assertThat(write.status()).as("write: %s", write).isEqualTo(503);
+      assertThat(write.json().getString("code")).isEqualTo("overloaded");
+      Response read = b.http.get("/v1/users/" + fx.id("lena") + "/grants", adminToken);
+      assertThat(read.status()).as("read: %s", read).isEqualTo(200);
+      assertThat(b.app().admissions().sqlWrites().available()).isZero();
+    } finally {
+      release.run();
+    }
+  }
+
+  @Test
+  void hashLaneHeld_loginsRefusedWith503_checksAnswer() throws Exception {
+    double refusedBefore = refused("hash");
+    Runnable release = b.app().admissions().hash().holdAll();
+    try {
+      Response login = b.http.post("/v1/sessions", null, new JsonObject().put("username", "lena")
+          .put("password", AccessFixture.PASSWORD));
+      assertThat(login.status()).as("login: %s", login).isEqualTo(503);
+      assertThat(login.header("Retry-After")).isNotBlank();
+      assertThat(login.json().getString("code")).isEqualTo("overloaded");
+      Response check = b.http.get("/v1/check?subject=lena&permission=grades.write&resource=offering:CS101/2026-fall",
+          adminToken);
+      assertThat(check.status()).isEqualTo(200);
+      assertThat(b.http.get("/v1/me", userToken).status()).isEqualTo(200);
+      // the SQL lane is not the hash lane's: a listing still answers
+      assertThat(b.http.get("/v1/users?limit=5", adminToken).status()).isEqualTo(200);
+      assertThat(b.app().admissions().hash().available()).isZero();
+      assertThat(refused("hash")).isGreaterThanOrEqualTo(refusedBefore + 1);
+    } finally {
+      release.run();
+    }
+    Response login = b.http.post("/v1/sessions", null, new JsonObject().put("username", "lena")
+        .put("password", AccessFixture.PASSWORD));
+    assertThat(login.status()).as("login after release: %s", login).isEqualTo(201);
+  }
+
+  private static double refused(String lane) {
+    return Scrape.of(b).sum("provost_admission_refused_total", "lane", lane);
+  }
+}
