@@ -24,6 +24,7 @@ import org.provost.authz.MeCache;
 import org.provost.clients.ClientRoutes;
 import org.provost.clients.ClientService;
 import org.provost.config.Config;
+import org.provost.console.ConsoleRoutes;
 import org.provost.db.Database;
 import org.provost.db.Migrations;
 import org.provost.db.StatementCounter;
@@ -176,14 +177,16 @@ public final class App implements AutoCloseable {
     GrantRoutes.mount(api, db, authority);
     DirectoryRoutes.mount(api, db, authority);
     ImportRoutes.mount(api, db, authority, config.importMaxBytes());
+    ConsoleRoutes.mount(router);
 
     vertx.setPeriodic(60_000, id -> blocking.execute(sessions::sweep));
     vertx.setPeriodic(1_000, id -> blocking.execute(indexMetrics::sample));
 
     readiness.started(index::revision);
     startingGate.remove();
-    LOG.info("provost listening on {}:{} ({} event loops, revision {}, started in {} ms)", config.httpHost(),
-        server.port(), config.eventLoops(), revision, (System.nanoTime() - t0) / 1_000_000);
+    LOG.info("provost listening on {}:{} ({} event loops, revision {}, started in {} ms); admin console at "
+        + "http://{}:{}/admin/", config.httpHost(), server.port(), config.eventLoops(), revision,
+        (System.nanoTime() - t0) / 1_000_000, config.httpHost(), server.port());
     return new App(db, feed, index, server, blocking, readiness, api, gate, config.topology());
   }
 
