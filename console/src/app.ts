@@ -107,7 +107,12 @@ export class ProvostApp extends LitElement {
   private async focusPage(): Promise<void> {
     await this.updateComplete;
     const page = this.renderRoot.querySelector('main > *') as Page | null;
-    if (page && typeof page.focusHeading === 'function') await page.focusHeading();
+    if (page && typeof page.focusHeading === 'function') {
+      await page.focusHeading();
+    } else if (page instanceof HTMLHeadingElement) {
+      page.setAttribute('tabindex', '-1');
+      page.focus();
+    }
   }
 
   private async signedIn(): Promise<void> {
@@ -169,6 +174,11 @@ export class ProvostApp extends LitElement {
     const { page, params } = this.location;
     const tag = page === 'users' && params.length > 0 ? 'provost-user' : PAGES[page];
     if (!tag) return html`<h1>Not found</h1><p>There is no console page at this address. <a href=${href('')}>Home</a></p>`;
+    const item = NAV.find((n) => n.page === page);
+    if (item && !item.show(caps)) {
+      // reached by address: the page's work needs rights this person lacks (the server would refuse it too)
+      return html`<h1>${item.label}</h1><sl-alert variant="neutral" open>Your grants do not allow this page. <a href=${href('')}>Home</a></sl-alert>`;
+    }
     // one element per address: a page loads its data when it is connected, and keeps it while the app re-renders
     const key = window.location.pathname + window.location.search;
     if (key !== this.pageKey || !this.pageEl) {

@@ -11,16 +11,18 @@ interface Client { id: number; name: string; key_prefix: string; permissions: st
  * in a dialog, and never again; whoever creates or rotates a key owns it (docs/SECURITY.md).
  */
 export class ClientsPage extends Page {
-  static override properties = { ...Page.properties, clients: { state: true }, error: { state: true }, key: { state: true } };
+  static override properties = { ...Page.properties, clients: { state: true }, error: { state: true }, key: { state: true }, copied: { state: true } };
   declare clients: Client[];
   declare error: unknown;
   declare key: { name: string; key: string } | null;
+  declare copied: boolean;
 
   constructor() {
     super();
     this.clients = [];
     this.error = null;
     this.key = null;
+    this.copied = false;
   }
 
   override connectedCallback(): void {
@@ -80,6 +82,17 @@ export class ClientsPage extends Page {
 
   private forgetKey(): void {
     this.key = null;
+    this.copied = false;
+  }
+
+  private async copy(): Promise<void> {
+    if (!this.key) return;
+    try {
+      await navigator.clipboard.writeText(this.key.key);
+      this.copied = true;
+    } catch {
+      (this.renderRoot.querySelector('#new-key') as any)?.select(); // no clipboard access: select it for Ctrl+C
+    }
   }
 
   override render() {
@@ -93,8 +106,8 @@ export class ClientsPage extends Page {
           <td>${c.name}</td><td><code>${c.key_prefix}</code></td><td><div class="tags">${c.permissions.map((p) => html`<sl-tag size="small">${p}</sl-tag>`)}</div></td>
           <td>${c.owner ?? '—'}</td><td>${when(c.created_at)}</td><td>${when(c.rotated_at)}</td>
           <td>${c.revoked ? html`<sl-badge variant="neutral">revoked</sl-badge>` : html`<div class="actions">
-            <sl-button size="small" @click=${() => this.rotate(c)} aria-label=${`Rotate the key of ${c.name}`}><sl-icon slot="prefix" name="arrow-repeat"></sl-icon>Rotate</sl-button>
-            <sl-button size="small" variant="danger" outline @click=${() => this.revoke(c)} aria-label=${`Revoke ${c.name}`}>Revoke</sl-button></div>`}</td></tr>`)}</tbody>
+            <sl-button size="small" @click=${() => this.rotate(c)}><sl-icon slot="prefix" name="arrow-repeat"></sl-icon>Rotate<span class="visually-hidden"> ${c.name}</span></sl-button>
+            <sl-button size="small" variant="danger" outline @click=${() => this.revoke(c)}>Revoke<span class="visually-hidden"> ${c.name}</span></sl-button></div>`}</td></tr>`)}</tbody>
       </table></div>
       <h2>New client</h2>
       <form class="row" aria-label="New API client" @submit=${this.create}>
@@ -106,7 +119,7 @@ export class ClientsPage extends Page {
       <sl-dialog id="key-dialog" label="Copy the key now" @sl-after-hide=${this.forgetKey}>
         ${this.key ? html`<p>The key of <strong>${this.key.name}</strong> is shown this once. Store it in the application's secrets now.</p>
           <div class="row"><sl-input class="grow" label="Key" readonly .value=${this.key.key} id="new-key"></sl-input>
-          <sl-copy-button from="new-key.value" copy-label="Copy the key"></sl-copy-button></div>` : nothing}
+          <sl-button @click=${this.copy}>${this.copied ? 'Copied' : 'Copy the key'}</sl-button></div>` : nothing}
         <sl-button slot="footer" variant="primary" @click=${() => (this.renderRoot.querySelector('#key-dialog') as any).hide()}>I have stored it</sl-button>
       </sl-dialog>`;
   }

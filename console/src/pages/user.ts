@@ -32,6 +32,8 @@ export class UserPage extends Page {
   declare errors: Record<string, unknown>;
   declare notice: string;
   declare tree: Tree | null;
+  /** A permission and scope the person holds that the signed-in person does not: they may not act on them. */
+  private outranked: string | null = null;
   private courseDepts = new Map<string, string>();
 
   constructor() {
@@ -58,9 +60,7 @@ export class UserPage extends Page {
 
   private async loadAll(): Promise<void> {
     this.tree = await departmentTree().catch(() => null);
-    if (!this.caps.global('grants.write') && this.caps.anywhere('grants.write')) {
-      this.courseDepts = await courseDepartments().catch(() => new Map());
-    }
+
     try {
       this.user = await api.get(`/v1/users/${encodeURIComponent(this.userId)}`);
     } catch (e) {
@@ -74,6 +74,10 @@ export class UserPage extends Page {
     try {
       const [grants, roles] = await Promise.all([api.get(`/v1/users/${this.userId}/grants`), api.get('/v1/roles')]);
       this.grants = grants.items;
+      if (this.grants!.some((g) => g.scope.startsWith('offering:'))) {
+        // an offering is covered by grants on its course's department: which one that is, the catalogue says
+        this.courseDepts = await courseDepartments().catch(() => new Map());
+      }
       const byRole = new Map<string, string[]>(roles.items.map((r: any) => [r.name, r.effective_permissions]));
       const seen = new Set<string>();
       const effective: { permission: string; scope: string }[] = [];
@@ -88,6 +92,17 @@ export class UserPage extends Page {
         }
       }
       this.effective = effective;
+      // domination (docs/SECURITY.md): every permission of every grant not yet ended, held here in that scope or above
+      this.outranked = null;
+      for (const g of this.grants!) {
+        if (g.valid_until && Date.parse(g.valid_until) <= Date.now()) continue;
+        const dept = g.scope.startsWith('offering:') ? this.courseDepts.get(g.scope.slice(9).split('/')[0]) : null;
+        const missing = (byRole.get(g.role) ?? []).find((p) => !this.caps.covers(p, g.scope, this.tree ?? undefined, dept));
+        if (missing) {
+          this.outranked = `${missing} on ${g.scope}`;
+          break;
+        }
+      }
     } catch (e) {
       this.fail('grants', e);
     }
@@ -121,12 +136,12 @@ export class UserPage extends Page {
 
   private mayWrite(): boolean {
     const u = this.user;
-    if (!u) return false;
+    if (!u || this.outranked || this.grants === null) return false;
     return this.caps.covers('users.write', u.department ? `department:${u.department}` : 'global', this.tree ?? undefined);
   }
 
   private mayRevoke(g: Grant): boolean {
-    if (this.user?.id === this.caps.me.user.id) return false;
+    if (this.user?.id === this.caps.me.user.id || this.outranked) return false;
     const courseDept = g.scope.startsWith('offering:') ? this.courseDepts.get(g.scope.slice(9).split('/')[0]) : null;
     return this.caps.covers('grants.write', g.scope, this.tree ?? undefined, courseDept);
   }
@@ -199,12 +214,14 @@ export class UserPage extends Page {
     const u = this.user;
     if (!u) return html`<h1>User ${this.userId}</h1><sl-spinner></sl-spinner>`;
     const writable = this.mayWrite() && u.id !== this.caps.me.user.id;
-    const mayGrant = this.caps.anywhere('grants.write') && u.id !== this.caps.me.user.id && u.active;
+    const mayGrant = this.caps.anywhere('grants.write') && u.id !== this.caps.me.user.id && u.active && !this.outranked && this.grants !== null;
     const lastScope = this.grants?.length ? this.grants[this.grants.length - 1].scope : 'global';
     return html`
       <p><a href=${href('users')}>← Users</a></p>
       <h1>${u.display_name || u.username} <span class="muted">(${u.username})</span></h1>
       ${u.active ? nothing : html`<sl-alert variant="neutral" open>This account is deactivated: it holds nothing and cannot sign in.</sl-alert>`}
+      ${this.outranked && u.id !== this.caps.me.user.id ? html`<sl-alert variant="neutral" open><sl-icon slot="icon" name="lock"></sl-icon>
+        This person holds more than you do (<code>${this.outranked}</code>), so you may not change their account or grants.</sl-alert>` : nothing}
       <div role="status" aria-live="polite">${this.notice ? html`<sl-alert variant="success" open closable @sl-after-hide=${() => (this.notice = '')}>${this.notice}</sl-alert>` : nothing}</div>
 
       <section aria-labelledby="profile"><h2 id="profile">Profile</h2>
@@ -243,8 +260,8 @@ export class UserPage extends Page {
             <td>${g.role}</td><td><code>${g.scope}</code></td><td>${grantWindow(g.valid_from, g.valid_until)}</td>
             <td>${current(g.valid_from, g.valid_until) ? html`<sl-badge variant="success">current</sl-badge>` : html`<sl-badge variant="neutral">not current</sl-badge>`}</td>
             <td>${g.reason ?? ''}</td>
-            <td>${this.mayRevoke(g) ? html`<sl-button size="small" variant="danger" outline @click=${() => this.revoke(g)}
-              aria-label=${`Revoke ${g.role} on ${g.scope}`}>Revoke</sl-button>` : nothing}</td></tr>`)}</tbody></table></div>`)}
+            <td>${this.mayRevoke(g) ? html`<sl-button size="small" variant="danger" outline @click=${() => this.revoke(g)}>Revoke<span
+              class="visually-hidden"> ${g.role} on ${g.scope}</span></sl-button>` : nothing}</td></tr>`)}</tbody></table></div>`)}
       </section>
 
       <section aria-labelledby="effective"><h2 id="effective">Effective permissions</h2>

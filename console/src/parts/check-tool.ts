@@ -23,6 +23,8 @@ export class CheckTool extends LitElement {
   declare result: (Explained & { asked: string }) | null;
   declare error: unknown;
   declare busy: boolean;
+  /** How many answers this tool has shown (data-check-seq: tests wait for the next one). */
+  private answers = 0;
 
   static override styles = [shared, css`.result { margin-top: var(--sl-spacing-small); font-size: var(--sl-font-size-large); }`];
 
@@ -58,6 +60,7 @@ export class CheckTool extends LitElement {
       const answer = await api.get(`/v1/check${query(params)}`);
       let because: Explained['because'];
       if (answer.allowed) because = (await api.get(`/v1/check/explain${query(params)}`)).because;
+      this.answers++;
       this.result = { ...answer, because, asked: `${permission} on ${resource}` };
     } catch (e) {
       this.error = e;
@@ -79,7 +82,7 @@ export class CheckTool extends LitElement {
       </div>
     </form>
     <div role="status" aria-live="polite" class="result">
-      ${this.result ? html`<span data-check-result=${this.result.allowed ? 'allowed' : 'denied'}>
+      ${this.result ? html`<span data-check-result=${this.result.allowed ? 'allowed' : 'denied'} data-check-seq=${this.answers}>
           ${this.result.allowed ? html`<sl-badge variant="success">Allowed</sl-badge>` : html`<sl-badge variant="danger">Denied</sl-badge>`}
           ${this.result.asked} <span class="muted">(revision ${this.result.revision})</span></span>
         ${this.result.because?.length ? html`<p class="muted">Because of: ${this.result.because.map((b) => html`grant ${b.grant} (${b.role} on <code>${b.scope}</code>) `)}</p>` : nothing}`

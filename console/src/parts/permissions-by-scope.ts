@@ -12,7 +12,7 @@ export function permissionsByScope(permissions: { permission: string; scope: str
   return html`<div class="table-wrap"><table>
     <caption>${caption}</caption>
     <thead><tr><th scope="col">Scope</th><th scope="col">Permissions</th></tr></thead>
-    <tbody>${scopes.map((s) => html`<tr><th scope="row"><code>${s}</code></th>
+    <tbody>${scopes.map((s) => html`<tr data-scope=${s}><th scope="row"><code>${s}</code></th>
       <td><div class="tags">${byScope.get(s)!.sort().map((p) => html`<sl-tag size="small" variant="neutral">${p}</sl-tag>`)}</div></td></tr>`)}
     </tbody></table></div>${nothing}`;
 }
