@@ -7,9 +7,17 @@ export function when(iso: string | null | undefined): string {
   return d.toISOString().replace('T', ' ').replace(/:\d\d(\.\d+)?Z$/, ' UTC');
 }
 
-/** A grant's window in words: "always", "from …", "until …", "… to …". */
+/** A grant's window in words: "always", "from …", "until …", "… to …"; whole UTC days as dates, end inclusive. */
 export function window(from: string | null, until: string | null): string {
   if (!from && !until) return 'always';
+  const midnight = (iso: string | null) => !iso || /T00:00:00(\.0+)?Z$/.test(iso);
+  if (midnight(from) && midnight(until)) {
+    const first = from?.slice(0, 10);
+    const last = until ? new Date(Date.parse(until) - 86_400_000).toISOString().slice(0, 10) : null;
+    if (first && last) return `${first} to ${last} (UTC days)`;
+    if (first) return `from ${first} (UTC)`;
+    return `until the end of ${last} (UTC)`;
+  }
   if (!until) return `from ${when(from)}`;
   if (!from) return `until ${when(until)}`;
   return `${when(from)} → ${when(until)}`;

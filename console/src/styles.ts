@@ -24,6 +24,7 @@ export const shared = css`
   th, td { text-align: left; padding: var(--sl-spacing-x-small) var(--sl-spacing-small); border-bottom: 1px solid var(--sl-color-neutral-200); vertical-align: top; }
   th { font-weight: var(--sl-font-weight-semibold); background: var(--sl-color-neutral-50); }
   tbody tr:hover { background: var(--sl-color-primary-50); }
+  .table-wrap + .table-wrap, .table-wrap + h2 { margin-top: var(--sl-spacing-large); }
   .table-wrap { overflow-x: auto; border: 1px solid var(--sl-color-neutral-200); border-radius: var(--sl-border-radius-medium); }
   code, .mono { font-family: var(--sl-font-mono); font-size: 0.95em; }
   pre { font-family: var(--sl-font-mono); font-size: var(--sl-font-size-x-small); white-space: pre-wrap; word-break: break-all; margin: 0; }

@@ -18,6 +18,7 @@ const shots = process.env.PROVOST_SCREENSHOTS ?? new URL('../../target/console-s
 const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const only = process.env.PROVOST_CONSOLE_SCENARIOS ? process.env.PROVOST_CONSOLE_SCENARIOS.split(',') : null;
 const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+rmSync(shots, { recursive: true, force: true }); // no picture from an earlier run stays
 mkdirSync(shots, { recursive: true });
 
 const results = [];
@@ -248,7 +249,7 @@ await scenario('registrar-grants-ta-and-revokes', async () => {
   const granted = Date.now();
   const row = page.locator('tr[data-grant]', { hasText: csOffering });
   await row.waitFor();
-  check((await row.textContent()).includes(`${term.starts_on} 00:00 UTC`), 'the grant\'s window is not the term\'s');
+  check((await row.textContent()).includes(`${term.starts_on} to ${term.ends_on}`), 'the grant\'s window is not the term\'s');
   await page.locator(`tr[data-scope="${csOffering}"]`).waitFor();
   check(await effective('grades.write', csOffering), 'the effective permissions do not show grades.write on CS101 after the grant');
   check(await serverCheck(f.student.id, 'grades.write', csOffering), 'the server\'s check did not flip to allowed after the grant');
