@@ -186,8 +186,13 @@ public final class App implements AutoCloseable {
     startingGate.remove();
     LOG.info("provost listening on {}:{} ({} event loops, revision {}, started in {} ms); admin console at "
         + "http://{}:{}/admin/", config.httpHost(), server.port(), config.eventLoops(), revision,
-        (System.nanoTime() - t0) / 1_000_000, config.httpHost(), server.port());
+        (System.nanoTime() - t0) / 1_000_000, consoleHost(config.httpHost()), server.port());
     return new App(db, feed, index, server, blocking, readiness, api, gate, config.topology());
+  }
+
+  /** The host name to print in the console's address: a wildcard listener is reached as localhost. */
+  private static String consoleHost(String host) {
+    return host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]") ? "localhost" : host;
   }
 
   public int port() {
