@@ -43,3 +43,10 @@ export function startOfDay(date: string): string | undefined {
 export function today(): string {
   return new Date().toISOString().slice(0, 10);
 }
+
+/** An instant to the second, in UTC (access review answers are about a precise instant). */
+export function instant(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : `${d.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+}

@@ -208,7 +208,7 @@ await scenario('login-and-session-cookie', async () => {
 
 await scenario('registrar-grants-ta-and-revokes', async () => {
   await signIn(f.registrar.username, f.registrar.password);
-  await page.getByRole('link', { name: 'Users' }).click();
+  await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Users' }).click();
   await page.getByRole('heading', { level: 1, name: 'Users' }).waitFor();
   await page.getByLabel('Search').fill(f.student.username.slice(0, 4));
   await page.getByRole('button', { name: 'Search' }).click();
@@ -310,7 +310,7 @@ await scenario('department-admin-sees-only-what-they-may-do', async () => {
 await scenario('import-with-bad-row-changes-nothing', async () => {
   await signIn(f.registrar.username, f.registrar.password);
   const before = await apiCall('/v1/users?limit=500');
-  await page.getByRole('link', { name: 'SIS import' }).click();
+  await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'SIS import' }).click();
   await page.getByRole('heading', { level: 1, name: 'SIS import' }).waitFor();
   const csv = 'external_id,username,email,given_name,family_name,type,department,active,verified\n'
     + 'S9001,new.person,new.person@uni.test,New,Person,student,CS,true,true\n'
@@ -339,7 +339,7 @@ await scenario('access-review-at-a-past-instant-matches-the-api', async () => {
   const expected = api.json.items.flatMap((i) => i.grants.map((g) => `${i.user.id}:${g.id}`)).sort();
   check(api.json.items.some((i) => i.user.id === f.student.id), 'the API does not list the student who was TA at that instant (revoked since)');
   await signIn(f.admin.username, f.admin.password);
-  await page.getByRole('link', { name: 'Access review' }).click();
+  await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Access review' }).click();
   await page.getByRole('heading', { level: 1, name: 'Access review' }).waitFor();
   await chooseOption('Permission', 'grades.write');
   await page.getByLabel('Resource').fill(csOffering);

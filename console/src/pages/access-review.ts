@@ -1,7 +1,7 @@
 import { html, nothing } from 'lit';
 import { Page } from '../parts/page.js';
 import { api, query } from '../api.js';
-import { when, window as grantWindow } from '../format.js';
+import { instant, window as grantWindow } from '../format.js';
 import { href } from '../router.js';
 
 interface ReviewGrant { id: number; role: string; role_chain: string[]; scope: string; valid_from: string | null; valid_until: string | null; granted_by: { id: number; username: string } | null; reason: string | null }
@@ -97,7 +97,7 @@ export class AccessReviewPage extends Page {
       </form>
       <provost-problem .error=${this.error}></provost-problem>
       ${r ? html`<section aria-labelledby="answer">
-        <h2 id="answer"><code>${r.permission}</code> on <code>${r.resource}</code> at ${when(r.at)}</h2>
+        <h2 id="answer"><code>${r.permission}</code> on <code>${r.resource}</code> at ${instant(r.at)}</h2>
         ${r.history_complete ? nothing : html`<sl-alert variant="warning" open>This instant is before history began: the answer uses the oldest state known.</sl-alert>`}
         <div class="actions"><sl-button @click=${this.download}><sl-icon slot="prefix" name="download"></sl-icon>Download CSV</sl-button></div>
         <div class="table-wrap"><table id="review">

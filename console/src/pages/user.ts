@@ -29,6 +29,8 @@ export class UserPage extends Page {
   declare sessions: Session[] | null;
   declare events: Event[] | null;
   declare effective: { permission: string; scope: string }[] | null;
+  /** Where the effective permissions come from: the server's access answer, or the grants and roles. */
+  private effectiveFrom: 'server' | 'grants' = 'grants';
   declare errors: Record<string, unknown>;
   declare notice: string;
   declare tree: Tree | null;
@@ -92,6 +94,15 @@ export class UserPage extends Page {
         }
       }
       this.effective = effective;
+      this.effectiveFrom = 'grants';
+      // where the server can say it itself (GET /v1/users/{id}/access, access.review), its answer is shown
+      try {
+        const access = await api.get(`/v1/users/${this.userId}/access`);
+        this.effective = access.permissions.map((p: { permission: string; scope: string }) => ({ permission: p.permission, scope: p.scope }));
+        this.effectiveFrom = 'server';
+      } catch {
+        // no such route on this server, or no access.review here: the grants above are the source
+      }
       // domination (docs/SECURITY.md): every permission of every grant not yet ended, held here in that scope or above
       this.outranked = null;
       for (const g of this.grants!) {
@@ -265,7 +276,9 @@ export class UserPage extends Page {
       </section>
 
       <section aria-labelledby="effective"><h2 id="effective">Effective permissions</h2>
-        ${this.effective ? permissionsByScope(this.effective, 'What this person may do now, by scope (a department covers its sub-departments, courses and offerings)') : nothing}
+        ${this.effective ? permissionsByScope(this.effective, this.effectiveFrom === 'server'
+          ? 'What this person may do now, by scope, as the server answers it (a department covers its sub-departments, courses and offerings)'
+          : 'What this person may do now, by scope, from their current grants and the roles\' effective permissions (a department covers its sub-departments, courses and offerings)') : nothing}
       </section>
 
       ${this.caps.anywhere('authz.check') ? html`<section aria-labelledby="check"><h2 id="check">Check access</h2>
