@@ -230,7 +230,7 @@ await scenario('registrar-grants-ta-and-revokes', async () => {
   const dialog = page.getByRole('dialog', { name: /Grant a role/ });
   await dialog.waitFor();
   await chooseOption('Role', /^teaching_assistant/);
-  check(await page.getByRole('combobox', { name: 'Term' }).textContent() !== null, 'no term picker');
+  check((await page.getByRole('combobox', { name: 'Term' }).inputValue()).startsWith(term.name), 'the current term is not picked');
   check(await page.getByLabel('First day').inputValue() === term.starts_on, 'the window does not start on the term\'s first day');
   check(await page.getByLabel('Last day').inputValue() === term.ends_on, 'the window does not end on the term\'s last day');
   await chooseOption('Offering', 'MATH101');
@@ -283,6 +283,7 @@ await scenario('department-admin-sees-only-what-they-may-do', async () => {
   await page.goto(`${base}/admin/users`);
   await page.getByRole('link', { name: f.student.username, exact: true }).waitFor();
   check(await page.getByRole('link', { name: f.mathStudent.username, exact: true }).count() === 0, 'a MATH user is listed to the CS admin');
+  check((await page.getByRole('combobox', { name: 'Department' }).inputValue()).startsWith('CS'), 'the department filter does not show CS');
   await shot('users-department-admin');
   // their student: grant dialog offers CS offerings only, and never "Everywhere"
   await page.getByRole('link', { name: f.student.username, exact: true }).click();

@@ -72,18 +72,22 @@ export class UserPage extends Page {
     await Promise.all([this.loadGrants(), this.loadSessions(), this.loadAudit()]);
   }
 
+  /**
+   * Grants, effective permissions and whether the person outranks the viewer, computed first and shown
+   * together: a render between them would offer, for a moment, buttons that domination forbids.
+   */
   private async loadGrants(): Promise<void> {
     try {
-      const [grants, roles] = await Promise.all([api.get(`/v1/users/${this.userId}/grants`), api.get('/v1/roles')]);
-      this.grants = grants.items;
-      if (this.grants!.some((g) => g.scope.startsWith('offering:'))) {
+      const [listed, roles] = await Promise.all([api.get(`/v1/users/${this.userId}/grants`), api.get('/v1/roles')]);
+      const grants: Grant[] = listed.items;
+      if (grants.some((g) => g.scope.startsWith('offering:'))) {
         // an offering is covered by grants on its course's department: which one that is, the catalogue says
         this.courseDepts = await courseDepartments().catch(() => new Map());
       }
       const byRole = new Map<string, string[]>(roles.items.map((r: any) => [r.name, r.effective_permissions]));
       const seen = new Set<string>();
-      const effective: { permission: string; scope: string }[] = [];
-      for (const g of this.grants!) {
+      let effective: { permission: string; scope: string }[] = [];
+      for (const g of grants) {
         if (!current(g.valid_from, g.valid_until) || !this.user?.active) continue;
         for (const p of byRole.get(g.role) ?? []) {
           const key = `${p} ${g.scope}`;
@@ -93,31 +97,35 @@ export class UserPage extends Page {
           }
         }
       }
-      this.effective = effective;
-      this.effectiveFrom = 'grants';
+      let from: 'server' | 'grants' = 'grants';
       // where the server can say it itself (GET /v1/users/{id}/access, access.review), its answer is shown
       try {
         const access = await api.get(`/v1/users/${this.userId}/access`);
-        this.effective = access.permissions.map((p: { permission: string; scope: string }) => ({ permission: p.permission, scope: p.scope }));
-        this.effectiveFrom = 'server';
+        effective = access.permissions.map((p: { permission: string; scope: string }) => ({ permission: p.permission, scope: p.scope }));
+        from = 'server';
       } catch {
         // no such route on this server, or no access.review here: the grants above are the source
       }
       // domination (docs/SECURITY.md): every permission of every grant not yet ended, held here in that scope or above
-      this.outranked = null;
-      for (const g of this.grants!) {
+      let outranked: string | null = null;
+      for (const g of grants) {
         if (g.valid_until && Date.parse(g.valid_until) <= Date.now()) continue;
         const dept = g.scope.startsWith('offering:') ? this.courseDepts.get(g.scope.slice(9).split('/')[0]) : null;
         const missing = (byRole.get(g.role) ?? []).find((p) => !this.caps.covers(p, g.scope, this.tree ?? undefined, dept));
         if (missing) {
-          this.outranked = `${missing} on ${g.scope}`;
+          outranked = `${missing} on ${g.scope}`;
           break;
         }
       }
+      this.outranked = outranked;
+      this.effectiveFrom = from;
+      this.effective = effective;
+      this.grants = grants;
     } catch (e) {
       this.fail('grants', e);
     }
   }
+
 
   private async loadSessions(): Promise<void> {
     try {

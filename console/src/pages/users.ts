@@ -1,4 +1,5 @@
 import { html, nothing } from 'lit';
+import { keyed } from 'lit/directives/keyed.js';
 import { Page } from '../parts/page.js';
 import { api, query } from '../api.js';
 import { departmentTree, type Tree, type User } from '../session.js';
@@ -82,6 +83,7 @@ export class UsersPage extends Page {
     if (before !== undefined) void this.load(before);
   }
 
+  /** (The select is made anew once the tree has loaded: a value given before its options would not show.) */
   private departmentChoices(): { code: string; name: string }[] {
     const all = this.tree?.departments ?? [];
     if (this.caps.global('users.read')) return all;
@@ -100,9 +102,9 @@ export class UsersPage extends Page {
           <sl-select name="type" label="Type" .value=${f.type} placeholder="Any" clearable>
             ${['student', 'faculty', 'staff', 'affiliate'].map((t) => html`<sl-option value=${t}>${t}</sl-option>`)}
           </sl-select>
-          <sl-select name="department" label="Department" .value=${f.department} placeholder="Any" ?clearable=${this.caps.global('users.read')}>
+          ${keyed(this.tree ? 'loaded' : 'loading', html`<sl-select name="department" label="Department" .value=${f.department} placeholder="Any" ?clearable=${this.caps.global('users.read')}>
             ${this.departmentChoices().map((d) => html`<sl-option value=${d.code}>${d.code} — ${d.name}</sl-option>`)}
-          </sl-select>
+          </sl-select>`)}
           <sl-select name="active" label="Active" .value=${f.active} placeholder="Any" clearable>
             <sl-option value="true">Active</sl-option><sl-option value="false">Deactivated</sl-option>
           </sl-select>
