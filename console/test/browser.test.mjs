@@ -119,8 +119,8 @@ async function signOut() {
   await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
 }
 
-async function chooseOption(label, option) {
-  await page.getByRole('combobox', { name: label }).click();
+async function chooseOption(label, option, within = page) {
+  await within.getByRole('combobox', { name: label }).click();
   await page.getByRole('option', { name: option }).click();
 }
 
@@ -369,6 +369,20 @@ await scenario('every-page-signed-in-as-admin', async () => {
     await shot(name);
     await axe(name);
   }
+  // a new person, from the users page, lands on their own page
+  await visit('users', 'Users');
+  await page.getByRole('button', { name: 'New user' }).click();
+  await page.getByRole('dialog', { name: 'New user' }).waitFor();
+  await page.getByLabel('Username').fill('new.hire');
+  await page.getByLabel('Email').fill('new.hire@uni.test');
+  await chooseOption('Department', /^CS —/, page.locator('#new-user-form'));
+  await shot('new-user');
+  await axe('new-user');
+  await page.getByRole('button', { name: 'Create user' }).click();
+  await page.getByRole('heading', { level: 1, name: /new\.hire/ }).waitFor();
+  const created = await apiCall('/v1/users?q=new.hire');
+  check(created.json.items.length === 1 && created.json.items[0].department === 'CS', `the new user is not in CS: ${created.text}`);
+
   // API clients: the key is shown once, in a dialog
   await visit('clients', 'API clients');
   await page.getByLabel('Name').fill('timetable');

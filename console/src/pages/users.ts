@@ -3,7 +3,8 @@ import { keyed } from 'lit/directives/keyed.js';
 import { Page } from '../parts/page.js';
 import { api, query } from '../api.js';
 import { departmentTree, type Tree, type User } from '../session.js';
-import { href, replaceQuery } from '../router.js';
+import { href, navigate, replaceQuery } from '../router.js';
+import { wrote } from '../session.js';
 
 interface Filters { q: string; type: string; department: string; active: string; verified: string }
 
@@ -13,7 +14,8 @@ interface Filters { q: string; type: string; department: string; active: string;
  * are remembered as the cursors that led to them.
  */
 export class UsersPage extends Page {
-  static override properties = { ...Page.properties, items: { state: true }, error: { state: true }, loading: { state: true }, tree: { state: true } };
+  static override properties = { ...Page.properties, items: { state: true }, error: { state: true }, loading: { state: true }, tree: { state: true }, createError: { state: true } };
+  declare createError: unknown;
   declare items: User[];
   declare error: unknown;
   declare loading: boolean;
@@ -84,6 +86,48 @@ export class UsersPage extends Page {
   }
 
   /** (The select is made anew once the tree has loaded: a value given before its options would not show.) */
+  /** POST /v1/users from the "New user" dialog; on success, the new person's page. */
+  private async create(event: SubmitEvent): Promise<void> {
+    event.preventDefault();
+    const form = event.target as HTMLFormElement;
+    const v = (n: string) => String((form.querySelector(`[name=${n}]`) as any)?.value ?? '').trim();
+    const body: Record<string, unknown> = { username: v('username'), email: v('email'), type: v('type'),
+      verified: (form.querySelector('[name=verified]') as any).checked };
+    if (v('display_name')) body.display_name = v('display_name');
+    if (v('department')) body.department = v('department');
+    const password = String((form.querySelector('[name=password]') as any).value ?? '');
+    if (password) body.password = password;
+    this.createError = null;
+    try {
+      const user = await api.post('/v1/users', body);
+      wrote(user);
+      (this.renderRoot.querySelector('#new-user') as any).hide();
+      navigate(`users/${user.id}`);
+    } catch (e) {
+      this.createError = e;
+    }
+  }
+
+  private newUserDialog() {
+    const depts = (this.tree?.departments ?? []).filter((d) => this.caps.covers('users.write', `department:${d.code}`, this.tree ?? undefined));
+    return html`<sl-dialog id="new-user" label="New user">
+      <form id="new-user-form" class="stack" @submit=${this.create}>
+        <div class="row"><sl-input name="username" label="Username" required></sl-input><sl-input class="grow" name="email" type="email" label="Email" required></sl-input></div>
+        <sl-input name="display_name" label="Display name"></sl-input>
+        <div class="row">
+          <sl-select name="type" label="Type" value="student" hoist>${['student', 'faculty', 'staff', 'affiliate'].map((t) => html`<sl-option value=${t}>${t}</sl-option>`)}</sl-select>
+          <sl-select name="department" label="Department" placeholder=${this.caps.global('users.write') ? 'None' : 'Choose'} ?required=${!this.caps.global('users.write')} clearable hoist>
+            ${depts.map((d) => html`<sl-option value=${d.code}>${d.code} — ${d.name}</sl-option>`)}</sl-select>
+        </div>
+        <sl-input name="password" type="password" label="Password" help-text="Optional: without one, the person signs in through single sign-on elsewhere" autocomplete="new-password" password-toggle></sl-input>
+        <sl-checkbox name="verified">Verified</sl-checkbox>
+        <provost-problem .error=${this.createError}></provost-problem>
+      </form>
+      <sl-button slot="footer" @click=${() => (this.renderRoot.querySelector('#new-user') as any).hide()}>Cancel</sl-button>
+      <sl-button slot="footer" variant="primary" @click=${() => (this.renderRoot.querySelector('#new-user-form') as HTMLFormElement).requestSubmit()}>Create user</sl-button>
+    </sl-dialog>`;
+  }
+
   private departmentChoices(): { code: string; name: string }[] {
     const all = this.tree?.departments ?? [];
     if (this.caps.global('users.read')) return all;
@@ -95,6 +139,8 @@ export class UsersPage extends Page {
     const pageNumber = this.previous.length + 1;
     return html`
       <h1>Users</h1>
+      ${this.caps.anywhere('users.write') ? html`<p><sl-button @click=${() => { this.createError = null; (this.renderRoot.querySelector('#new-user') as any).show(); }}>
+        <sl-icon slot="prefix" name="plus-lg"></sl-icon>New user</sl-button></p>${this.newUserDialog()}` : nothing}
       <form role="search" aria-label="Find users" @submit=${this.search}>
         <div class="row">
           <sl-input class="grow" name="q" label="Search" help-text="Start of a username, email or name" .value=${f.q} clearable>
