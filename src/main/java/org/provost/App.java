@@ -26,6 +26,7 @@ import org.provost.authz.MeCache;
 import org.provost.clients.ClientRoutes;
 import org.provost.clients.ClientService;
 import org.provost.config.Config;
+import org.provost.console.ConsoleRoutes;
 import org.provost.db.Database;
 import org.provost.db.Migrations;
 import org.provost.db.StatementCounter;
@@ -209,6 +210,7 @@ public final class App implements AutoCloseable {
     AccessRoutes.mount(api, db, authority, clock);
     DirectoryRoutes.mount(api, db, authority);
     ImportRoutes.mount(api, db, authority, config.importMaxBytes());
+    ConsoleRoutes.mount(router);
 
     vertx.setPeriodic(60_000, id -> blocking.execute(sessions::sweep));
     stores.tiered().ifPresent(t -> vertx.setPeriodic(1_000, id -> blocking.execute(t::flushPending)));
@@ -218,8 +220,9 @@ public final class App implements AutoCloseable {
 
     readiness.started(index::revision);
     startingGate.remove();
-    LOG.info("provost listening on {}:{} ({} event loops, revision {}, started in {} ms)", config.httpHost(),
-        server.port(), config.eventLoops(), revision, (System.nanoTime() - t0) / 1_000_000);
+    LOG.info("provost listening on {}:{} ({} event loops, revision {}, started in {} ms); admin console at "
+        + "http://{}:{}/admin/", config.httpHost(), server.port(), config.eventLoops(), revision,
+        (System.nanoTime() - t0) / 1_000_000, consoleHost(config.httpHost()), server.port());
     return new App(db, feed, index, server, blocking, readiness, api, gate, config.topology(), redis);
   }
 
@@ -244,6 +247,11 @@ public final class App implements AutoCloseable {
           + " million users)", footprint.heapBytes() >> 20, maxHeap >> 20, footprint.users(), footprint.grants(),
           lanes.hashThreads());
     }
+  }
+
+  /** The host name to print in the console's address: a wildcard listener is reached as localhost. */
+  private static String consoleHost(String host) {
+    return host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]") ? "localhost" : host;
   }
 
   public int port() {

@@ -256,8 +256,11 @@ public final class Api {
       RequestMeters.Route timers, long start) {
     String token = authenticated ? bearer(ctx) : null;
     if (authenticated && token == null) {
-      finish(ctx, null, new ServiceException.Unauthenticated("missing_credentials",
-          "send Authorization: Bearer <session token or API key>"), timers, start);
+      finish(ctx, null, SessionCookie.withoutCsrfHeader(ctx)
+          ? new ServiceException.Unauthenticated("csrf_header_required", "a session cookie counts only with the "
+              + SessionCookie.CSRF_HEADER + " header")
+          : new ServiceException.Unauthenticated("missing_credentials",
+              "send Authorization: Bearer <session token or API key>"), timers, start);
       return;
     }
     Principal known = token == null ? null : authenticator.cached(token).orElse(null);
@@ -363,9 +366,14 @@ public final class Api {
     observed.finished(timers, ctx, ctx.response().getStatusCode(), System.nanoTime() - start);
   }
 
+  /**
+   * The caller's token: from {@code Authorization: Bearer}, else from the console's session cookie when the
+   * request carries the CSRF header ({@link SessionCookie}); null when neither.
+   */
   static String bearer(RoutingContext ctx) {
     String header = ctx.request().getHeader("Authorization");
-    if (header == null || header.length() < 8 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) return null;
+    if (header == null) return SessionCookie.token(ctx);
+    if (header.length() < 8 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) return null;
     String token = header.substring(7).trim();
     return token.isEmpty() ? null : token;
   }

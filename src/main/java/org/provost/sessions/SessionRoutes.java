@@ -7,11 +7,13 @@ import org.provost.http.Api;
 import org.provost.http.Input;
 import org.provost.http.Lane;
 import org.provost.http.Reply;
+import org.provost.http.SessionCookie;
 import org.provost.security.PasswordPolicy;
 import io.vertx.core.json.JsonObject;
 
 /**
- * {@code POST /v1/sessions} (log in), {@code DELETE /v1/sessions/current} (log out) and
+ * {@code POST /v1/sessions} (log in; with {@code "cookie": true} the token is set as the console's HttpOnly
+ * session cookie instead of answered, see {@link SessionCookie}), {@code DELETE /v1/sessions/current} (log out) and
  * {@code POST /v1/me/password} (change one's own password: needs the current one; every other session of
  * the account ends).
  */
@@ -25,7 +27,7 @@ public final class SessionRoutes {
     Counter throttled = logins(api, "throttled");
     Counter inactive = logins(api, "inactive");
     api.publicBlocking(Lane.HASH, HttpMethod.POST, "/v1/sessions", req -> {
-      Input in = req.json("username", "email", "password");
+      Input in = req.json("username", "email", "password", "cookie");
       String username = in.optionalString("username", 254);
       String email = in.optionalString("email", 254);
       String password = in.requiredString("password", 1024);
@@ -33,12 +35,28 @@ public final class SessionRoutes {
         in.error("username", "username or email is required");
       }
       if (username != null && email != null) in.error("email", "send username or email, not both");
+      boolean cookie = Boolean.TRUE.equals(in.optionalBoolean("cookie"));
       in.validate();
+      if (cookie && !SessionCookie.hasCsrfHeader(req.routingContext())) {
+        throw new ServiceException.InvalidInput(SessionCookie.CSRF_HEADER,
+            "a cookie login needs the " + SessionCookie.CSRF_HEADER + " header");
+      }
       String login = username != null ? username : email;
       if (login.isBlank()) throw new ServiceException.InvalidInput(username != null ? "username" : "email",
           "must not be blank");
       try {
-        Reply created = Reply.created(sessions.login(login, password, req.clientAddress(trustedProxies)).toJson());
+        SessionService.Login session = sessions.login(login, password, req.clientAddress(trustedProxies));
+        Reply created;
+        if (cookie) {
+          // the token goes only into the HttpOnly cookie: the page's script never sees it
+          SessionCookie.set(req.routingContext(), session.token(),
+              SessionCookie.overHttps(req.routingContext(), trustedProxies));
+          JsonObject body = session.toJson();
+          body.remove("token");
+          created = Reply.created(body.put("cookie", true));
+        } else {
+          created = Reply.created(session.toJson());
+        }
         success.increment();
         return created;
       } catch (ServiceException.TooManyRequests e) {
@@ -69,6 +87,7 @@ public final class SessionRoutes {
         throw new ServiceException.InvalidInput("Authorization", "an API key is not a session; revoke it instead");
       }
       sessions.logout(req.principal());
+      SessionCookie.clear(req.routingContext(), SessionCookie.overHttps(req.routingContext(), trustedProxies));
       return Reply.noContent();
     });
   }
