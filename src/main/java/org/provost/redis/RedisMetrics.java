@@ -35,7 +35,7 @@ public final class RedisMetrics {
       FunctionCounter.builder("provost.redis.fallbacks", s, TieredSessionStore::fallbacks).tag("use", "sessions")
           .description("operations that wanted Redis and were served without it").register(meters);
       Gauge.builder("provost.sessions.redis.pending_removals", s, TieredSessionStore::pendingRemovals)
-          .description("users whose ended sessions must still leave Redis (Redis vouches for none meanwhile)")
+          .description("users whose ended sessions must still leave Redis (Redis's idle clock is not read meanwhile)")
           .register(meters);
     });
     FunctionCounter.builder("provost.feed.wakes", feed, ChangeFeed::wakes)

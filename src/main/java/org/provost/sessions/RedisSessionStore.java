@@ -138,6 +138,16 @@ public final class RedisSessionStore implements SessionStore {
         new String[] {redis.key("u:" + userId), redis.key("gen")}, Long.toString(keepSessionId), redis.key("s:")));
   }
 
+  /** Every session of {@code userId} stored here, live or not, by session id. */
+  Map<Long, Session> recorded(long userId) {
+    Map<String, String> index = redis.call(c -> c.hgetall(redis.key("u:" + userId)));
+    Map<Long, Session> found = new java.util.HashMap<>();
+    for (Map.Entry<String, String> e : index.entrySet()) {
+      record(e.getValue()).filter(s -> s.userId() == userId).ifPresent(s -> found.put(s.id(), s));
+    }
+    return found;
+  }
+
   @Override
   public List<Session> live(long userId, long now) {
     Map<String, String> index = redis.call(c -> c.hgetall(redis.key("u:" + userId)));

@@ -1,6 +1,9 @@
 package org.provost.sessions;
 
+import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,9 +15,9 @@ import org.provost.redis.Redis;
  * Sessions with Redis: write-through to PostgreSQL, the durable record, and to Redis, the shared fast path.
  * <ul>
  *   <li>create writes PostgreSQL, then copies the session to Redis;</li>
- *   <li>find asks Redis first; a live session there is the answer. Otherwise (not there, idle there, or
- *       Redis down) PostgreSQL answers, and a live session it finds is copied back to Redis, unless a
- *       session ended anywhere meanwhile ({@link RedisSessionStore#adopt});</li>
+ *   <li>find asks PostgreSQL, which alone decides that a session exists and is not ended, and Redis for the
+ *       shared idle clock; a live session Redis lacks is copied there, unless a session ended anywhere
+ *       meanwhile ({@link RedisSessionStore#adopt});</li>
  *   <li>touch moves Redis's idle clock (shared by every instance) and PostgreSQL's only when Redis says
  *       it is due (about once a minute per session across all instances), or when Redis cannot answer;</li>
  *   <li>ending writes PostgreSQL, then removes the sessions from Redis. Every instance also removes them
@@ -22,7 +25,7 @@ import org.provost.redis.Redis;
  *       (an import, {@code provost admin}) leaves Redis too.</li>
  * </ul>
  * Losing Redis loses no session: PostgreSQL has them all. When a removal cannot reach Redis, the user is
- * remembered, and Redis is not trusted to vouch for any session until those removals are done
+ * remembered, and Redis's idle clock is not read until those removals are done
  * ({@link #flushPending}, run every second): a session ended while Redis was unreachable cannot come back
  * from a Redis that kept it.
  */
@@ -40,7 +43,7 @@ public final class TieredSessionStore implements SessionStore {
     this.redis = redis;
   }
 
-  /** Whether Redis may vouch for sessions now: connected, and no removal waiting to be done. */
+  /** Whether Redis's idle clock may be read now: connected, and no removal waiting to be done. */
   private boolean trusted() {
     return redis.available() && pending.isEmpty();
   }
@@ -86,31 +89,44 @@ public final class TieredSessionStore implements SessionStore {
     }
   }
 
+  /**
+   * PostgreSQL decides whether the session exists, is not ended and belongs to an active account; Redis
+   * never vouches alone, so neither a copy Redis kept of a session ended while it was unreachable (then the
+   * instance that owed the removal restarted) nor an entry written into Redis by someone else is a session.
+   * Redis contributes the shared idle clock: the later of its last use there and PostgreSQL's. A session
+   * PostgreSQL has that Redis lacks is copied there, unless a session ended anywhere meanwhile. Callers
+   * cache what this answers ({@code SessionService}), so this runs once per token and instance.
+   */
   @Override
   public Optional<Session> find(byte[] tokenHash, long now) {
-    String generation = null;
-    if (!trusted()) fallbacks.increment();
-    else {
-      try {
-        generation = shared.generation();
-        Optional<Session> hit = shared.find(tokenHash, now);
-        if (hit.isPresent()) return hit;
-      } catch (Redis.Unavailable e) {
-        fallbacks.increment();
-        generation = null;
-      }
-    }
     Optional<Session> found = durable.find(tokenHash, now);
-    if (found.isPresent() && generation != null) {
-      Session s = found.get();
-      try {
-        shared.adopt(tokenHash, new Session(s.id(), s.userId(), s.username(), s.createdAt(), now, s.expiresAt()),
-            generation);
-      } catch (Redis.Unavailable e) {
-        fallbacks.increment();
-      }
+    if (found.isEmpty()) return found;
+    Session s = found.get();
+    if (!trusted()) {
+      fallbacks.increment();
+      return found;
+    }
+    try {
+      String generation = shared.generation();
+      Optional<Session> copy = shared.record(HexFormat.of().formatHex(tokenHash))
+          .filter(r -> r.id() == s.id() && r.userId() == s.userId());
+      if (copy.isPresent()) return onSharedClock(s, copy.get(), now);
+      shared.adopt(tokenHash, new Session(s.id(), s.userId(), s.username(), s.createdAt(), now, s.expiresAt()),
+          generation);
+    } catch (Redis.Unavailable e) {
+      fallbacks.increment();
     }
     return found;
+  }
+
+  /**
+   * {@code recorded} (PostgreSQL's) with the later of its last use and its Redis copy's, if that is within
+   * Redis's idle timeout: Redis's clock is exact to a touch interval, PostgreSQL's up to a minute late.
+   */
+  private Optional<Session> onSharedClock(Session recorded, Session copy, long now) {
+    Session merged = new Session(recorded.id(), recorded.userId(), recorded.username(), recorded.createdAt(),
+        Math.max(recorded.lastSeen(), copy.lastSeen()), recorded.expiresAt());
+    return shared.live(merged, now) ? Optional.of(merged) : Optional.empty();
   }
 
   @Override
@@ -154,9 +170,24 @@ public final class TieredSessionStore implements SessionStore {
     }
   }
 
+  /** PostgreSQL's live sessions of {@code userId}, each on the shared idle clock where Redis has a copy. */
   @Override
   public List<Session> live(long userId, long now) {
-    return durable.live(userId, now);
+    List<Session> recorded = durable.live(userId, now);
+    if (recorded.isEmpty() || !trusted()) return recorded;
+    try {
+      Map<Long, Session> copies = shared.recorded(userId);
+      List<Session> live = new ArrayList<>(recorded.size());
+      for (Session s : recorded) {
+        Session copy = copies.get(s.id());
+        if (copy == null) live.add(s);
+        else onSharedClock(s, copy, now).ifPresent(live::add);
+      }
+      return live;
+    } catch (Redis.Unavailable e) {
+      fallbacks.increment();
+      return recorded;
+    }
   }
 
   /**
@@ -184,7 +215,7 @@ public final class TieredSessionStore implements SessionStore {
     }
   }
 
-  /** Retries the removals Redis missed; Redis vouches for sessions again once none is left. Blocking. */
+  /** Retries the removals Redis missed; Redis's idle clock is read again once none is left. Blocking. */
   public void flushPending() {
     if (pending.isEmpty() || !redis.available()) return;
     for (Long userId : List.copyOf(pending)) {
