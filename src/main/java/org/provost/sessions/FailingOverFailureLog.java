@@ -6,7 +6,8 @@ import org.provost.redis.Redis;
 /**
  * The throttle's records in Redis, shared by every instance, with this process's memory behind them: every
  * record is also kept in memory, and while Redis cannot answer, memory answers alone (the counts are then
- * this instance's only, as without Redis). Logins never fail because Redis is down.
+ * this instance's only, as without Redis), and what it counted then still counts when Redis returns. Logins
+ * never fail because Redis is down.
  */
 final class FailingOverFailureLog implements FailureLog {
   private final RedisFailureLog shared;
@@ -35,16 +36,23 @@ final class FailingOverFailureLog implements FailureLog {
     }
   }
 
+  /**
+   * The longer of Redis's record and this instance's own: every failure is in both while Redis answers, so
+   * neither undercounts then; failures this instance saw while Redis was away are in memory only, and are
+   * not forgiven when Redis returns (else each outage would hand a guesser a fresh budget).
+   */
   @Override
   public long[] since(Kind kind, String key, long since, int max) {
+    long[] mine = local.since(kind, key, since, max);
     if (redis.available()) {
       try {
-        return shared.since(kind, key, since, max);
+        long[] all = shared.since(kind, key, since, max);
+        return all.length >= mine.length ? all : mine;
       } catch (Redis.Unavailable e) {
         fallbacks.increment();
       }
     }
-    return local.since(kind, key, since, max);
+    return mine;
   }
 
   @Override
