@@ -291,6 +291,19 @@ public final class AuthzIndex implements Authorizer, AutoCloseable {
    */
   public boolean awaitRevision(long wanted, long maxMillis) {
     if (revision >= wanted) return true;
+    boolean caught = awaitSlowly(wanted, maxMillis);
+    if (!caught) missedCatchUps.increment();
+    return caught;
+  }
+
+  private final java.util.concurrent.atomic.LongAdder missedCatchUps = new java.util.concurrent.atomic.LongAdder();
+
+  /** How many {@link #awaitRevision} calls ran out of time (each held a writer for its whole wait). */
+  public long missedCatchUps() {
+    return missedCatchUps.sum();
+  }
+
+  private boolean awaitSlowly(long wanted, long maxMillis) {
     long deadline = System.nanoTime() + maxMillis * 1_000_000;
     synchronized (caughtUp) {
       while (revision < wanted) {

@@ -31,7 +31,11 @@ public final class ConsistentAuthorizer implements Authorizer {
     // index applies it within milliseconds; waiting for that is cheaper than deciding by SQL (about ten
     // recursive statements per write, measured under a grant and revoke load), and nothing can be recorded
     // meanwhile, so the index then answers exactly as of this transaction
-    if (Changelog.holdsLock() && index.awaitRevision(current, CATCH_UP_MILLIS)) return index;
+    // (never after this transaction recorded a change itself: no index applies that before it commits)
+    if (Changelog.mayAwaitIndex()) {
+      if (index.awaitRevision(current, CATCH_UP_MILLIS)) return index;
+      Changelog.indexDidNotCatchUp();
+    }
     return sql;
   }
 

@@ -20,9 +20,9 @@ public final class Changelog {
    * it recorded (0: none), {@code [1]} 1 while one runs, {@code [2]} 1 once it holds the writer lock,
    * {@code [3]} the changelog's latest revision as this transaction knows it once it holds the lock (-1: not
    * read yet). Under the lock no other transaction can record a change, so it is read once and then kept
-   * current by {@link #record}.
+   * current by {@link #record}; {@code [4]} 1 once a wait for the index to catch up has failed in it.
    */
-  private static final ThreadLocal<long[]> RECORDED = ThreadLocal.withInitial(() -> new long[] {0, 0, 0, -1});
+  private static final ThreadLocal<long[]> RECORDED = ThreadLocal.withInitial(() -> new long[] {0, 0, 0, -1, 0});
 
   private Changelog() {}
 
@@ -92,6 +92,23 @@ public final class Changelog {
   }
 
   /**
+   * Whether this thread's write transaction may wait for the index to catch up with {@link #current}: it
+   * holds the writer lock (nothing new can be recorded meanwhile), has recorded nothing itself (its own
+   * uncommitted change is a revision no index will apply before it commits: only SQL sees it), and has not
+   * already waited in vain (one wait at most per transaction, while it holds everyone's lock).
+   */
+  public static boolean mayAwaitIndex() {
+    long[] mine = RECORDED.get();
+    return mine[1] == 1 && mine[2] == 1 && mine[0] == 0 && mine[4] == 0;
+  }
+
+  /** Notes that a wait for the index failed in this thread's write transaction: it decides by SQL from now. */
+  public static void indexDidNotCatchUp() {
+    long[] mine = RECORDED.get();
+    if (mine[1] == 1) mine[4] = 1;
+  }
+
+  /**
    * The latest revision this connection's transaction can see. Inside a write transaction that holds the
    * writer lock it is read once, then known: nobody else can record a change until this one commits.
    */
@@ -112,6 +129,7 @@ public final class Changelog {
     mine[1] = 1;
     mine[2] = 0;
     mine[3] = -1;
+    mine[4] = 0;
     return outer;
   }
 
