@@ -38,7 +38,8 @@ public final class PostgresSessionStore implements SessionStore {
 
   @Override
   public Optional<Session> find(byte[] tokenHash, long now) {
-    return db.readPrimary(c -> Jdbc.one(c, """
+    // through the fill pool: a token's first sight serves the memory lane, never waits behind the SQL lane
+    return db.fill(c -> Jdbc.one(c, """
         SELECT s.id, s.user_id, u.username, s.created_at, s.last_seen_at, s.expires_at
         FROM sessions s JOIN users u ON u.id = s.user_id
         WHERE s.token_hash = ? AND s.revoked_at IS NULL AND u.is_active""", PostgresSessionStore::session,

@@ -46,6 +46,8 @@ public final class SessionService {
   private final Map<Long, Set<String>> tokensByUser = new ConcurrentHashMap<>();
   /** Bumped by every revocation this instance applies: a load that raced one re-reads. */
   private final AtomicLong revocations = new AtomicLong();
+  /** Loads under way, by token: {@link #load} callers for the same token wait for the first one's read. */
+  private final Map<String, java.util.concurrent.CompletableFuture<Principal>> loading = new ConcurrentHashMap<>();
 
   /** A validated session held in memory. */
   private static final class Live {
@@ -174,8 +176,36 @@ public final class SessionService {
     return Optional.of(live.principal);
   }
 
-  /** Loads a token this instance has not seen (or has dropped). Blocking. */
+  /**
+   * Loads a token this instance has not seen (or has dropped). Blocking. Concurrent loads of one token share
+   * one read (a burst of requests with a token new here, after a deploy or behind a balancer, costs one
+   * statement, not one each). Throws what the load throws: {@code Unauthenticated} for a token that is no
+   * live session, {@code Unavailable} when the database cannot answer.
+   */
   public Principal load(String token) {
+    java.util.concurrent.CompletableFuture<Principal> mine = new java.util.concurrent.CompletableFuture<>();
+    java.util.concurrent.CompletableFuture<Principal> running = loading.putIfAbsent(token, mine);
+    if (running != null) {
+      try {
+        return running.join();
+      } catch (java.util.concurrent.CompletionException e) {
+        if (e.getCause() instanceof RuntimeException r) throw r;
+        throw e;
+      }
+    }
+    try {
+      Principal p = loadFresh(token);
+      mine.complete(p);
+      return p;
+    } catch (RuntimeException e) {
+      mine.completeExceptionally(e);
+      throw e;
+    } finally {
+      loading.remove(token, mine);
+    }
+  }
+
+  private Principal loadFresh(String token) {
     for (int attempt = 0; ; attempt++) {
       long revocationsBefore = revocations.get();
       Principal p = loadOnce(token);
