@@ -154,6 +154,35 @@ class ConsoleServingTest {
     assertThat(bad.status()).isEqualTo(401);
   }
 
+  @Test
+  void overHttps_theCookieIsHostPrefixedAndSecure_andAPlainNamedOneDoesNotCount() {
+    // the test server trusts loopback as its proxy, which says the client came over HTTPS
+    Http.Response r = http.send("POST", "/v1/sessions", null, login().encode(), "application/json",
+        SessionCookie.CSRF_HEADER, "1", "X-Forwarded-Proto", "https");
+    String setCookie = r.header("Set-Cookie");
+    assertThat(setCookie).startsWith(SessionCookie.SECURE_NAME + "=pvs_").containsIgnoringCase("Secure")
+        .containsIgnoringCase("HttpOnly").contains("Path=/").doesNotContainIgnoringCase("Domain");
+    String token = cookieOf(r).split("=", 2)[1];
+    Http.Response secure = http.send("GET", "/v1/me", null, null, null, "Cookie", SessionCookie.SECURE_NAME + "=" + token,
+        SessionCookie.CSRF_HEADER, "1", "X-Forwarded-Proto", "https");
+    assertThat(secure.status()).isEqualTo(200);
+    // a cookie any sibling subdomain could have set (no __Host- prefix) is no credential over HTTPS
+    Http.Response plain = http.send("GET", "/v1/me", null, null, null, "Cookie", SessionCookie.NAME + "=" + token,
+        SessionCookie.CSRF_HEADER, "1", "X-Forwarded-Proto", "https");
+    assertThat(plain.status()).isEqualTo(401);
+  }
+
+  @Test
+  void aSecondCookieOfTheSameName_tossedInBesideTheRealOne_countsAsNone() {
+    String cookie = cookieOf(cookieLogin());
+    Http.Response first = http.send("GET", "/v1/me", null, null, null, "Cookie",
+        SessionCookie.NAME + "=pvs_attackers; " + cookie, SessionCookie.CSRF_HEADER, "1");
+    assertThat(first.status()).isEqualTo(401);
+    Http.Response second = http.send("GET", "/v1/me", null, null, null, "Cookie",
+        cookie + "; " + SessionCookie.NAME + "=pvs_attackers", SessionCookie.CSRF_HEADER, "1");
+    assertThat(second.status()).isEqualTo(401);
+  }
+
   private static JsonObject login() {
     return new JsonObject().put("username", "admin").put("password", TestServer.ADMIN_PASSWORD).put("cookie", true);
   }
