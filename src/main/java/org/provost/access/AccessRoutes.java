@@ -67,6 +67,11 @@ public final class AccessRoutes {
         if (then.isEmpty() && !state.everNamed(resource)) {
           throw new ServiceException.NotFound("resource", resourceText);
         }
+        // the answer shows grants on every scope that covered the resource THEN: a name reused since, or a
+        // department moved since, covers other scopes than today's, which today's authority does not reach
+        if (then.isPresent() && !state.covering(then.get()).equals(Scopes.covering(c, now))) {
+          authority.require(c, req.principal(), "access.review", Scope.GLOBAL);
+        }
         AccessReview.Page page = then.isEmpty() ? new AccessReview.Page(java.util.List.of(), false)
             : AccessReview.page(c, state, permission, then.get(), after, limit);
         String next = page.hasMore() ? Long.toString(page.holders().getLast().user().id()) : null;
