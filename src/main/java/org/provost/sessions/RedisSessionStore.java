@@ -24,7 +24,7 @@ public final class RedisSessionStore implements SessionStore {
   private static final String ADOPT = """
       if ARGV[9] ~= '*' and (redis.call('GET', KEYS[3]) or '') ~= ARGV[9] then return 0 end
       redis.call('HSET', KEYS[1], 'id', ARGV[1], 'uid', ARGV[2], 'name', ARGV[3], 'created', ARGV[4],
-        'seen', ARGV[5], 'exp', ARGV[6], 'pg', ARGV[5])
+        'seen', ARGV[5], 'exp', ARGV[6], 'pg', ARGV[10])
       redis.call('PEXPIRE', KEYS[1], ARGV[7])
       redis.call('HSET', KEYS[2], ARGV[1], ARGV[8])
       local keep = tonumber(ARGV[6]) - tonumber(ARGV[5])
@@ -79,13 +79,23 @@ public final class RedisSessionStore implements SessionStore {
    * one, and nothing is written. {@code "*"} writes unconditionally. Returns whether it was written.
    */
   boolean adopt(byte[] tokenHash, Session s, String generation) {
+    return adopt(tokenHash, s, generation, s.lastSeen());
+  }
+
+  /**
+   * As {@link #adopt(byte[], Session, String)}, noting that PostgreSQL's copy was last touched at
+   * {@code durableSeen} (earlier than {@code s.lastSeen()} when the session is copied here on a use): the
+   * touch that follows then writes PostgreSQL when it is due by PostgreSQL's own clock, not by this copy's.
+   */
+  boolean adopt(byte[] tokenHash, Session s, String generation, long durableSeen) {
     String hex = HexFormat.of().formatHex(tokenHash);
     long ttl = Math.min(idleMillis, s.expiresAt() - s.lastSeen());
     if (ttl <= 0) return false;
     Long written = redis.call(c -> c.eval(ADOPT, ScriptOutputType.INTEGER,
         new String[] {redis.key("s:" + hex), redis.key("u:" + s.userId()), redis.key("gen")},
         Long.toString(s.id()), Long.toString(s.userId()), s.username(), Long.toString(s.createdAt()),
-        Long.toString(s.lastSeen()), Long.toString(s.expiresAt()), Long.toString(ttl), hex, generation));
+        Long.toString(s.lastSeen()), Long.toString(s.expiresAt()), Long.toString(ttl), hex, generation,
+        Long.toString(durableSeen)));
     return written != null && written == 1;
   }
 

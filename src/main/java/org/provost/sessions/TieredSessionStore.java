@@ -99,20 +99,18 @@ public final class TieredSessionStore implements SessionStore {
    */
   @Override
   public Optional<Session> find(byte[] tokenHash, long now) {
+    // the ending generation is read before PostgreSQL is: a copy is written back only if no session ended
+    // between that read and the write
+    String generation = generation();
     Optional<Session> found = durable.find(tokenHash, now);
-    if (found.isEmpty()) return found;
+    if (found.isEmpty() || generation == null) return found;
     Session s = found.get();
-    if (!trusted()) {
-      fallbacks.increment();
-      return found;
-    }
     try {
-      String generation = shared.generation();
       Optional<Session> copy = shared.record(HexFormat.of().formatHex(tokenHash))
           .filter(r -> r.id() == s.id() && r.userId() == s.userId());
       if (copy.isPresent()) return onSharedClock(s, copy.get(), now);
       shared.adopt(tokenHash, new Session(s.id(), s.userId(), s.username(), s.createdAt(), now, s.expiresAt()),
-          generation);
+          generation, s.lastSeen());
     } catch (Redis.Unavailable e) {
       fallbacks.increment();
     }
