@@ -142,10 +142,38 @@ public final class AccessRoutes {
     return after.orElse(0L);
   }
 
-  /** True when the Accept header asks for text/csv (by name; JSON otherwise). */
+  /** True when the Accept header prefers text/csv (see {@link #prefersCsv}). */
   private static boolean wantsCsv(Request req) {
-    String accept = req.routingContext().request().getHeader("Accept");
-    return accept != null && accept.toLowerCase(Locale.ROOT).contains("text/csv");
+    return prefersCsv(req.routingContext().request().getHeader("Accept"));
+  }
+
+  /**
+   * True when an Accept header (RFC 9110 section 12.5.1) names {@code text/csv} with a quality above 0 and
+   * at least that of {@code application/json}; wildcards do not count, so {@code text/csv, *}{@code /*}
+   * is CSV and no header, {@code *}{@code /*} or {@code text/csv;q=0} is JSON.
+   */
+  static boolean prefersCsv(String accept) {
+    if (accept == null) return false;
+    double csv = 0;
+    double json = 0;
+    for (String range : accept.split(",")) {
+      String[] parts = range.split(";");
+      String type = parts[0].strip().toLowerCase(Locale.ROOT);
+      double q = 1;
+      for (int i = 1; i < parts.length; i++) {
+        String p = parts[i].strip().toLowerCase(Locale.ROOT);
+        if (p.startsWith("q=")) {
+          try {
+            q = Double.parseDouble(p.substring(2));
+          } catch (NumberFormatException e) {
+            q = 0;
+          }
+        }
+      }
+      if (type.equals("text/csv")) csv = Math.max(csv, q);
+      if (type.equals("application/json")) json = Math.max(json, q);
+    }
+    return csv > 0 && csv >= json;
   }
 
   private static String encode(String s) {

@@ -172,8 +172,44 @@ class AccessReplayTest {
         compared++;
       }
     }
+    // now, the review agrees with /v1/check (the same scope rule, answered by the in-memory index), once
+    // every grant window has opened or closed for good
+    AuditReplay last = start.copy();
+    events.forEach(last::apply);
+    Instant settled = last.grants.values().stream()
+        .flatMap(g -> java.util.stream.Stream.of(g.validFrom(), g.validUntil()))
+        .filter(java.util.Objects::nonNull).map(Instant::parse).max(Instant::compareTo).orElse(Instant.EPOCH);
+    long wait = java.time.Duration.between(Instant.now(), settled).toMillis() + 50;
+    if (wait > 0) {
+      try {
+        Thread.sleep(wait);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    List<Long> everyone = new ArrayList<>(users);
+    everyone.add(adminId());
+    for (int q = 0; q < 10; q++) {
+      String permission = pick(random, POOL);
+      String resource = random.nextInt(6) == 0 ? "global" : scope(random);
+      java.util.Set<Long> reviewed = new java.util.TreeSet<>();
+      ok(http.get("/v1/access-review?permission=" + permission + "&resource=" + enc(resource) + "&limit=500", admin),
+          why).getJsonArray("items").forEach(i -> reviewed.add(((JsonObject) i).getJsonObject("user").getLong("id")));
+      java.util.Set<Long> checked = new java.util.TreeSet<>();
+      for (long u : everyone) {
+        if (ok(http.get("/v1/check?subject=" + u + "&permission=" + permission + "&resource=" + enc(resource), admin),
+            why).getBoolean("allowed")) {
+          checked.add(u);
+        }
+      }
+      assertThat(reviewed).as("%s: review now vs /v1/check, %s on %s", why, permission, resource).isEqualTo(checked);
+    }
     assertThat(compared).isEqualTo(25 * 9);
     assertThat(beyondAdmin).as(why).isGreaterThan(10);
+  }
+
+  static long adminId() {
+    return http.get("/v1/me", admin).json().getJsonObject("user").getLong("id");
   }
 
   /** The state the audit log does not describe: roles from the migrations and the SQL-written directory. */

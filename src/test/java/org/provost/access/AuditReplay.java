@@ -97,8 +97,7 @@ final class AuditReplay {
     } else if (resource.startsWith("course:")) {
       department = courses.get(resource.substring("course:".length()));
     } else if (resource.startsWith("department:")) {
-      department = departments.get(resource.substring("department:".length()));
-      if (!departments.containsKey(resource.substring("department:".length()))) department = null;
+      department = departments.get(resource.substring("department:".length())); // its parent
     }
     for (int depth = 0; department != null && depth < 64; depth++) {
       out.add("department:" + department);
