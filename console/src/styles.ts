@@ -30,6 +30,8 @@ export const shared = css`
   pre { font-family: var(--sl-font-mono); font-size: var(--sl-font-size-x-small); white-space: pre-wrap; word-break: break-all; margin: 0; }
   .cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(16rem, 1fr)); gap: var(--sl-spacing-medium); }
   sl-card { width: 100%; }
+  sl-details::part(header) { padding: var(--sl-spacing-2x-small) var(--sl-spacing-small); }
+  sl-details::part(content) { padding: var(--sl-spacing-x-small) var(--sl-spacing-small); }
   sl-alert { margin: var(--sl-spacing-small) 0; }
   dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: var(--sl-spacing-2x-small) var(--sl-spacing-large); margin: 0; }
   dl.facts dt { font-weight: var(--sl-font-weight-semibold); color: var(--sl-color-neutral-700); }

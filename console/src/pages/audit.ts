@@ -1,7 +1,7 @@
 import { html } from 'lit';
 import { Page } from '../parts/page.js';
 import { api, query } from '../api.js';
-import { when } from '../format.js';
+import { instant } from '../format.js';
 import { replaceQuery } from '../router.js';
 
 interface AuditEvent { id: number; at: string; actor_id: number | null; actor: string; action: string; target: string; before: unknown; after: unknown; request_id: string | null }
@@ -71,7 +71,7 @@ export class AuditPage extends Page {
       <div class="table-wrap"><table aria-busy=${this.loading ? 'true' : 'false'}>
         <caption>Events in commit order, page ${this.previous.length + 1}</caption>
         <thead><tr><th scope="col">Id</th><th scope="col">When</th><th scope="col">Who</th><th scope="col">What</th><th scope="col">Target</th><th scope="col">Before / after</th></tr></thead>
-        <tbody>${this.items.map((e) => html`<tr><td>${e.id}</td><td>${when(e.at)}</td><td>${e.actor}</td><td>${e.action}</td><td><code>${e.target}</code></td>
+        <tbody>${this.items.map((e) => html`<tr><td>${e.id}</td><td>${instant(e.at)}</td><td>${e.actor}</td><td>${e.action}</td><td><code>${e.target}</code></td>
           <td>${e.before || e.after ? html`<sl-details summary="Show"><pre>${JSON.stringify({ before: e.before, after: e.after }, null, 2)}</pre></sl-details>` : '—'}</td></tr>`)}</tbody>
       </table></div>
       <nav class="pager" aria-label="Pages of events">

@@ -2,7 +2,7 @@ import { html, nothing } from 'lit';
 import { Page } from '../parts/page.js';
 import { api, query, Problem } from '../api.js';
 import { courseDepartments, departmentTree, wrote, type Tree, type User } from '../session.js';
-import { current, when, window as grantWindow } from '../format.js';
+import { current, instant, when, window as grantWindow } from '../format.js';
 import { href } from '../router.js';
 import { permissionsByScope } from '../parts/permissions-by-scope.js';
 import '../parts/grant-dialog.js';
@@ -306,7 +306,7 @@ export class UserPage extends Page {
         ${this.section('audit', () => this.events === null ? html`<sl-spinner></sl-spinner>` : html`<div class="table-wrap"><table>
           <caption>The latest ${this.events.length} events about this person, newest first</caption>
           <thead><tr><th scope="col">When</th><th scope="col">Who</th><th scope="col">What</th><th scope="col">Details</th></tr></thead>
-          <tbody>${this.events.map((e) => html`<tr><td>${when(e.at)}</td><td>${e.actor}</td><td>${e.action}</td>
+          <tbody>${this.events.map((e) => html`<tr><td>${instant(e.at)}</td><td>${e.actor}</td><td>${e.action}</td>
             <td><sl-details summary="Before and after"><pre>${JSON.stringify({ before: e.before, after: e.after }, null, 2)}</pre></sl-details></td></tr>`)}</tbody>
         </table></div>`)}</section>` : nothing}`;
   }
