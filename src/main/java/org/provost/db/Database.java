@@ -363,10 +363,13 @@ public final class Database implements AutoCloseable {
     }
   }
 
-  /** True when the primary answers a trivial query within the pool's timeout. */
+  /**
+   * True when the primary answers a trivial query, asked through the fill pool: a request pool held full by
+   * SQL work is overload, not an unreachable primary.
+   */
   public boolean primaryReachable() {
     if (primaryReachability.isDown()) return false;
-    try (Connection c = primary.getConnection(); var st = c.createStatement()) {
+    try (Connection c = fill.getConnection(); var st = c.createStatement()) {
       st.setQueryTimeout(2);
       return st.execute("SELECT 1");
     } catch (SQLException | ServiceException e) {
