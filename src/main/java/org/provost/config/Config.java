@@ -112,7 +112,7 @@ public record Config(
           s.integer("PROVOST_HASH_THREADS", Math.max(1, Runtime.getRuntime().availableProcessors() / 2), 1, 256),
           s.integer("PROVOST_HASH_LANE_QUEUE", 32, 0, 100_000),
           s.duration("PROVOST_HASH_LANE_MAX_WAIT", Duration.ofSeconds(1)),
-          s.integer("PROVOST_DB_FILL_POOL_SIZE", 2, 1, 100));
+          s.integer("PROVOST_DB_FILL_POOL_SIZE", 4, 1, 100));
     }
   }
 

@@ -109,7 +109,8 @@ public final class Database implements AutoCloseable {
   /**
    * The fill pool: {@code PROVOST_DB_FILL_POOL_SIZE} connections to the primary, opened on demand, for the
    * memory lane's cache misses (a token or API key this instance has not seen, a {@code /v1/me} body to
-   * build). Its requests wait at most 250 ms (HikariCP's least) for a connection, then answer 503.
+   * build). Its requests wait at most 1 s for a connection (behind other fills only, never behind the SQL
+   * lane: after a role change every {@code /v1/me} body is rebuilt at once), then answer 503.
    */
   private static HikariDataSource fillPool(HikariDataSource primary, Config config) {
     HikariConfig hc = new HikariConfig();
@@ -117,7 +118,7 @@ public final class Database implements AutoCloseable {
     hc.setPoolName("provost-fill");
     hc.setMinimumIdle(Math.min(1, config.lanes().fillPoolSize()));
     hc.setMaximumPoolSize(config.lanes().fillPoolSize());
-    hc.setConnectionTimeout(250);
+    hc.setConnectionTimeout(1_000);
     hc.setInitializationFailTimeout(-1); // the primary pool has already proven the database reachable
     return new HikariDataSource(hc);
   }
@@ -280,7 +281,7 @@ public final class Database implements AutoCloseable {
   /**
    * A read for the memory lane's cache fills (session and API-key loads, {@code /v1/me} bodies): on the
    * primary (read-your-writes) through the fill pool, never on a connection the SQL lane could be holding.
-   * Throws 503 {@code database_busy} when no fill connection is free within 250 ms.
+   * Throws 503 {@code database_busy} when no fill connection is free within 1 s.
    */
   public <T> T fill(Work<T> work) {
     return inTransaction(fill, primaryReachability, work);
