@@ -87,7 +87,7 @@ public record Config(
    * queue behind one writer lock, so more would only hold connections reads need); each share queues at
    * most {@code sqlQueue} more (PROVOST_SQL_LANE_QUEUE) for at most {@code sqlMaxWait}
    * (PROVOST_SQL_LANE_MAX_WAIT). The hash lane hashes on {@code hashThreads} platform threads
-   * (PROVOST_HASH_THREADS, default the cores; each Argon2id hash holds its memory cost, 19 MiB by default,
+   * (PROVOST_HASH_THREADS, default half the cores; each Argon2id hash holds its memory cost, 19 MiB by default,
    * so at most this many are allocated at once) and queues at most {@code hashQueue} requests
    * (PROVOST_HASH_LANE_QUEUE) for at most {@code hashMaxWait} (PROVOST_HASH_LANE_MAX_WAIT). The memory lane's
    * cache fills use a pool of their own of {@code fillPoolSize} connections (PROVOST_DB_FILL_POOL_SIZE).
@@ -108,7 +108,9 @@ public record Config(
       return new Lanes(sql, writers,
           s.integer("PROVOST_SQL_LANE_QUEUE", 512, 0, 1_000_000),
           s.duration("PROVOST_SQL_LANE_MAX_WAIT", Duration.ofMillis(250)),
-          s.integer("PROVOST_HASH_THREADS", Runtime.getRuntime().availableProcessors(), 1, 256),
+          // half the cores: hashing a full lane's worth of logins must leave the event loops (the memory
+          // lane) a core; on 2 cores with every core hashing, checks waited up to 190 ms (docs/PERFORMANCE.md)
+          s.integer("PROVOST_HASH_THREADS", Math.max(1, Runtime.getRuntime().availableProcessors() / 2), 1, 256),
           s.integer("PROVOST_HASH_LANE_QUEUE", 32, 0, 100_000),
           s.duration("PROVOST_HASH_LANE_MAX_WAIT", Duration.ofSeconds(1)),
           s.integer("PROVOST_DB_FILL_POOL_SIZE", 4, 1, 100));

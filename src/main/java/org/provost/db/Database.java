@@ -109,7 +109,8 @@ public final class Database implements AutoCloseable {
   /**
    * The fill pool: {@code PROVOST_DB_FILL_POOL_SIZE} connections to the primary, opened on demand, for the
    * memory lane's cache misses (a token or API key this instance has not seen, a {@code /v1/me} body to
-   * build). Its requests wait at most 1 s for a connection, then answer 503.
+   * build). Its requests wait at most 1 s for a connection (behind other fills only, never behind the SQL
+   * lane: after a role change every {@code /v1/me} body is rebuilt at once), then answer 503.
    */
   private static HikariDataSource fillPool(HikariDataSource primary, Config config) {
     HikariConfig hc = new HikariConfig();
@@ -365,10 +366,13 @@ public final class Database implements AutoCloseable {
     }
   }
 
-  /** True when the primary answers a trivial query within the pool's timeout. */
+  /**
+   * True when the primary answers a trivial query, asked through the fill pool: a request pool held full by
+   * SQL work is overload, not an unreachable primary.
+   */
   public boolean primaryReachable() {
     if (primaryReachability.isDown()) return false;
-    try (Connection c = primary.getConnection(); var st = c.createStatement()) {
+    try (Connection c = fill.getConnection(); var st = c.createStatement()) {
       st.setQueryTimeout(2);
       return st.execute("SELECT 1");
     } catch (SQLException | ServiceException e) {

@@ -2,7 +2,6 @@ package org.provost.grants;
 
 import io.micrometer.core.instrument.Counter;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
 import java.sql.SQLException;

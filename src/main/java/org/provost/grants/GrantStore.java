@@ -28,10 +28,6 @@ final class GrantStore {
         Jdbc.nullableLong(rs, "granted_by"), rs.getLong("revision"));
   }
 
-  static List<Grant> forUser(Connection c, long userId) throws SQLException {
-    return Jdbc.list(c, SELECT + " WHERE g.user_id = ? ORDER BY g.id", GrantStore::map, userId);
-  }
-
   static Optional<Grant> find(Connection c, long id) throws SQLException {
     return Jdbc.one(c, SELECT + " WHERE g.id = ?", GrantStore::map, id);
   }

@@ -18,7 +18,7 @@ public final class JsonOut implements AutoCloseable {
   private final Bytes out;
   private final JsonGenerator g;
 
-  /** Bytes written so far, handed to a Buffer without another copy of the array's used part only. */
+  /** The bytes written so far; {@link #buffer} copies the used part of the array once. */
   private static final class Bytes extends ByteArrayOutputStream {
     Bytes(int size) {
       super(size);

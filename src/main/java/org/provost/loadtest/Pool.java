@@ -47,7 +47,14 @@ final class Pool {
         replies.add(threads.submit(() -> {
           permits.acquire();
           try {
-            return http.post("/v1/sessions", null, new JsonObject().put("username", name).put("password", password));
+            // a busy server refuses logins with 503 overloaded and Retry-After: 1; the setup honours it
+            SetupClient.Reply r = null;
+            for (int attempt = 0; attempt < 10; attempt++) {
+              r = http.post("/v1/sessions", null, new JsonObject().put("username", name).put("password", password));
+              if (r.status() != 503) break;
+              Thread.sleep(1_000);
+            }
+            return r;
           } finally {
             permits.release();
           }

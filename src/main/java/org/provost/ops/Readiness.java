@@ -123,7 +123,9 @@ public final class Readiness {
   private Long databaseRevision() {
     if (!db.primaryReachable()) return null;
     try {
-      return db.readPrimary(Changelog::current);
+      // the fill pool: a saturated SQL lane is overload, not an unreachable database, and must not make the
+      // instance look unready (a balancer would then move its load onto the others)
+      return db.fill(Changelog::current);
     } catch (RuntimeException e) {
       return null;
     }

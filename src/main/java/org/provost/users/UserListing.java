@@ -27,7 +27,9 @@ import org.provost.http.JsonOut;
  *       primary key (which it preferred, wrongly assuming the matches spread evenly over the ids);</li>
  *   <li>{@code offset=N} finds the page's first id with an index-only scan of the same order (a deferred
  *       join), then reads the page by keyset, instead of reading and discarding N full rows;</li>
- *   <li>{@code q=} (prefix of username, email or display name) first collects the matching ids from the
+ *   <li>{@code q=} (prefix of username, email or display name) first probes the next {@value #PROBE} users
+ *       in id order: a common prefix (all the students) fills the page from them; else it collects the
+ *       matching ids from the
  *       three prefix indexes with explicit range bounds (a generic plan cannot use an index for
  *       {@code LIKE ?}); when there are few (at most {@value #FEW} after the cursor) the page is those rows,
  *       else the prefix is common and a primary-key scan in id order finds the page's rows early.</li>
@@ -35,6 +37,7 @@ import org.provost.http.JsonOut;
  */
 final class UserListing {
   static final int FEW = 2000;
+  static final int PROBE = 1000;
   private static final String COLUMNS = """
       u.id, u.username, u.email, u.display_name, u.type, d.code, u.external_id, u.is_active, u.is_verified,
       u.created_at, u.updated_at, (SELECT coalesce(max(revision), 0) FROM changelog) AS rev""";
@@ -123,11 +126,21 @@ final class UserListing {
       return "SELECT " + COLUMNS + FROM + " WHERE TRUE" + match + rest + " ORDER BY u.id LIMIT ? OFFSET ?";
     }
     String upper = upperBound(prefix);
-    StringBuilder sql = new StringBuilder("WITH cand AS MATERIALIZED (");
+    // 1. probe: the next PROBE ids in order; a common prefix fills the page from them at once
+    StringBuilder sql = new StringBuilder("WITH probe AS MATERIALIZED (SELECT s.id FROM (SELECT * FROM users WHERE id > ?")
+        .append(" ORDER BY id LIMIT ").append(PROBE).append(") s WHERE (lower(s.username) LIKE ? OR lower(s.email) LIKE ?")
+        .append(" OR lower(s.display_name) LIKE ?)");
+    params.add(afterId);
+    params.addAll(List.of(like, like, like));
+    sql.append(filters(f, "s", params)).append(" LIMIT ?), hit AS (SELECT count(*) > ? AS yes FROM probe),");
+    params.add(limit + 1);
+    params.add(limit);
+    // 2. else the matching ids from the prefix indexes, when there are few
+    sql.append(" cand AS MATERIALIZED (");
     String[] columns = {"username", "email", "display_name"};
     for (int i = 0; i < columns.length; i++) {
       if (i > 0) sql.append(" UNION ALL ");
-      sql.append("SELECT id FROM users WHERE ");
+      sql.append("SELECT id FROM users WHERE NOT (SELECT yes FROM hit) AND ");
       if (upper != null) {
         sql.append("lower(").append(columns[i]).append(") ~>=~ ? AND lower(").append(columns[i]).append(") ~<~ ? AND ");
         params.add(prefix);
@@ -141,12 +154,16 @@ final class UserListing {
     }
     sql.append(" LIMIT ").append(FEW + 1).append("), few AS (SELECT count(*) <= ").append(FEW)
         .append(" AS yes FROM cand)\nSELECT * FROM ((SELECT ").append(COLUMNS).append(FROM)
-        .append(" WHERE (SELECT yes FROM few) AND u.id IN (SELECT id FROM cand)").append(match);
+        .append(" WHERE (SELECT yes FROM hit) AND u.id IN (SELECT id FROM probe) ORDER BY u.id LIMIT ?)");
+    params.add(limit + 1);
+    sql.append(" UNION ALL (SELECT ").append(COLUMNS).append(FROM)
+        .append(" WHERE NOT (SELECT yes FROM hit) AND (SELECT yes FROM few) AND u.id IN (SELECT id FROM cand)")
+        .append(match);
     params.addAll(List.of(like, like, like));
     sql.append(filters(f, "u", params)).append(" ORDER BY u.id LIMIT ?)");
     params.add(limit + 1);
     sql.append(" UNION ALL (SELECT ").append(COLUMNS).append(FROM)
-        .append(" WHERE NOT (SELECT yes FROM few) AND u.id > ?").append(match);
+        .append(" WHERE NOT (SELECT yes FROM hit) AND NOT (SELECT yes FROM few) AND u.id > ?").append(match);
     params.add(afterId);
     params.addAll(List.of(like, like, like));
     sql.append(filters(f, "u", params)).append(" ORDER BY u.id LIMIT ?)) page ORDER BY 1");

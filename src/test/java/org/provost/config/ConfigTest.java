@@ -24,6 +24,26 @@ class ConfigTest {
   }
 
   @Test
+  void lanes_defaultToThePool_andAreCheckedAgainstEachOther() {
+    Config.Lanes lanes = Config.from(Map.of("PROVOST_DB_POOL_MAX_SIZE", "12")).lanes();
+    assertThat(lanes.sqlConcurrency()).isEqualTo(12);
+    assertThat(lanes.sqlWriters()).isEqualTo(3);
+    assertThat(lanes.sqlMaxWait()).isEqualTo(Duration.ofMillis(250));
+    assertThat(lanes.hashThreads()).isEqualTo(Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
+    assertThat(lanes.fillPoolSize()).isEqualTo(4);
+    assertThatThrownBy(() -> Config.from(Map.of("PROVOST_DB_POOL_MAX_SIZE", "4", "PROVOST_DB_POOL_MIN_IDLE", "1",
+        "PROVOST_SQL_LANE_CONCURRENCY", "17")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("PROVOST_SQL_LANE_CONCURRENCY")
+        .hasMessageContaining("4 x PROVOST_DB_POOL_MAX_SIZE");
+    assertThatThrownBy(() -> Config.from(Map.of("PROVOST_SQL_LANE_CONCURRENCY", "8", "PROVOST_SQL_LANE_WRITERS", "8")))
+        .hasMessageContaining("PROVOST_SQL_LANE_WRITERS").hasMessageContaining("must be below");
+    assertThatThrownBy(() -> Config.from(Map.of("PROVOST_HASH_LANE_MAX_WAIT", "0s")))
+        .hasMessageContaining("PROVOST_HASH_LANE_MAX_WAIT");
+    assertThatThrownBy(() -> Config.from(Map.of("PROVOST_HASH_THREADS", "0")))
+        .hasMessageContaining("PROVOST_HASH_THREADS");
+  }
+
+  @Test
   void badValue_stopsStartup_namingKeyAndValue() {
     assertThatThrownBy(() -> Config.from(Map.of("PROVOST_HTTP_PORT", "eighty")))
         .isInstanceOf(ConfigException.class).hasMessageContaining("PROVOST_HTTP_PORT=eighty");

@@ -87,6 +87,10 @@ class LaneIsolationTest {
         assertThat(me.json().getJsonObject("user").getString("username")).isEqualTo("lena");
       }
 
+      // readiness: a full SQL lane is overload, not a database outage (a balancer must keep this instance)
+      Response ready = b.http.get("/health/ready", null);
+      assertThat(ready.status()).as("ready: %s", ready).isEqualTo(200);
+
       // SQL lane: refused while still held (the lane is released only after these answers arrive)
       for (String path : List.of("/v1/users?limit=50", "/v1/users/" + fx.id("lena") + "/grants", "/v1/roles")) {
         Response r = b.http.get(path, adminToken);
