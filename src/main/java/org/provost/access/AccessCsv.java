@@ -43,14 +43,20 @@ final class AccessCsv {
     out.append("\r\n");
   }
 
-  /** One field: neutralised against formulas, then quoted when RFC 4180 needs it. Null is empty. */
+  /**
+   * One field: neutralised against formulas, then quoted when RFC 4180 needs it or it holds a semicolon (the
+   * list separator of many locales' spreadsheets). Null is empty.
+   */
   static String cell(String value) {
     if (value == null || value.isEmpty()) return "";
     String v = switch (value.charAt(0)) {
       case '=', '+', '-', '@', '\t', '\r' -> "'" + value;
       default -> value;
     };
-    boolean quote = v.indexOf(',') >= 0 || v.indexOf('"') >= 0 || v.indexOf('\r') >= 0 || v.indexOf('\n') >= 0;
+    // a semicolon too: spreadsheets in locales whose list separator it is split an unquoted line there, and a
+    // formula after it would start a cell of its own, past the neutralising apostrophe
+    boolean quote = v.indexOf(',') >= 0 || v.indexOf(';') >= 0 || v.indexOf('"') >= 0 || v.indexOf('\r') >= 0
+        || v.indexOf('\n') >= 0;
     return quote ? '"' + v.replace("\"", "\"\"") + '"' : v;
   }
 }

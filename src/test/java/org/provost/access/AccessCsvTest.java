@@ -25,6 +25,8 @@ class AccessCsvTest {
     assertThat(AccessCsv.cell("=HYPERLINK(\"x\"),y")).isEqualTo("\"'=HYPERLINK(\"\"x\"\"),y\"");
     assertThat(AccessCsv.cell(null)).isEmpty();
     assertThat(AccessCsv.cell("plain")).isEqualTo("plain");
+    // where ';' separates cells, an unquoted "x;=cmd" would put the formula in a cell of its own
+    assertThat(AccessCsv.cell("x;=cmd|' /C calc'!A0")).isEqualTo("\"x;=cmd|' /C calc'!A0\"");
   }
 
   @Test
