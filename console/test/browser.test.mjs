@@ -266,6 +266,21 @@ await scenario('registrar-grants-ta-and-revokes', async () => {
   check(!(await serverCheck(f.student.id, 'grades.write', csOffering)), 'the server\'s check did not flip back to denied after the revoke');
   const grants = await apiCall(`/v1/users/${f.student.id}/grants`);
   check(!grants.json.items.some((g) => g.scope === csOffering && g.role === 'teaching_assistant'), 'the revoked grant is still listed by the API');
+
+  // two sessions of the student; the registrar ends one of them from the user page, the other goes on
+  const first = (await apiCall('/v1/sessions', { method: 'POST', token: null, body: { username: f.student.username, password: f.student.password } })).json.token;
+  const second = (await apiCall('/v1/sessions', { method: 'POST', token: null, body: { username: f.student.username, password: f.student.password } })).json.token;
+  check(first && second, 'the student could not sign in twice through the API');
+  await page.reload();
+  await page.getByRole('heading', { name: 'Sessions' }).waitFor();
+  const ends = page.getByRole('button', { name: /^End the session started/ });
+  await ends.first().waitFor();
+  check(await ends.count() === 2, `expected two sessions with an End button, found ${await ends.count()}`);
+  await ends.first().click();
+  await page.getByText(/The session started .* has ended/).waitFor();
+  const after = [await apiCall('/v1/me', { token: first }), await apiCall('/v1/me', { token: second })].map((r) => r.status);
+  check(after.filter((st) => st === 401).length === 1 && after.filter((st) => st === 200).length === 1,
+    `ending one session should stop exactly one token, got ${after}`);
 });
 
 await scenario('department-admin-sees-only-what-they-may-do', async () => {

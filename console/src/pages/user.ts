@@ -177,6 +177,16 @@ export class UserPage extends Page {
     }
   }
 
+  private async endSession(s: Session): Promise<void> {
+    try {
+      wrote(await api.delete(`/v1/users/${this.userId}/sessions/${s.id}`));
+      this.notice = `The session started ${when(s.created_at)} has ended.`;
+      await this.loadSessions();
+    } catch (e) {
+      this.fail('sessions-end', e);
+    }
+  }
+
   private async endSessions(): Promise<void> {
     try {
       wrote(await api.delete(`/v1/users/${this.userId}/sessions`));
@@ -295,8 +305,8 @@ export class UserPage extends Page {
       <section aria-labelledby="sessions"><h2 id="sessions">Sessions</h2>
         ${this.section('sessions', () => this.sessions === null ? html`<sl-spinner></sl-spinner>` : html`
           <div class="table-wrap"><table><caption>${this.sessions.length} session${this.sessions.length === 1 ? '' : 's'} not ended</caption>
-            <thead><tr><th scope="col">Started</th><th scope="col">Last seen</th><th scope="col">Expires</th></tr></thead>
-            <tbody>${this.sessions.map((s) => html`<tr><td>${when(s.created_at)}${s.current ? ' (this one)' : ''}</td><td>${when(s.last_seen_at)}</td><td>${when(s.expires_at)}</td></tr>`)}</tbody>
+            <thead><tr><th scope="col">Started</th><th scope="col">Last seen</th><th scope="col">Expires</th>${writable || u.id === this.caps.me.user.id ? html`<th scope="col"><span class="visually-hidden">Actions</span></th>` : nothing}</tr></thead>
+            <tbody>${this.sessions.map((s) => html`<tr><td>${when(s.created_at)}${s.current ? ' (this one)' : ''}</td><td>${when(s.last_seen_at)}</td><td>${when(s.expires_at)}</td>${writable || u.id === this.caps.me.user.id ? html`<td><sl-button size="small" variant="danger" outline @click=${() => this.endSession(s)}>End<span class="visually-hidden"> the session started ${when(s.created_at)}</span></sl-button></td>` : nothing}</tr>`)}</tbody>
           </table></div>
           ${this.sessions.length && (writable || u.id === this.caps.me.user.id) ? html`<p><sl-button variant="danger" outline @click=${() => this.endSessions()}>End every session</sl-button></p>` : nothing}
           <provost-problem .error=${this.errors['sessions-end']}></provost-problem>`)}

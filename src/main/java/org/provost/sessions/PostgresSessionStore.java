@@ -86,8 +86,11 @@ public final class PostgresSessionStore implements SessionStore {
         VALUES (?, ?, ?, ?, ?) RETURNING id""", tokenHash, userId, now, now, expires);
   }
 
-  /** Ends one session (logout); returns the revision, or 0 when it had already ended. */
-  static long revoke(Connection c, long sessionId, long userId) throws SQLException {
+  /**
+   * Ends one session of {@code userId} (logout, or an administrator ending it), in the caller's transaction;
+   * returns the revision, or 0 when no live session of that user has that id.
+   */
+  public static long revoke(Connection c, long sessionId, long userId) throws SQLException {
     int n = Jdbc.update(c, "UPDATE sessions SET revoked_at = now() WHERE id = ? AND user_id = ? AND revoked_at IS NULL",
         sessionId, userId);
     return n == 0 ? 0 : Changelog.record(c, Change.Entity.SESSION, sessionId, Change.Op.REVOKE, userId);

@@ -184,6 +184,23 @@ public final class UserRoutes {
       });
     });
 
+    api.blocking(HttpMethod.DELETE, "/v1/users/{id}/sessions/{session_id}", req -> {
+      long id = req.pathId("id", "user");
+      long sessionId = req.pathId("session_id", "session");
+      return authority.write(db, c -> {
+        User u = users.get(c, id);
+        if (!isSelf(req.principal(), id)) {
+          authority.requireAccountWrite(c, req.principal(), id, scopeOf(u.departmentId()), null);
+        }
+        long revision = PostgresSessionStore.revoke(c, sessionId, id);
+        if (revision == 0) throw new ServiceException.NotFound("session", sessionId);
+        Audit.record(c, req.principal(), "user.session_end", "user", id, null,
+            new JsonObject().put("session", sessionId));
+        return Reply.ok(new JsonObject().put("id", sessionId).put("user", id).put("ended", true)
+            .put("revision", revision));
+      });
+    });
+
     api.blocking(HttpMethod.DELETE, "/v1/users/{id}", req -> {
       long id = req.pathId("id", "user");
       return authority.write(db, c -> {

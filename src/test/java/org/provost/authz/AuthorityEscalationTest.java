@@ -188,7 +188,7 @@ class AuthorityEscalationTest {
         return new Step(r.nextBoolean() ? "rotate_key" : "take_over_key", actor,
             names.get(r.nextInt(names.size())), null, null, null);
       }
-      if (dice < 99) return new Step("end_sessions", actor, target, null, null, null);
+      if (dice < 99) return new Step(r.nextBoolean() ? "end_sessions" : "end_session", actor, target, null, null, null);
       return new Step("own_password", actor, null, null, null, null);
     }
 
@@ -330,6 +330,11 @@ class AuthorityEscalationTest {
           yield x;
         }
         case "end_sessions" -> http.delete("/v1/users/" + userId.applyAsLong(s.target()) + "/sessions", token);
+        case "end_session" -> {
+          long uid = userId.applyAsLong(s.target());
+          long sid = count("SELECT coalesce(max(id), 0) FROM sessions WHERE user_id = ? AND revoked_at IS NULL", uid);
+          yield http.delete("/v1/users/" + uid + "/sessions/" + sid, token);
+        }
         case "move_department" -> http.patch("/v1/departments/" + s.target(), token,
             new JsonObject().put("parent", s.scope()));
         case "move_course" -> http.patch("/v1/courses/" + s.target(), token,

@@ -87,8 +87,17 @@ class AuthorityScenarioTest {
     JsonArray mine = http.get("/v1/users/" + boss + "/sessions", bossToken).items();
     assertThat(mine).hasSize(1);
     assertThat(mine.getJsonObject(0).getBoolean("current")).isTrue();
-    assertThat(http.delete("/v1/users/" + boss + "/sessions", admin).status()).isEqualTo(200);
+    long only = mine.getJsonObject(0).getLong("id");
+    refused(403, "outranked", () -> http.delete("/v1/users/" + boss + "/sessions/" + only, da));
+    // one session ended by someone who outranks its owner: that one stops, the owner's others go on
+    String second = fx.login("boss_sessions");
+    assertThat(http.delete("/v1/users/" + boss + "/sessions/" + only, admin).status()).isEqualTo(200);
     assertThat(http.get("/v1/me", bossToken).status()).isEqualTo(401);
+    assertThat(http.get("/v1/me", second).status()).isEqualTo(200);
+    assertThat(http.delete("/v1/users/" + boss + "/sessions/" + only, admin).status()).isEqualTo(404);
+    assertThat(http.delete("/v1/users/" + fx.id("da_sessions") + "/sessions/" + only, admin).status()).isEqualTo(404);
+    assertThat(http.delete("/v1/users/" + boss + "/sessions", admin).status()).isEqualTo(200);
+    assertThat(http.get("/v1/me", second).status()).isEqualTo(401);
   }
 
   @Test

@@ -120,6 +120,7 @@ class HostileInputTest {
     base("DELETE /v1/users/{id}", "/v1/users/" + userId, null);
     base("GET /v1/users/{id}/sessions", "/v1/users/" + userId + "/sessions", null);
     base("DELETE /v1/users/{id}/sessions", "/v1/users/" + userId + "/sessions", null);
+    base("DELETE /v1/users/{id}/sessions/{session_id}", "/v1/users/" + userId + "/sessions/999999999", null);
     base("POST /v1/me/password", "/v1/me/password", new JsonObject().put("current_password", TestServer.ADMIN_PASSWORD)
         .put("new_password", "another-admin-password-1"));
     base("POST /v1/clients/{id}/rotate", "/v1/clients/" + clientId + "/rotate", null);
