@@ -5,7 +5,9 @@
 #   ./provost seed --students 10000 --faculty 3000 --role-assign
 #   bench/sql-reads.sh [database] [seconds] [connections]
 # Prints one line per run: requests/s, p99, non-2xx. Provost runs with the launcher's defaults
-# (PROVOST_JAVA_OPTS is passed through when set).
+# (PROVOST_JAVA_OPTS is passed through when set: give a 1M-user database -Xmx1g). Q_COMMON and Q_RARE are
+# the two prefixes searched (default stu and faculty0001, for the seed; u0 and u000123 for
+# bench/synthetic-university.sql); the grants page is that of the first user Q_RARE finds.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 db="${1:-provost_seeded}"; secs="${2:-10}"; conns="${3:-16}"
@@ -42,7 +44,8 @@ admin=$(curl -s -X POST $P/v1/sessions -H "$json" -d '{"username":"admin","passw
 auth="Authorization: Bearer $admin"
 # a cursor deep in the list: the id after 10,000 users
 deep=$(curl -s "$P/v1/users?limit=1&offset=10000" -H "$auth" | sed -E 's/.*"id":([0-9]+).*/\1/')
-someone=$(curl -s "$P/v1/users?limit=1&q=faculty000010" -H "$auth" | sed -E 's/.*"id":([0-9]+).*/\1/')
+q_common="${Q_COMMON:-stu}"; q_rare="${Q_RARE:-faculty0001}"
+someone=$(curl -s "$P/v1/users?limit=1&q=$q_rare" -H "$auth" | sed -E 's/.*"id":([0-9]+).*/\1/')
 
 run() {
   local name=$1 url=$2
@@ -52,7 +55,7 @@ run() {
 }
 echo "machine: $(nproc) cores, $(uname -r), load average $(cut -d' ' -f1-3 /proc/loadavg); wrk -t2 -c$conns -d${secs}s"
 # warm-up (JIT, plans, caches), not reported
-for u in "$P/v1/users?limit=50" "$P/v1/users?limit=50&offset=5000" "$P/v1/users?limit=50&q=stu" "$P/v1/users/$someone/grants"; do
+for u in "$P/v1/users?limit=50" "$P/v1/users?limit=50&offset=5000" "$P/v1/users?limit=50&q=$q_common" "$P/v1/users/$someone/grants"; do
   wrk -t2 -c"$conns" -d3s -H "$auth" "$u" >/dev/null 2>&1 || true
 done
 run "nginx constant (reference)"                "http://127.0.0.1:$nginx_port/"
@@ -60,8 +63,8 @@ run "GET /v1/users?limit=50"                    "$P/v1/users?limit=50"
 run "GET /v1/users?limit=50&after=<10,000th>"   "$P/v1/users?limit=50&after=$deep"
 run "GET /v1/users?limit=50&type=faculty"       "$P/v1/users?limit=50&type=faculty"
 run "GET /v1/users?limit=50&active=true&verified=true" "$P/v1/users?limit=50&active=true&verified=true"
-run "GET /v1/users?limit=50&q=stu"              "$P/v1/users?limit=50&q=stu"
-run "GET /v1/users?limit=50&q=faculty0001"      "$P/v1/users?limit=50&q=faculty0001"
+run "GET /v1/users?limit=50&q=$q_common"        "$P/v1/users?limit=50&q=$q_common"
+run "GET /v1/users?limit=50&q=$q_rare"          "$P/v1/users?limit=50&q=$q_rare"
 run "GET /v1/users?limit=50&offset=5000"        "$P/v1/users?limit=50&offset=5000"
 run "GET /v1/users/{id}/grants"                 "$P/v1/users/$someone/grants"
 run "nginx constant (reference, again)"         "http://127.0.0.1:$nginx_port/"
