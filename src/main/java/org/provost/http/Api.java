@@ -102,7 +102,7 @@ public final class Api {
 
   /** Authenticated, off the event loop in {@code lane} ({@link Lane#SQL} or {@link Lane#HASH}). */
   public void blocking(Lane lane, HttpMethod method, String path, Endpoint endpoint) {
-    add(method, path, endpoint, true, offLoop(lane), bodies, Freshness.NONE);
+    add(method, path, endpoint, true, offLoop(lane), bodies, Freshness.NONE, null);
   }
 
   /**
@@ -111,12 +111,22 @@ public final class Api {
    */
   public void blocking(HttpMethod method, String path, long maxBodyBytes, Endpoint endpoint) {
     add(method, path, endpoint, true, Lane.SQL, BodyHandler.create(false).setBodyLimit(maxBodyBytes),
-        Freshness.NONE);
+        Freshness.NONE, null);
   }
 
   /** Public (no credentials), off the event loop in {@code lane} ({@link Lane#HASH} for login). */
   public void publicBlocking(Lane lane, HttpMethod method, String path, Endpoint endpoint) {
-    add(method, path, endpoint, false, offLoop(lane), bodies, Freshness.NONE);
+    add(method, path, endpoint, false, offLoop(lane), bodies, Freshness.NONE, null);
+  }
+
+  /**
+   * Like {@link #publicBlocking(Lane, HttpMethod, String, Endpoint)}, with {@code precheck} run first on the
+   * event loop, before the lane's admission: it must answer from memory and never block, and it refuses a
+   * request by throwing a {@code ServiceException} (a login from an address already over its failure limit
+   * answers 429 at once, never taking a place in the hash lane that real users need).
+   */
+  public void publicBlocking(Lane lane, HttpMethod method, String path, Endpoint precheck, Endpoint endpoint) {
+    add(method, path, endpoint, false, offLoop(lane), bodies, Freshness.NONE, precheck);
   }
 
   private static Lane offLoop(Lane lane) {
@@ -130,7 +140,7 @@ public final class Api {
    * applied (or the request is refused), so no handler reads that parameter itself.
    */
   public void onLoop(HttpMethod method, String path, Freshness freshness, Endpoint endpoint) {
-    add(method, path, endpoint, true, Lane.MEMORY, bodies, freshness);
+    add(method, path, endpoint, true, Lane.MEMORY, bodies, freshness, null);
   }
 
   /** Public, on the event loop, written by the handler itself (health, metrics, documents). */
@@ -188,7 +198,7 @@ public final class Api {
   }
 
   private void add(HttpMethod method, String path, Endpoint given, boolean authenticated, Lane lane,
-      BodyHandler bodyHandler, Freshness freshness) {
+      BodyHandler bodyHandler, Freshness freshness, Endpoint precheck) {
     routes.add(new RouteSpec(method, path));
     RequestMeters.Route timers = observed.route(method, path);
     Endpoint endpoint = freshness == Freshness.AT_LEAST_REVISION ? gated(given) : given;
@@ -196,7 +206,7 @@ public final class Api {
       // a large upload without credentials is answered 401 before its body is buffered (a route of its own:
       // Vert.x runs body handlers before any other handler of a route)
       router.route(method, vertxPath(path)).handler(ctx -> {
-        if (bearer(ctx) == null) dispatch(ctx, endpoint, true, lane, timers);
+        if (bearer(ctx) == null) dispatch(ctx, endpoint, true, lane, timers, precheck);
         else ctx.next();
       });
     }
@@ -204,7 +214,7 @@ public final class Api {
     if (method == HttpMethod.POST || method == HttpMethod.PATCH || method == HttpMethod.PUT) {
       route.handler(bodyHandler);
     }
-    route.handler(ctx -> dispatch(ctx, endpoint, authenticated, lane, timers));
+    route.handler(ctx -> dispatch(ctx, endpoint, authenticated, lane, timers, precheck));
   }
 
   /** The endpoint behind the revision gate: a pending reply that runs it once the revision is applied. */
@@ -236,13 +246,13 @@ public final class Api {
   }
 
   private void dispatch(RoutingContext ctx, Endpoint endpoint, boolean authenticated, Lane lane,
-      RequestMeters.Route timers) {
+      RequestMeters.Route timers, Endpoint precheck) {
     long start = System.nanoTime();
     String requestId = RequestIds.assign(ctx);
     observed.started();
     MDC.put(RequestIds.MDC_KEY, requestId);
     try {
-      route(ctx, endpoint, authenticated, lane, timers, start);
+      route(ctx, endpoint, authenticated, lane, timers, start, precheck);
     } finally {
       MDC.remove(RequestIds.MDC_KEY);
     }
@@ -253,7 +263,7 @@ public final class Api {
    * on a virtual thread once the lane's admission lets it in (it inherits the logging context).
    */
   private void route(RoutingContext ctx, Endpoint endpoint, boolean authenticated, Lane lane,
-      RequestMeters.Route timers, long start) {
+      RequestMeters.Route timers, long start, Endpoint precheck) {
     String token = authenticated ? bearer(ctx) : null;
     if (authenticated && token == null) {
       finish(ctx, null, SessionCookie.withoutCsrfHeader(ctx)
@@ -305,6 +315,14 @@ public final class Api {
     if (onLoop) {
       blocking.execute(work);
       return;
+    }
+    if (precheck != null) {
+      try {
+        precheck.handle(new Request(ctx, null));
+      } catch (Throwable t) {
+        finish(ctx, null, t, timers, start); // refused here, before it could take a place in the lane
+        return;
+      }
     }
     admissions.of(lane, ctx.request().method()).submit(blocking, work, refused -> context.runOnContext(v -> finish(ctx, null, refused,
         timers, start)));

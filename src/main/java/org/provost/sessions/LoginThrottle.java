@@ -75,6 +75,22 @@ final class LoginThrottle {
     }
   }
 
+  /**
+   * Throws 429 when {@code address} is over its failure limit by this instance's own records. Memory only, so
+   * it runs on the event loop before a login is admitted to the hash lane: an address that keeps failing
+   * cannot crowd real users out of it. (The full {@link #check} still runs once admitted, with Redis's.)
+   */
+  void checkAddressFromMemory(String address) {
+    long now = clock.millis();
+    long[] recent = local.since(FailureLog.Kind.ADDRESS, address, now - windowMillis, maxPerAddress);
+    if (recent.length < maxPerAddress) return;
+    long wait = recent[0] + windowMillis - now;
+    if (wait > 0) {
+      throw new ServiceException.TooManyRequests("too many failed logins; try again later",
+          Math.max(1, (wait + 999) / 1000));
+    }
+  }
+
   void failed(String account, String address) {
     long now = clock.millis();
     log.add(kindOf(account), account, now);

@@ -26,7 +26,16 @@ public final class SessionRoutes {
     Counter failure = logins(api, "failure");
     Counter throttled = logins(api, "throttled");
     Counter inactive = logins(api, "inactive");
-    api.publicBlocking(Lane.HASH, HttpMethod.POST, "/v1/sessions", req -> {
+    api.publicBlocking(Lane.HASH, HttpMethod.POST, "/v1/sessions", pre -> {
+      // an address already over its failure limit is refused here, before it takes a place in the hash lane
+      try {
+        sessions.refuseThrottledAddress(pre.clientAddress(trustedProxies));
+      } catch (ServiceException.TooManyRequests e) {
+        throttled.increment();
+        throw e;
+      }
+      return null;
+    }, req -> {
       Input in = req.json("username", "email", "password", "cookie");
       String username = in.optionalString("username", 254);
       String email = in.optionalString("email", 254);

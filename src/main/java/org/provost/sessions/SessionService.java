@@ -177,6 +177,14 @@ public final class SessionService {
   }
 
   /**
+   * Throws 429 at once when {@code address} is over its failure limit by this instance's own records: memory
+   * only, never blocks, for the event loop before a login is admitted to the hash lane.
+   */
+  public void refuseThrottledAddress(String address) {
+    throttle.checkAddressFromMemory(address);
+  }
+
+  /**
    * Loads a token this instance has not seen (or has dropped). Blocking. Concurrent loads of one token share
    * one read (a burst of requests with a token new here, after a deploy or behind a balancer, costs one
    * statement, not one each). Throws what the load throws: {@code Unauthenticated} for a token that is no

@@ -28,6 +28,8 @@ class LaneIsolationTest {
   static TestServer a;
   /** The instance whose lanes are held: its small limits make a full lane easy to reach. */
   static TestServer b;
+  /** B's failure limit per client address. */
+  static final int ADDRESS_LIMIT = 5;
   static AccessFixture fx;
   static String adminToken;
   static String userToken;
@@ -38,7 +40,8 @@ class LaneIsolationTest {
     a = TestServer.start();
     b = a.another(Map.of("PROVOST_DB_POOL_MAX_SIZE", "3", "PROVOST_DB_POOL_MIN_IDLE", "1",
         "PROVOST_SQL_LANE_CONCURRENCY", "3", "PROVOST_SQL_LANE_QUEUE", "1", "PROVOST_SQL_LANE_MAX_WAIT", "100ms",
-        "PROVOST_HASH_THREADS", "1", "PROVOST_HASH_LANE_QUEUE", "0"));
+        "PROVOST_HASH_THREADS", "1", "PROVOST_HASH_LANE_QUEUE", "0", "PROVOST_LOGIN_MAX_FAILURES_PER_ADDRESS",
+        Integer.toString(ADDRESS_LIMIT)));
     fx = new AccessFixture(a).directory();
     fx.user("lena", "CS");
     fx.grant(fx.adminToken(), fx.id("lena"), "teaching_assistant", "offering:CS101/2026-fall");
@@ -155,6 +158,28 @@ class LaneIsolationTest {
     Response login = b.http.post("/v1/sessions", null, new JsonObject().put("username", "lena")
         .put("password", AccessFixture.PASSWORD));
     assertThat(login.status()).as("login after release: %s", login).isEqualTo(201);
+  }
+
+  @Test
+  void anAddressOverItsFailureLimit_isRefused429BeforeTheHashLane_evenWhileTheLaneIsFull() throws Exception {
+    String guesser = "198.51.100.77"; // the test's client is loopback, a trusted proxy: X-Forwarded-For counts
+    for (int i = 0; i < ADDRESS_LIMIT; i++) {
+      Response wrong = b.http.sendWithHeader("POST", "/v1/sessions", "X-Forwarded-For", guesser,
+          new JsonObject().put("username", "nobody" + i).put("password", "wrong-password").encode());
+      assertThat(wrong.status()).as("failure %d: %s", i, wrong).isIn(401, 429);
+    }
+    double refusedBefore = refused("hash");
+    Runnable release = b.app().admissions().hash().holdAll();
+    try {
+      Response again = b.http.sendWithHeader("POST", "/v1/sessions", "X-Forwarded-For", guesser,
+          new JsonObject().put("username", "lena").put("password", AccessFixture.PASSWORD).encode());
+      // answered from memory on the event loop: the full lane was never asked
+      assertThat(again.status()).as("the guessing address: %s", again).isEqualTo(429);
+      assertThat(again.header("Retry-After")).isNotBlank();
+      assertThat(refused("hash")).isEqualTo(refusedBefore);
+    } finally {
+      release.run();
+    }
   }
 
   private static double refused(String lane) {

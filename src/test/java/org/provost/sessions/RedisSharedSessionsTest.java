@@ -95,11 +95,27 @@ class RedisSharedSessionsTest {
     clock.advance(Duration.ofSeconds(10));
     assertThat(b.http.get("/v1/me", token).status()).isEqualTo(200); // B tells Redis it was used, off the loop
     RedisStatus.until("B's use reached Redis", () -> !seenAtLogin.equals(redis.call(c -> c.hget(key(token), "seen"))));
+    // and PostgreSQL, which Redis's touch writes right after (it decides that the session exists at all)
+    RedisStatus.until("B's use reached PostgreSQL", () -> lastSeenInPostgres("cat").equals(clock.instant()));
     clock.advance(Duration.ofMinutes(15)); // 35 minutes since A last saw it; 15 since B did
     assertThat(a.http.get("/v1/me", token).status()).isEqualTo(200);
     clock.advance(Duration.ofMinutes(32));
     assertThat(a.http.get("/v1/me", token).status()).isEqualTo(401);
     assertThat(b.http.get("/v1/me", token).status()).isEqualTo(401);
+  }
+
+  private static java.time.Instant lastSeenInPostgres(String username) {
+    try (var c = java.sql.DriverManager.getConnection(a.jdbcUrl());
+        var ps = c.prepareStatement("""
+            SELECT max(s.last_seen_at) FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.username = ?""")) {
+      ps.setString(1, username);
+      try (var rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getTimestamp(1).toInstant();
+      }
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   @Test
