@@ -9,34 +9,9 @@
 # the two prefixes searched (default stu and faculty0001, for the seed; u0 and u000123 for
 # bench/synthetic-university.sql); the grants page is that of the first user Q_RARE finds.
 set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 db="${1:-provost_seeded}"; secs="${2:-10}"; conns="${3:-16}"
-work=$(mktemp -d); port=18091; nginx_port=18092
-provost_pid=
-cleanup() { [ -n "$provost_pid" ] && kill "$provost_pid" 2>/dev/null; nginx -p "$work" -c nginx.conf -s stop 2>/dev/null || true; }
-trap cleanup EXIT
-
-cat > "$work/nginx.conf" <<NGINX
-worker_processes 1;
-pid $work/nginx.pid;
-error_log $work/error.log;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  keepalive_requests 1000000;
-  server {
-    listen 127.0.0.1:$nginx_port;
-    location / { default_type application/json; return 200 '{"allowed":true,"revision":1}'; }
-  }
-}
-NGINX
-nginx -p "$work" -c nginx.conf
-
-PROVOST_DATABASE_URL="postgresql://postgres@127.0.0.1:5432/$db" PROVOST_HTTP_PORT=$port \
-  PROVOST_HTTP_HOST=127.0.0.1 PROVOST_ADMIN_PASSWORD=bench-admin-password \
-  "$root/provost" serve > "$work/provost.log" 2>&1 &
-provost_pid=$!
-for _ in $(seq 1 240); do curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null && break; sleep 0.5; done
+bench_start "$db" 18091 18092 '{"allowed":true,"revision":1}'
 
 P=http://127.0.0.1:$port; json='Content-Type: application/json'
 admin=$(curl -s -X POST $P/v1/sessions -H "$json" -d '{"username":"admin","password":"bench-admin-password"}' \
