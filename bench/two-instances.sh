@@ -3,6 +3,8 @@
 # one PostgreSQL, all on this machine: deploy/cluster with deploy/nginx/provost.conf. The database must be
 # seeded (./provost seed ... --role-assign).
 #   bench/two-instances.sh [database] [rate] [seconds] [mix]
+# CONNECTIONS (default 64): the load generator's connections, each carrying one request at a time, so a
+# request waiting for a write's place holds up the checks behind it on that connection.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 db="${1:-provost_seeded}"; rate="${2:-20000}"; secs="${3:-30}"
@@ -14,6 +16,6 @@ export PROVOST_JAVA_OPTS="${PROVOST_JAVA_OPTS:--XX:+UseParallelGC -Xms512m -Xmx1
 trap '"$root/deploy/cluster" stop' EXIT
 echo "machine: $(nproc) cores; nginx 1 worker, least_conn -> 2 instances (1 event loop each); rate $rate/s, ${secs}s, mix $mix"
 "$root/provost" loadtest --url "http://127.0.0.1:$CLUSTER_PORT" \
-  --rate "$rate" --duration "$secs" --warmup 10 --mix "$mix" --users 200 \
+  --rate "$rate" --duration "$secs" --warmup 10 --mix "$mix" --users 200 --connections "${CONNECTIONS:-64}" \
   --json "${REPORT_JSON:-$CLUSTER_DIR/report.json}" --html "${REPORT_HTML:-$CLUSTER_DIR/latency.html}"
 echo "report: ${REPORT_JSON:-$CLUSTER_DIR/report.json}, plot: ${REPORT_HTML:-$CLUSTER_DIR/latency.html}"
