@@ -277,12 +277,10 @@ public final class AuthzIndex implements Authorizer, AutoCloseable {
   private void publish(long applied) {
     revision = applied;
     published.accept(applied);
-    synchronized (caughtUp) {
-      caughtUp.notifyAll();
-    }
+    caughtUp.signal();
   }
 
-  private final Object caughtUp = new Object();
+  private final org.provost.feed.RevisionWait caughtUp = new org.provost.feed.RevisionWait();
 
   /**
    * Waits until this index has applied {@code wanted}, at most {@code maxMillis}; true when it has. For a
@@ -291,7 +289,7 @@ public final class AuthzIndex implements Authorizer, AutoCloseable {
    */
   public boolean awaitRevision(long wanted, long maxMillis) {
     if (revision >= wanted) return true;
-    boolean caught = awaitSlowly(wanted, maxMillis);
+    boolean caught = caughtUp.await(() -> revision >= wanted, () -> true, maxMillis);
     if (!caught) missedCatchUps.increment();
     return caught;
   }
@@ -301,23 +299,6 @@ public final class AuthzIndex implements Authorizer, AutoCloseable {
   /** How many {@link #awaitRevision} calls ran out of time (each held a writer for its whole wait). */
   public long missedCatchUps() {
     return missedCatchUps.sum();
-  }
-
-  private boolean awaitSlowly(long wanted, long maxMillis) {
-    long deadline = System.nanoTime() + maxMillis * 1_000_000;
-    synchronized (caughtUp) {
-      while (revision < wanted) {
-        long left = (deadline - System.nanoTime()) / 1_000_000;
-        if (left <= 0) return false;
-        try {
-          caughtUp.wait(left);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return false;
-        }
-      }
-      return true;
-    }
   }
 
   // ---- figures for metrics (read by org.provost.metrics.IndexMetrics) ----

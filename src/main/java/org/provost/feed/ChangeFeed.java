@@ -28,7 +28,7 @@ public final class ChangeFeed implements AutoCloseable {
   private final Connector connector;
   private final int pollMillis;
   private final List<Consumer<List<Change>>> listeners = new CopyOnWriteArrayList<>();
-  private final Object appliedMonitor = new Object();
+  private final RevisionWait appliedWait = new RevisionWait();
   /** Held while a batch is read and applied: the feed's thread and {@link #wake} never apply out of order. */
   private final Object drainLock = new Object();
   private final java.util.concurrent.atomic.AtomicBoolean waking = new java.util.concurrent.atomic.AtomicBoolean();
@@ -100,20 +100,7 @@ public final class ChangeFeed implements AutoCloseable {
    * normally wakes the feed within a millisecond or two.
    */
   public boolean awaitApplied(long revision, long maxMillis) {
-    long deadline = System.nanoTime() + maxMillis * 1_000_000;
-    synchronized (appliedMonitor) {
-      while (applied < revision) {
-        long left = (deadline - System.nanoTime()) / 1_000_000;
-        if (left <= 0 || !running) return false;
-        try {
-          appliedMonitor.wait(left);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return false;
-        }
-      }
-      return true;
-    }
+    return appliedWait.await(() -> applied >= revision, () -> running, maxMillis);
   }
 
   private void run() {
@@ -164,10 +151,8 @@ public final class ChangeFeed implements AutoCloseable {
         return;
       }
     }
-    synchronized (appliedMonitor) {
-      applied = batch.getLast().revision();
-      appliedMonitor.notifyAll();
-    }
+    applied = batch.getLast().revision();
+    appliedWait.signal();
   }
 
   private static void sleepQuietly(long millis) {
@@ -181,9 +166,7 @@ public final class ChangeFeed implements AutoCloseable {
   @Override
   public void close() {
     running = false;
-    synchronized (appliedMonitor) {
-      appliedMonitor.notifyAll();
-    }
+    appliedWait.signal();
     if (thread != null) {
       thread.interrupt();
       try {

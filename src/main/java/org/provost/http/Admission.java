@@ -53,6 +53,22 @@ public final class Admission {
    * with a 503 {@code overloaded} error. Never blocks.
    */
   public void submit(Executor executor, Runnable work, java.util.function.Consumer<ServiceException> refused) {
+    submit(executor, () -> {
+      work.run();
+      return NOTHING;
+    }, refused);
+  }
+
+  private static final Runnable NOTHING = () -> { };
+
+  /**
+   * As {@link #submit(Executor, Runnable, java.util.function.Consumer)} for work that ends by answering:
+   * {@code work} returns the answer, which runs only once the permit is back. A client that sends its next
+   * request as soon as it has the answer then never finds the permit of its own previous request still
+   * taken.
+   */
+  public void submit(Executor executor, java.util.function.Supplier<Runnable> work,
+      java.util.function.Consumer<ServiceException> refused) {
     if (tryNow()) {
       start(executor, work, refused);
       return;
@@ -95,7 +111,8 @@ public final class Admission {
     }
   }
 
-  private void start(Executor executor, Runnable work, java.util.function.Consumer<ServiceException> refused) {
+  private void start(Executor executor, java.util.function.Supplier<Runnable> work,
+      java.util.function.Consumer<ServiceException> refused) {
     try {
       executor.execute(() -> runHolding(work));
     } catch (RejectedExecutionException e) {
@@ -104,12 +121,14 @@ public final class Admission {
     }
   }
 
-  private void runHolding(Runnable work) {
+  private void runHolding(java.util.function.Supplier<Runnable> work) {
+    Runnable answer;
     try {
-      work.run();
+      answer = work.get();
     } finally {
       permits.release();
     }
+    answer.run();
   }
 
   private void refuse(java.util.function.Consumer<ServiceException> refused, String why) {

@@ -280,17 +280,17 @@ public final class Api {
       return;
     }
     Context context = Vertx.currentContext();
-    Runnable work = () -> {
+    // the work returns its answer, to be handed to the event loop once the lane's permit is back
+    java.util.function.Supplier<Runnable> work = () -> {
       Principal principal;
       try {
         // a token this instance has not seen: loaded through the fill pool, never the SQL lane's connections
         principal = !authenticated ? null : known != null ? known : authenticator.load(token);
       } catch (Throwable t) {
-        context.runOnContext(v -> finish(ctx, null, t, timers, start));
-        return;
+        return () -> context.runOnContext(v -> finish(ctx, null, t, timers, start));
       }
       if (onLoop) {
-        context.runOnContext(v -> {
+        return () -> context.runOnContext(v -> {
           MDC.put(RequestIds.MDC_KEY, ctx.response().headers().get(RequestIds.HEADER));
           try {
             runHere(ctx, endpoint, principal, timers, start);
@@ -298,7 +298,6 @@ public final class Api {
             MDC.remove(RequestIds.MDC_KEY);
           }
         });
-        return;
       }
       Reply reply = null;
       Throwable failure = null;
@@ -310,10 +309,10 @@ public final class Api {
       }
       Reply r = reply;
       Throwable f = failure;
-      context.runOnContext(v -> finish(ctx, r, f, timers, start));
+      return () -> context.runOnContext(v -> finish(ctx, r, f, timers, start));
     };
     if (onLoop) {
-      blocking.execute(work);
+      blocking.execute(() -> work.get().run());
       return;
     }
     if (precheck != null) {

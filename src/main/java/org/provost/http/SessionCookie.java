@@ -30,15 +30,12 @@ public final class SessionCookie {
 
   /** The session token of the cookie when the request also carries the CSRF header; else null. */
   static String token(RoutingContext ctx) {
-    String csrf = ctx.request().getHeader(CSRF_HEADER);
-    if (csrf == null || csrf.isBlank()) return null;
-    return cookieValue(ctx);
+    return hasCsrfHeader(ctx) ? cookieValue(ctx) : null;
   }
 
   /** Whether the request carries the session cookie but not the CSRF header (refused, not ignored). */
   static boolean withoutCsrfHeader(RoutingContext ctx) {
-    String csrf = ctx.request().getHeader(CSRF_HEADER);
-    return (csrf == null || csrf.isBlank()) && cookieValue(ctx) != null;
+    return !hasCsrfHeader(ctx) && cookieValue(ctx) != null;
   }
 
   /** Whether the request carries the CSRF header (cookie logins require it, against login CSRF). */

@@ -64,7 +64,7 @@ public final class LocalSessionStore implements SessionStore {
   @Override
   public void touch(byte[] tokenHash, long sessionId, long now) {
     backend.byHash.computeIfPresent(HexFormat.of().formatHex(tokenHash), (k, s) -> s.id() != sessionId
-        || s.lastSeen() >= now ? s : new Session(s.id(), s.userId(), s.username(), s.createdAt(), now, s.expiresAt()));
+        || s.lastSeen() >= now ? s : s.seenAt(now));
   }
 
   @Override

@@ -24,7 +24,12 @@ public interface SessionStore {
    * @param id positive, unique within the backend
    * @param username the user's username when the session was created or last loaded (audit names it)
    */
-  record Session(long id, long userId, String username, long createdAt, long lastSeen, long expiresAt) {}
+  record Session(long id, long userId, String username, long createdAt, long lastSeen, long expiresAt) {
+    /** The same session, last used at {@code seen}. */
+    public Session seenAt(long seen) {
+      return new Session(id, userId, username, createdAt, seen, expiresAt);
+    }
+  }
 
   /** Records a new session of {@code userId}, seen at {@code now}, ending at {@code expiresAt}; returns its id. */
   long create(byte[] tokenHash, long userId, String username, long now, long expiresAt);

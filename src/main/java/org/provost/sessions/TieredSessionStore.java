@@ -109,8 +109,7 @@ public final class TieredSessionStore implements SessionStore {
       Optional<Session> copy = shared.record(HexFormat.of().formatHex(tokenHash))
           .filter(r -> r.id() == s.id() && r.userId() == s.userId());
       if (copy.isPresent()) return onSharedClock(s, copy.get(), now);
-      shared.adopt(tokenHash, new Session(s.id(), s.userId(), s.username(), s.createdAt(), now, s.expiresAt()),
-          generation, s.lastSeen());
+      shared.adopt(tokenHash, s.seenAt(now), generation, s.lastSeen());
     } catch (Redis.Unavailable e) {
       fallbacks.increment();
     }
@@ -122,8 +121,7 @@ public final class TieredSessionStore implements SessionStore {
    * Redis's idle timeout: Redis's clock is exact to a touch interval, PostgreSQL's up to a minute late.
    */
   private Optional<Session> onSharedClock(Session recorded, Session copy, long now) {
-    Session merged = new Session(recorded.id(), recorded.userId(), recorded.username(), recorded.createdAt(),
-        Math.max(recorded.lastSeen(), copy.lastSeen()), recorded.expiresAt());
+    Session merged = recorded.seenAt(Math.max(recorded.lastSeen(), copy.lastSeen()));
     return shared.live(merged, now) ? Optional.of(merged) : Optional.empty();
   }
 
