@@ -147,6 +147,14 @@ public final class App implements AutoCloseable {
         .description("SQL statements issued through the connection pools").register(meters);
     FunctionCounter.builder("provost.db.replica.reads", db, Database::replicaReads)
         .description("reads the read replica served (the rest went to the primary)").register(meters);
+    org.provost.db.GroupCommit groupCommit = db.groupCommit();
+    FunctionCounter.builder("provost.db.write.groups", groupCommit, org.provost.db.GroupCommit::groups)
+        .description("transactions the group commit ran (grants and revokes committed together)").register(meters);
+    FunctionCounter.builder("provost.db.write.grouped", groupCommit, org.provost.db.GroupCommit::writes)
+        .description("writes committed through the group commit: divided by the groups, the mean group size")
+        .register(meters);
+    Gauge.builder("provost.db.write.pending", groupCommit, org.provost.db.GroupCommit::pending)
+        .description("grouped writes waiting for their group to commit").register(meters);
     Gauge.builder("provost.authz.revision", index, AuthzIndex::revision)
         .description("the last change this instance's authorization index has applied").register(meters);
     SessionStores stores = SessionStores.choose(db, redis, config.sessionIdleTimeout().toMillis());
@@ -191,6 +199,7 @@ public final class App implements AutoCloseable {
         new Admission(Lane.SQL, lanes.sqlConcurrency() - lanes.sqlWriters(), lanes.sqlQueue(),
             lanes.sqlMaxWait().toMillis(), refusals),
         new Admission(Lane.SQL, lanes.sqlWriters(), lanes.sqlQueue(), lanes.sqlMaxWait().toMillis(), refusals),
+        new Admission(Lane.SQL, lanes.groupedWrites(), lanes.sqlQueue(), lanes.sqlMaxWait().toMillis(), refusals),
         new Admission(Lane.HASH, lanes.hashThreads(), lanes.hashQueue(), lanes.hashMaxWait().toMillis(), refusals));
     Api api = new Api(router, authenticators, blocking, meters, config.maxBodyBytes(),
         config.observability().accessLog(), config.observability().httpMetrics(), gate, admissions);

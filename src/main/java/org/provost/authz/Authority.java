@@ -84,6 +84,19 @@ public final class Authority {
     });
   }
 
+  /**
+   * {@link #write}, committed in a group with the other grouped writes waiting at the same moment
+   * ({@link Database#writeGrouped}): for grants and revokes. {@code work} must make all its checks (throw
+   * every refusal) before its first change, and record that change ({@link Changelog#record}) before any
+   * other write; checks after it are still correct, but cost the whole group a second, ungrouped run.
+   */
+  public <T> T writeGrouped(Database db, Database.Work<T> work) {
+    return db.writeGrouped(c -> {
+      Changelog.lock(c);
+      return work.run(c);
+    });
+  }
+
   // ---- holding ----
 
   /** True when {@code who} holds {@code permission} in {@code scope} (or above) now. */

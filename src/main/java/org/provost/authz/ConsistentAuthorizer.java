@@ -36,8 +36,31 @@ public final class ConsistentAuthorizer implements Authorizer {
       if (index.awaitRevision(current, CATCH_UP_MILLIS)) return index;
       Changelog.indexDidNotCatchUp();
     }
+    // a write that has already recorded changes about single users (the grants and revokes of one group
+    // commit): the index, once current as of before those changes, still answers about everyone else
+    long base = Changelog.untouchedBase();
+    if (base >= 0) {
+      if (index.revision() >= base) return untouched;
+      if (index.awaitRevision(base, CATCH_UP_MILLIS)) return untouched;
+      Changelog.indexDidNotCatchUp();
+    }
     return sql;
   }
+
+  /** The index for users this transaction has not touched, SQL for the ones it has. */
+  private final Authorizer untouched = new Authorizer() {
+    @Override
+    public boolean allowed(Connection c, long userId, String permission, Scope resource, Instant now)
+        throws SQLException {
+      return (Changelog.touches(userId) ? sql : index).allowed(c, userId, permission, resource, now);
+    }
+
+    @Override
+    public List<Reason> explain(Connection c, long userId, String permission, Scope resource, Instant now)
+        throws SQLException {
+      return (Changelog.touches(userId) ? sql : index).explain(c, userId, permission, resource, now);
+    }
+  };
 
   /** How long a write under the writer lock waits for the index to catch up before deciding by SQL. */
   static final long CATCH_UP_MILLIS = 50;

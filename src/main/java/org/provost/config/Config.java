@@ -84,7 +84,9 @@ public record Config(
    * The lanes' admission (DESIGN.md "Lanes and admission"; README "Lanes and overload"). The SQL lane runs at
    * most {@code sqlConcurrency} requests at once (PROVOST_SQL_LANE_CONCURRENCY, default the pool's size), of
    * which at most {@code sqlWriters} are writes (PROVOST_SQL_LANE_WRITERS, default a quarter, 1 to 4: writes
-   * queue behind one writer lock, so more would only hold connections reads need); each share queues at
+   * queue behind one writer lock, so more would only hold connections reads need); grants and revokes,
+   * committed in groups (db.GroupCommit) and holding no connection while they wait, have a share of their own
+   * of {@code groupedWrites} (PROVOST_SQL_LANE_GROUPED_WRITES, default 128); each share queues at
    * most {@code sqlQueue} more (PROVOST_SQL_LANE_QUEUE) for at most {@code sqlMaxWait}
    * (PROVOST_SQL_LANE_MAX_WAIT). The hash lane hashes on {@code hashThreads} platform threads
    * (PROVOST_HASH_THREADS, default half the cores; each Argon2id hash holds its memory cost, 19 MiB by default,
@@ -92,8 +94,8 @@ public record Config(
    * (PROVOST_HASH_LANE_QUEUE) for at most {@code hashMaxWait} (PROVOST_HASH_LANE_MAX_WAIT). The memory lane's
    * cache fills use a pool of their own of {@code fillPoolSize} connections (PROVOST_DB_FILL_POOL_SIZE).
    */
-  public record Lanes(int sqlConcurrency, int sqlWriters, int sqlQueue, Duration sqlMaxWait, int hashThreads, int hashQueue,
-      Duration hashMaxWait, int fillPoolSize) {
+  public record Lanes(int sqlConcurrency, int sqlWriters, int groupedWrites, int sqlQueue, Duration sqlMaxWait,
+      int hashThreads, int hashQueue, Duration hashMaxWait, int fillPoolSize) {
     static Lanes from(Settings s, int poolMaxSize) {
       int sql = s.integer("PROVOST_SQL_LANE_CONCURRENCY", Math.max(2, poolMaxSize), 2, 10_000);
       if (sql > 4 * poolMaxSize) {
@@ -106,6 +108,9 @@ public record Config(
             + "PROVOST_SQL_LANE_CONCURRENCY (" + sql + "), which must be at least 2: reads keep the rest");
       }
       return new Lanes(sql, writers,
+          // grants and revokes committed in groups hold no connection while they wait (db.GroupCommit): this
+          // bounds how many wait at once, two groups' worth
+          s.integer("PROVOST_SQL_LANE_GROUPED_WRITES", 128, 1, 100_000),
           s.integer("PROVOST_SQL_LANE_QUEUE", 512, 0, 1_000_000),
           s.duration("PROVOST_SQL_LANE_MAX_WAIT", Duration.ofMillis(250)),
           // half the cores: hashing a full lane's worth of logins must leave the event loops (the memory

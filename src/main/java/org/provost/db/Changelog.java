@@ -15,14 +15,74 @@ public final class Changelog {
   public static final String CHANNEL = "provost_changes";
   /** The writer lock's key, {@code "provost"}; feeds that number rows in commit order share it. */
   public static final long LOCK_KEY = 0x70726f766f7374L;
+  /** The write transaction running on this thread ({@link Database#write}), or an idle one outside it. */
+  private static final ThreadLocal<Tx> TX = ThreadLocal.withInitial(Tx::new);
+
   /**
-   * The write transaction running on this thread ({@link Database#write}): {@code [0]} the highest revision
-   * it recorded (0: none), {@code [1]} 1 while one runs, {@code [2]} 1 once it holds the writer lock,
-   * {@code [3]} the changelog's latest revision as this transaction knows it once it holds the lock (-1: not
-   * read yet). Under the lock no other transaction can record a change, so it is read once and then kept
-   * current by {@link #record}; {@code [4]} 1 once a wait for the index to catch up has failed in it.
+   * What this thread's write transaction has done so far. Under the writer lock no other transaction can
+   * record a change, so once the latest revision is read it is kept current here by {@link #record}, and
+   * the changes this transaction made are exactly the ones noted here.
    */
-  private static final ThreadLocal<long[]> RECORDED = ThreadLocal.withInitial(() -> new long[] {0, 0, 0, -1, 0});
+  static final class Tx {
+    /** A write transaction runs on this thread. */
+    boolean active;
+    /** It holds the writer lock. */
+    boolean locked;
+    /** The highest revision it recorded (0: none). */
+    long recorded;
+    /** How many changes it recorded. */
+    int records;
+    /** The changelog's latest revision as it knows it once it holds the lock (-1: not read yet). */
+    long current = -1;
+    /** The latest revision before its first change, when it knew it then (-1: unknown). */
+    long base = -1;
+    /** A wait for the index to catch up has failed in it: it decides by SQL from then on. */
+    boolean indexFailed;
+    /** Users whose grants, account or sessions its changes touch. */
+    final java.util.Set<Long> touchedUsers = new java.util.HashSet<>();
+    /** One of its changes is not about one user (a role, the directory, a bulk load): it touches everyone. */
+    boolean touchedAll;
+
+    Tx copy() {
+      Tx t = new Tx();
+      t.active = active;
+      t.locked = locked;
+      t.recorded = recorded;
+      t.records = records;
+      t.current = current;
+      t.base = base;
+      t.indexFailed = indexFailed;
+      t.touchedUsers.addAll(touchedUsers);
+      t.touchedAll = touchedAll;
+      return t;
+    }
+
+    void restore(Tx outer) {
+      active = outer.active;
+      locked = outer.locked;
+      recorded = outer.recorded;
+      records = outer.records;
+      current = outer.current;
+      base = outer.base;
+      indexFailed = outer.indexFailed;
+      touchedUsers.clear();
+      touchedUsers.addAll(outer.touchedUsers);
+      touchedAll = outer.touchedAll;
+    }
+
+    void note(long revision, Change.Entity entity, long userId) {
+      if (records == 0 && locked) base = current;
+      records++;
+      recorded = Math.max(recorded, revision);
+      if (locked) current = Math.max(current, revision);
+      boolean aboutOneUser = userId != Change.NO_USER && switch (entity) {
+        case USER, GRANT, SESSION, CLIENT -> true;
+        default -> false;
+      };
+      if (aboutOneUser) touchedUsers.add(userId);
+      else touchedAll = true;
+    }
+  }
 
   private Changelog() {}
 
@@ -43,13 +103,7 @@ public final class Changelog {
           VALUES (?, ?, ?, ?) RETURNING revision)
         SELECT revision FROM r, pg_notify(?, r.revision::text)""",
         entity.stored(), String.valueOf(entityId), op.stored(), userId == Change.NO_USER ? null : userId, CHANNEL);
-    return recorded(revision);
-  }
-
-  private static long recorded(long revision) {
-    long[] mine = RECORDED.get();
-    mine[0] = Math.max(mine[0], revision);
-    if (mine[2] == 1) mine[3] = Math.max(mine[3], revision);
+    TX.get().note(revision, entity, userId);
     return revision;
   }
 
@@ -65,7 +119,8 @@ public final class Changelog {
           RETURNING revision)
         SELECT revision FROM r, pg_notify(?, r.revision::text)""",
         Change.Entity.BULK.stored(), source, Change.Op.RELOAD.stored(), CHANNEL);
-    return recorded(revision);
+    TX.get().note(revision, Change.Entity.BULK, Change.NO_USER);
+    return revision;
   }
 
   /** A change about a user's own row (create, update, deactivate, end sessions). */
@@ -79,16 +134,16 @@ public final class Changelog {
    * write it allows.
    */
   public static void lock(Connection c) throws SQLException {
-    long[] mine = RECORDED.get();
-    if (mine[1] == 1 && mine[2] == 1) return; // this write transaction holds it already: no second round trip
+    Tx tx = TX.get();
+    if (tx.active && tx.locked) return; // this write transaction holds it already: no second round trip
     Jdbc.returningLong(c, "SELECT 1 FROM pg_advisory_xact_lock(?)", LOCK_KEY);
-    if (mine[1] == 1) mine[2] = 1;
+    if (tx.active) tx.locked = true;
   }
 
   /** True while this thread's write transaction holds the writer lock. */
   public static boolean holdsLock() {
-    long[] mine = RECORDED.get();
-    return mine[1] == 1 && mine[2] == 1;
+    Tx tx = TX.get();
+    return tx.active && tx.locked;
   }
 
   /**
@@ -98,14 +153,33 @@ public final class Changelog {
    * already waited in vain (one wait at most per transaction, while it holds everyone's lock).
    */
   public static boolean mayAwaitIndex() {
-    long[] mine = RECORDED.get();
-    return mine[1] == 1 && mine[2] == 1 && mine[0] == 0 && mine[4] == 0;
+    Tx tx = TX.get();
+    return tx.active && tx.locked && tx.records == 0 && !tx.indexFailed;
+  }
+
+  /**
+   * For a write transaction that holds the writer lock and has recorded changes about single users only
+   * (grants, accounts, sessions, API keys: nothing about roles or the directory): the revision the database
+   * stood at before its first change. An index that has applied that revision answers exactly as this
+   * transaction would by SQL about every user it has not touched ({@link #touches}); -1 otherwise (SQL
+   * decides). This is what lets a group of grants and revokes committed together ({@link GroupCommit}) keep
+   * deciding from memory after the group's first change.
+   */
+  public static long untouchedBase() {
+    Tx tx = TX.get();
+    return tx.active && tx.locked && tx.records > 0 && !tx.touchedAll && !tx.indexFailed ? tx.base : -1;
+  }
+
+  /** True when this thread's write transaction recorded a change to user {@code userId}'s access or sessions. */
+  public static boolean touches(long userId) {
+    Tx tx = TX.get();
+    return tx.active && (tx.touchedAll || tx.touchedUsers.contains(userId));
   }
 
   /** Notes that a wait for the index failed in this thread's write transaction: it decides by SQL from now. */
   public static void indexDidNotCatchUp() {
-    long[] mine = RECORDED.get();
-    if (mine[1] == 1) mine[4] = 1;
+    Tx tx = TX.get();
+    if (tx.active) tx.indexFailed = true;
   }
 
   /**
@@ -113,31 +187,34 @@ public final class Changelog {
    * writer lock it is read once, then known: nobody else can record a change until this one commits.
    */
   public static long current(Connection c) throws SQLException {
-    long[] mine = RECORDED.get();
-    boolean locked = mine[1] == 1 && mine[2] == 1;
-    if (locked && mine[3] >= 0) return mine[3];
+    Tx tx = TX.get();
+    boolean locked = tx.active && tx.locked;
+    if (locked && tx.current >= 0) return tx.current;
     long revision = Jdbc.one(c, "SELECT coalesce(max(revision), 0) FROM changelog", rs -> rs.getLong(1)).orElse(0L);
-    if (locked) mine[3] = Math.max(revision, mine[0]);
+    if (locked) tx.current = Math.max(revision, tx.recorded);
     return revision;
   }
 
   /** Starts tracking the write transaction on this thread; returns the outer state, for {@link #endTracking}. */
-  static long[] beginTracking() {
-    long[] mine = RECORDED.get();
-    long[] outer = mine.clone();
-    mine[0] = 0;
-    mine[1] = 1;
-    mine[2] = 0;
-    mine[3] = -1;
-    mine[4] = 0;
+  static Tx beginTracking() {
+    Tx tx = TX.get();
+    Tx outer = tx.copy();
+    tx.restore(new Tx());
+    tx.active = true;
     return outer;
   }
 
   /** The highest revision recorded since {@link #beginTracking}, then restores the outer state. */
-  static long endTracking(long[] outer) {
-    long[] mine = RECORDED.get();
-    long recorded = mine[0];
-    System.arraycopy(outer, 0, mine, 0, mine.length);
+  static long endTracking(Tx outer) {
+    Tx tx = TX.get();
+    long recorded = tx.recorded;
+    tx.restore(outer);
     return recorded;
+  }
+
+  /** How many changes this thread's write transaction has recorded so far, and the highest revision. */
+  static long[] progress() {
+    Tx tx = TX.get();
+    return new long[] {tx.records, tx.recorded};
   }
 }

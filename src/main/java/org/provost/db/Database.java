@@ -23,6 +23,9 @@ public final class Database implements AutoCloseable {
   private final HikariDataSource primary;
   /** The memory lane's own small pool on the primary, for cache fills: never waits behind the SQL lane. */
   private final HikariDataSource fill;
+  /** The group committer's own one-connection pool (opened on first use), and the committer itself. */
+  private HikariDataSource writer;
+  private GroupCommit groupCommit;
   private final Reachability primaryReachability;
   private final Replica replica;
   private final String directUrl;
@@ -203,7 +206,7 @@ public final class Database implements AutoCloseable {
    * change, so a revoke or deactivation holds on the instance that answers before the answer is sent.
    */
   public <T> T write(Work<T> work) {
-    long[] outer = Changelog.beginTracking();
+    Changelog.Tx outer = Changelog.beginTracking();
     T result;
     long recorded;
     try {
@@ -215,9 +218,60 @@ public final class Database implements AutoCloseable {
     return result;
   }
 
+  /**
+   * Runs {@code work} as {@link #write} does, but committed together with the other grouped writes waiting
+   * at the same moment: one transaction, one writer lock, one WAL flush for the whole group
+   * ({@link GroupCommit}, which states what a grouped work may and may not do: all its checks before its
+   * first change). It sees the group's earlier writes, and returns once its group has committed and this
+   * instance has applied its change. For grants and revokes, the writes that come in bursts.
+   *
+   * @throws ServiceException the work's own refusal, or 503 {@code database_unavailable}
+   */
+  public <T> T writeGrouped(Work<T> work) {
+    return groupCommit().write(work);
+  }
+
+  /** The group committer of {@link #writeGrouped} (started on first use): its queue and its counts. */
+  public GroupCommit groupCommit() {
+    GroupCommit group;
+    synchronized (this) {
+      if (groupCommit == null) {
+        HikariConfig hc = new HikariConfig();
+        primary.copyStateTo(hc);
+        hc.setPoolName("provost-writer");
+        hc.setMinimumIdle(1);
+        hc.setMaximumPoolSize(1);
+        hc.setInitializationFailTimeout(-1); // the primary pool has already proven the database reachable
+        writer = new HikariDataSource(hc);
+        groupCommit = new GroupCommit(this);
+      }
+      group = groupCommit;
+    }
+    return group;
+  }
+
+  /** One group of {@link GroupCommit}: a write transaction on the committer's own connection. */
+  <T> T writeGroup(Work<T> work) {
+    Changelog.Tx outer = Changelog.beginTracking();
+    try {
+      return commit(writer, work);
+    } finally {
+      Changelog.endTracking(outer);
+    }
+  }
+
+  /** What {@link #write} does after its commit, for a grouped write: waits until revision is applied here. */
+  void afterCommit(long revision) {
+    if (revision > 0) committed.accept(revision);
+  }
+
   private <T> T commit(Work<T> work) {
-    if (replica == null) return inTransaction(primary, primaryReachability, work);
-    return inTransaction(primary, primaryReachability, c -> {
+    return commit(primary, work);
+  }
+
+  private <T> T commit(DataSource pool, Work<T> work) {
+    if (replica == null) return inTransaction(pool, primaryReachability, work);
+    return inTransaction(pool, primaryReachability, c -> {
       T result = work.run(c);
       c.commit();
       // the position after the commit (read in a second, empty transaction): a replica that has replayed
@@ -382,6 +436,10 @@ public final class Database implements AutoCloseable {
 
   @Override
   public void close() {
+    synchronized (this) {
+      if (groupCommit != null) groupCommit.close();
+      if (writer != null) writer.close();
+    }
     if (replica != null) replica.close();
     primaryReachability.close();
     fill.close();

@@ -45,10 +45,10 @@ public final class GrantRoutes {
       return db.query(c -> UserGrantsPage.read(c, authority, req.principal(), userId));
     });
 
-    api.blocking(HttpMethod.POST, "/v1/users/{id}/grants", req -> {
+    api.blockingGrouped(HttpMethod.POST, "/v1/users/{id}/grants", req -> {
       long userId = req.pathId("id", "user");
       NewGrant g = NewGrant.read(req.json(NewGrant.FIELDS));
-      return counted(granted, authority.write(db, c -> {
+      return counted(granted, authority.writeGrouped(db, c -> {
         userScope(c, userId);
         Optional<Long> roleId = Jdbc.one(c, "SELECT id FROM roles WHERE name = ?", rs -> rs.getLong(1), g.role());
         Optional<Scope> scope = Scopes.find(c, g.scope());
@@ -63,13 +63,15 @@ public final class GrantRoutes {
         }
         String scopeName = Scopes.name(c, scope.get());
         authority.requireGrant(c, req.principal(), userId, roleId.get(), g.role(), scope.get(), scopeName);
-        long id = GrantStore.nextId(c);
-        long revision = Changelog.record(c, Change.Entity.GRANT, id, Change.Op.CREATE, userId);
+        // every refusal before the first change (a grouped write: GroupCommit); under the writer lock no
+        // duplicate can appear between this check and the insert
         if (GrantStore.exists(c, userId, roleId.get(), scope.get(), g)) {
           throw new ServiceException.Conflict("duplicate", "user " + userId + " already holds role " + g.role()
               + " in " + scopeName + " for the same period",
               List.of(new FieldError("role", "already granted to this user in this scope for the same period")));
         }
+        long id = GrantStore.nextId(c);
+        long revision = Changelog.record(c, Change.Entity.GRANT, id, Change.Op.CREATE, userId);
         GrantStore.insert(c, id, userId, roleId.get(), scope.get(), g, req.principal().actorUserId(), revision);
         Grant created = GrantStore.get(c, id);
         Audit.record(c, req.principal(), "grant.create", "grant", id, null, created.toJson());
@@ -77,9 +79,9 @@ public final class GrantRoutes {
       }));
     });
 
-    api.blocking(HttpMethod.DELETE, "/v1/grants/{id}", req -> {
+    api.blockingGrouped(HttpMethod.DELETE, "/v1/grants/{id}", req -> {
       long id = req.pathId("id", "grant");
-      return counted(revoked, authority.write(db, c -> {
+      return counted(revoked, authority.writeGrouped(db, c -> {
         Grant before = GrantStore.get(c, id);
         authority.requireRevoke(c, req.principal(), before.userId(), before.roleId(), before.role(),
             before.scope(), before.scopeName());

@@ -47,8 +47,11 @@ public final class Api {
    * shares of the pool: {@code sqlReads} for GET routes and {@code sqlWrites} for the others. Writes queue
    * behind one global writer lock (db.Changelog), so more of them at once would only hold connections
    * waiting for it; their own small share keeps a burst of writes from taking the connections reads need.
+   * Writes committed in groups ({@link #blockingGrouped}: grants and revokes) have a larger share of their
+   * own, {@code groupedWrites}: they hold no connection while they wait (one committer runs each group), and
+   * the more of them wait together, the more share one commit.
    */
-  public record Admissions(Admission sqlReads, Admission sqlWrites, Admission hash) {
+  public record Admissions(Admission sqlReads, Admission sqlWrites, Admission groupedWrites, Admission hash) {
     Admission of(Lane lane, HttpMethod method) {
       return switch (lane) {
         case MEMORY -> null;
@@ -103,6 +106,15 @@ public final class Api {
   /** Authenticated, off the event loop in {@code lane} ({@link Lane#SQL} or {@link Lane#HASH}). */
   public void blocking(Lane lane, HttpMethod method, String path, Endpoint endpoint) {
     add(method, path, endpoint, true, offLoop(lane), bodies, Freshness.NONE, null);
+  }
+
+  /**
+   * Authenticated, in the {@link Lane#SQL} lane, for a write that commits through the group commit
+   * ({@code Authority#writeGrouped}): admitted by the grouped writes' own share
+   * ({@code PROVOST_SQL_LANE_GROUPED_WRITES}), not the share of writes that each hold a connection.
+   */
+  public void blockingGrouped(HttpMethod method, String path, Endpoint endpoint) {
+    add(method, path, endpoint, true, Lane.SQL, bodies, Freshness.NONE, null, admissions.groupedWrites());
   }
 
   /**
@@ -199,6 +211,11 @@ public final class Api {
 
   private void add(HttpMethod method, String path, Endpoint given, boolean authenticated, Lane lane,
       BodyHandler bodyHandler, Freshness freshness, Endpoint precheck) {
+    add(method, path, given, authenticated, lane, bodyHandler, freshness, precheck, admissions.of(lane, method));
+  }
+
+  private void add(HttpMethod method, String path, Endpoint given, boolean authenticated, Lane lane,
+      BodyHandler bodyHandler, Freshness freshness, Endpoint precheck, Admission admission) {
     routes.add(new RouteSpec(method, path));
     RequestMeters.Route timers = observed.route(method, path);
     Endpoint endpoint = freshness == Freshness.AT_LEAST_REVISION ? gated(given) : given;
@@ -206,7 +223,7 @@ public final class Api {
       // a large upload without credentials is answered 401 before its body is buffered (a route of its own:
       // Vert.x runs body handlers before any other handler of a route)
       router.route(method, vertxPath(path)).handler(ctx -> {
-        if (bearer(ctx) == null) dispatch(ctx, endpoint, true, lane, timers, precheck);
+        if (bearer(ctx) == null) dispatch(ctx, endpoint, true, lane, admission, timers, precheck);
         else ctx.next();
       });
     }
@@ -214,7 +231,7 @@ public final class Api {
     if (method == HttpMethod.POST || method == HttpMethod.PATCH || method == HttpMethod.PUT) {
       route.handler(bodyHandler);
     }
-    route.handler(ctx -> dispatch(ctx, endpoint, authenticated, lane, timers, precheck));
+    route.handler(ctx -> dispatch(ctx, endpoint, authenticated, lane, admission, timers, precheck));
   }
 
   /** The endpoint behind the revision gate: a pending reply that runs it once the revision is applied. */
@@ -246,13 +263,13 @@ public final class Api {
   }
 
   private void dispatch(RoutingContext ctx, Endpoint endpoint, boolean authenticated, Lane lane,
-      RequestMeters.Route timers, Endpoint precheck) {
+      Admission admission, RequestMeters.Route timers, Endpoint precheck) {
     long start = System.nanoTime();
     String requestId = RequestIds.assign(ctx);
     observed.started();
     MDC.put(RequestIds.MDC_KEY, requestId);
     try {
-      route(ctx, endpoint, authenticated, lane, timers, start, precheck);
+      route(ctx, endpoint, authenticated, lane, admission, timers, start, precheck);
     } finally {
       MDC.remove(RequestIds.MDC_KEY);
     }
@@ -263,7 +280,7 @@ public final class Api {
    * on a virtual thread once the lane's admission lets it in (it inherits the logging context).
    */
   private void route(RoutingContext ctx, Endpoint endpoint, boolean authenticated, Lane lane,
-      RequestMeters.Route timers, long start, Endpoint precheck) {
+      Admission admission, RequestMeters.Route timers, long start, Endpoint precheck) {
     String token = authenticated ? bearer(ctx) : null;
     if (authenticated && token == null) {
       finish(ctx, null, SessionCookie.withoutCsrfHeader(ctx)
@@ -323,8 +340,8 @@ public final class Api {
         return;
       }
     }
-    admissions.of(lane, ctx.request().method()).submit(blocking, work, refused -> context.runOnContext(v -> finish(ctx, null, refused,
-        timers, start)));
+    admission.submit(blocking, work, refused -> context.runOnContext(v -> finish(ctx, null, refused, timers,
+        start)));
   }
 
   private void runHere(RoutingContext ctx, Endpoint endpoint, Principal principal, RequestMeters.Route timers,

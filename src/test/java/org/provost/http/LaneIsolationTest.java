@@ -62,6 +62,7 @@ class LaneIsolationTest {
     HikariDataSource pool = (HikariDataSource) b.app().database().primary();
     Runnable releaseReads = b.app().admissions().sqlReads().holdAll();
     Runnable releaseWrites = b.app().admissions().sqlWrites().holdAll();
+    Runnable releaseGrouped = b.app().admissions().groupedWrites().holdAll();
     List<Connection> held = new ArrayList<>();
     double refusedBefore = refused("sql");
     try {
@@ -111,6 +112,7 @@ class LaneIsolationTest {
       assertThat(refused("sql")).isGreaterThanOrEqualTo(refusedBefore + 4);
     } finally {
       for (Connection c : held) c.close();
+      releaseGrouped.run();
       releaseWrites.run();
       releaseReads.run();
     }
@@ -122,13 +124,34 @@ class LaneIsolationTest {
   void writesHeld_readsStillAnswer_writesRefusedWith503() throws Exception {
     Runnable release = b.app().admissions().sqlWrites().holdAll();
     try {
-      Response write = b.http.post("/v1/users/" + fx.id("lena") + "/grants", adminToken,
-          new JsonObject().put("role", "student").put("scope", "department:SCI"));
+      Response write = b.http.post("/v1/departments", adminToken,
+          new JsonObject().put("code", "HELD").put("name", "Held"));
       assertThat(write.status()).as("write: %s", write).isEqualTo(503);
       assertThat(write.json().getString("code")).isEqualTo("overloaded");
       Response read = b.http.get("/v1/users/" + fx.id("lena") + "/grants", adminToken);
       assertThat(read.status()).as("read: %s", read).isEqualTo(200);
       assertThat(b.app().admissions().sqlWrites().available()).isZero();
+      // grants and revokes are committed in groups, with a share of their own: other writes do not hold them
+      Response grant = b.http.post("/v1/users/" + fx.id("lena") + "/grants", adminToken,
+          new JsonObject().put("role", "student").put("scope", "department:SCI"));
+      assertThat(grant.status()).as("grant: %s", grant).isEqualTo(201);
+    } finally {
+      release.run();
+    }
+  }
+
+  @Test
+  void groupedWritesHeld_grantsRefusedWith503_otherWritesAnswer() throws Exception {
+    Runnable release = b.app().admissions().groupedWrites().holdAll();
+    try {
+      Response grant = b.http.post("/v1/users/" + fx.id("lena") + "/grants", adminToken,
+          new JsonObject().put("role", "student").put("scope", "department:MATH"));
+      assertThat(grant.status()).as("grant: %s", grant).isEqualTo(503);
+      assertThat(grant.json().getString("code")).isEqualTo("overloaded");
+      assertThat(grant.header("Retry-After")).isNotBlank();
+      Response write = b.http.post("/v1/departments", adminToken,
+          new JsonObject().put("code", "FREE").put("name", "Not held"));
+      assertThat(write.status()).as("write: %s", write).isEqualTo(201);
     } finally {
       release.run();
     }
