@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -37,7 +38,8 @@ import org.provost.http.Principal;
  * or 409 {@code last_admin}.
  */
 public final class Authority {
-  private static final String HOLDINGS = """
+  /** What users hold (user, permission, scope kind, scope id), ordered: AuthzIndex#holdings answers the same. */
+  static final String HOLDINGS = """
       WITH RECURSIVE live AS (
         SELECT g.user_id, g.role_id, g.scope_type, coalesce(g.scope_id, 0) AS scope_id FROM grants g
         WHERE g.user_id = ANY (?) AND (g.valid_until IS NULL OR g.valid_until > ?)),
@@ -191,8 +193,28 @@ public final class Authority {
     Authorizer a = authorizer.forTransaction(c);
     Map<String, Boolean> held = new HashMap<>();
     record Holding(long user, String permission, Scope scope) {}
-    List<Holding> holdings = Jdbc.list(c, HOLDINGS, rs -> new Holding(rs.getLong(1), rs.getString(2),
-        new Scope(Scope.Kind.ofCode(rs.getShort(3)), rs.getLong(4))), userIds.toArray(Long[]::new), now);
+    // what each user holds: from the index when it is exact for them in this transaction (the common case
+    // under the writer lock: HOLDINGS is a recursive query, the costliest statement of a grant or revoke),
+    // else from SQL; in the order of the user ids given, then HOLDINGS' order
+    List<Long> bySql = new ArrayList<>();
+    Map<Long, List<Holding>> byUser = new LinkedHashMap<>();
+    for (long user : new java.util.TreeSet<>(userIds)) {
+      AuthzIndex index = authorizer.indexAbout(a, user);
+      if (index == null) {
+        bySql.add(user);
+        continue;
+      }
+      byUser.put(user, index.holdings(user, now.toEpochMilli()).stream()
+          .map(h -> new Holding(user, h.permission(), h.scope())).toList());
+    }
+    if (!bySql.isEmpty()) {
+      for (Holding h : Jdbc.list(c, HOLDINGS, rs -> new Holding(rs.getLong(1), rs.getString(2),
+          new Scope(Scope.Kind.ofCode(rs.getShort(3)), rs.getLong(4))), bySql.toArray(Long[]::new), now)) {
+        byUser.computeIfAbsent(h.user(), u -> new ArrayList<>()).add(h);
+      }
+    }
+    List<Holding> holdings = new ArrayList<>();
+    new java.util.TreeMap<>(byUser).values().forEach(holdings::addAll);
     for (Holding h : holdings) {
       if (out.containsKey(h.user())) continue;
       String key = h.permission() + '@' + h.scope().kind().code() + ':' + h.scope().id();

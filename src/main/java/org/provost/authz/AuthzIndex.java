@@ -172,6 +172,43 @@ public final class AuthzIndex implements Authorizer, AutoCloseable {
     return out;
   }
 
+  /** One permission a user holds in one scope, through a grant. */
+  public record Holding(String permission, Scope scope) {}
+
+  /**
+   * Everything {@code user} holds through grants that have not ended at {@code nowMillis} (current or
+   * future; active account or not), each (permission, scope) once, ordered by scope kind, scope id and
+   * permission name: what Authority's HOLDINGS query answers from SQL, for the domination rule. Used only
+   * inside a write that holds the writer lock and whose transaction has not touched this user, with this
+   * index current as of before its own changes (ConsistentAuthorizer), so it is exactly what SQL would say.
+   */
+  public List<Holding> holdings(long user, long nowMillis) {
+    UserTable t = users;
+    List<Holding> out = new ArrayList<>();
+    if (user < 0 || user >= t.capacity()) return out;
+    long[] g = t.grants[(int) user];
+    Catalog cat = catalog;
+    record Held(int kind, long id, String permission) {}
+    java.util.Set<Held> seen = new java.util.HashSet<>();
+    List<Held> held = new ArrayList<>();
+    for (int i = 0; g != null && i < g.length; i += UserTable.SLOTS) {
+      if (nowMillis >= g[i + 3]) continue; // ended
+      int role = UserTable.role(g[i + 1]);
+      long scope = UserTable.scope(g[i + 1]);
+      for (int p = 0; p < cat.permissionCapacity(); p++) {
+        if (!cat.roleHas(role, p) || cat.permissionName(p) == null) continue;
+        Held h = new Held(ScopeCode.kind(scope), ScopeCode.id(scope), cat.permissionName(p));
+        if (seen.add(h)) held.add(h);
+      }
+    }
+    held.sort(java.util.Comparator.comparingInt(Held::kind).thenComparingLong(Held::id)
+        .thenComparing(Held::permission));
+    for (Held h : held) {
+      out.add(new Holding(h.permission(), new Scope(Scope.Kind.ofCode((short) h.kind()), h.id())));
+    }
+    return out;
+  }
+
   /** Sets what is told each revision this index publishes, after it is readable (one listener). */
   public void onPublish(java.util.function.LongConsumer listener) {
     this.published = listener;

@@ -47,6 +47,17 @@ public final class ConsistentAuthorizer implements Authorizer {
     return sql;
   }
 
+  /**
+   * The index, when {@code chosen} (this transaction's {@link #forTransaction}) answers about user
+   * {@code userId} from it: so what the index holds about that user (their grants, for the domination rule)
+   * is what SQL would read in this transaction. Null when SQL must answer.
+   */
+  AuthzIndex indexAbout(Authorizer chosen, long userId) {
+    if (chosen == index) return index;
+    if (chosen == untouched && !Changelog.touches(userId)) return index;
+    return null;
+  }
+
   /** The index for users this transaction has not touched, SQL for the ones it has. */
   private final Authorizer untouched = new Authorizer() {
     @Override

@@ -16,7 +16,8 @@ import org.provost.testing.MigratedDatabase;
 /**
  * The index against a plain SQL evaluation of the same question, over many random graphs and queries:
  * once after a full load, and again after random changes applied incrementally through the change feed's
- * entries. Any disagreement prints the seed that reproduces it.
+ * entries; and what each user holds (AuthzIndex#holdings, the domination rule's input inside a write) against
+ * Authority's HOLDINGS query. Any disagreement prints the seed that reproduces it.
  */
 class IndexDifferentialTest {
   static final int GRAPHS = Integer.getInteger("provost.diff.graphs", 1000);
@@ -41,6 +42,7 @@ class IndexDifferentialTest {
     long now = Instant.parse("2026-03-01T12:00:00Z").toEpochMilli();
     int compared = 0;
     int allowed = 0;
+    int heldSomething = 0;
     for (int g = 0; g < GRAPHS; g++) {
       long seed = 7919L * g + 1;
       RandomGraph graph = new RandomGraph(seed, now);
@@ -62,6 +64,15 @@ class IndexDifferentialTest {
                 .isEqualTo(expected);
             compared++;
             if (expected) allowed++;
+            // what the domination rule reads: everything the user holds through grants not ended
+            List<String> sqlHoldings = db.read(c -> Jdbc.list(c, Authority.HOLDINGS,
+                rs -> rs.getString(2) + "@" + rs.getShort(3) + ":" + rs.getLong(4), new Long[] {user},
+                Instant.ofEpochMilli(now)));
+            List<String> indexHoldings = index.holdings(user, now).stream()
+                .map(h -> h.permission() + "@" + h.scope().kind().code() + ":" + h.scope().id()).toList();
+            assertThat(indexHoldings).as("graph seed %d round %d: holdings of user %d", seed, round, user)
+                .isEqualTo(sqlHoldings);
+            if (!sqlHoldings.isEmpty()) heldSomething++;
           }
           long applied = index.revision();
           db.write(c -> {
@@ -78,5 +89,6 @@ class IndexDifferentialTest {
     }
     System.out.printf("differential: %d graphs, %d comparisons, %d allowed%n", GRAPHS, compared, allowed);
     assertThat(allowed).as("the random graphs must exercise allowed answers too").isGreaterThan(compared / 15);
+    assertThat(heldSomething).as("users holding something").isGreaterThan(compared / 4);
   }
 }
