@@ -50,7 +50,8 @@ public final class Authority {
       SELECT DISTINCT g.user_id, p.name, g.scope_type, g.scope_id FROM closure g
       JOIN role_permissions rp ON rp.role_id = g.role_id JOIN permissions p ON p.id = rp.permission_id
       ORDER BY 1, 3, 4, 2""";
-  private static final String ROLE_CLOSURE = """
+  /** A role's permissions, its includes followed, sorted: AuthzIndex#rolePermissions answers the same. */
+  static final String ROLE_CLOSURE = """
       WITH RECURSIVE closure (role_id) AS (
         SELECT ?::bigint
         UNION SELECT ri.included_role_id FROM closure c JOIN role_includes ri ON ri.role_id = c.role_id)
@@ -265,7 +266,10 @@ public final class Authority {
     requireToWrite(c, who, "grants.write", scope);
     Authorizer a = authorizer.forTransaction(c);
     Instant now = clock.instant();
-    for (String permission : Jdbc.list(c, ROLE_CLOSURE, rs -> rs.getString(1), roleId)) {
+    AuthzIndex roles = authorizer.indexForRoles(a);
+    List<String> carried = roles != null ? roles.rolePermissions(roleId)
+        : Jdbc.list(c, ROLE_CLOSURE, rs -> rs.getString(1), roleId);
+    for (String permission : carried) {
       if (!holds(a, c, who, permission, scope, now)) {
         throw new ServiceException.Forbidden("cannot_delegate", "you cannot grant or revoke role " + role
             + " in " + scopeName + ": it carries " + permission + ", which you do not hold there yourself");

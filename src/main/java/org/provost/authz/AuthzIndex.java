@@ -172,6 +172,23 @@ public final class AuthzIndex implements Authorizer, AutoCloseable {
     return out;
   }
 
+  /**
+   * The names of every permission role {@code roleId} carries, its includes followed, sorted: what
+   * Authority's ROLE_CLOSURE query answers from SQL, for the delegation rule. Used only where this index is
+   * current for the transaction asking and the transaction changed no role (ConsistentAuthorizer).
+   */
+  public List<String> rolePermissions(long roleId) {
+    Catalog cat = catalog;
+    List<String> out = new ArrayList<>();
+    if (roleId < 0 || roleId > Integer.MAX_VALUE) return out;
+    for (int p = 0; p < cat.permissionCapacity(); p++) {
+      String name = cat.permissionName(p);
+      if (name != null && cat.roleHas((int) roleId, p)) out.add(name);
+    }
+    out.sort(null);
+    return out;
+  }
+
   /** One permission a user holds in one scope, through a grant. */
   public record Holding(String permission, Scope scope) {}
 

@@ -58,6 +58,15 @@ public final class ConsistentAuthorizer implements Authorizer {
     return null;
   }
 
+  /**
+   * The index, when {@code chosen} (this transaction's {@link #forTransaction}) answers from it at all: then
+   * its roles and their permissions are what SQL would read in this transaction (a transaction that changed
+   * a role or the directory is never answered from the index). Null when SQL must answer.
+   */
+  AuthzIndex indexForRoles(Authorizer chosen) {
+    return chosen == index || chosen == untouched ? index : null;
+  }
+
   /** The index for users this transaction has not touched, SQL for the ones it has. */
   private final Authorizer untouched = new Authorizer() {
     @Override

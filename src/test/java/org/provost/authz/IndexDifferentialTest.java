@@ -73,6 +73,12 @@ class IndexDifferentialTest {
             assertThat(indexHoldings).as("graph seed %d round %d: holdings of user %d", seed, round, user)
                 .isEqualTo(sqlHoldings);
             if (!sqlHoldings.isEmpty()) heldSomething++;
+            // what the delegation rule reads: a role's permissions, its includes followed
+            int pick = q;
+            long role = db.read(c -> Jdbc.one(c, "SELECT id FROM roles ORDER BY id OFFSET ? % greatest(1,"
+                + " (SELECT count(*) FROM roles)) LIMIT 1", rs -> rs.getLong(1), pick).orElse(0L));
+            assertThat(index.rolePermissions(role)).as("graph seed %d round %d: role %d", seed, round, role)
+                .isEqualTo(db.read(c -> Jdbc.list(c, Authority.ROLE_CLOSURE, rs -> rs.getString(1), role)));
           }
           long applied = index.revision();
           db.write(c -> {
