@@ -57,6 +57,29 @@ public final class Scopes {
     };
   }
 
+  /** A scope as stored, and its API name. */
+  public record Found(Scope scope, String name) {}
+
+  /**
+   * {@link #find}, {@link #lockAgainstDelete} and {@link #name} in one statement, for writes that name a
+   * scope (grants): the row is found by its name and locked {@code FOR KEY SHARE} until the transaction
+   * ends. Empty when it does not exist (or was deleted while this waited for the lock). Primary only.
+   */
+  public static Optional<Found> findLocked(Connection c, Name name) throws SQLException {
+    return switch (name.kind()) {
+      case GLOBAL -> Optional.of(new Found(Scope.GLOBAL, "global"));
+      case DEPARTMENT -> Jdbc.one(c, "SELECT id, 'department:' || code FROM departments WHERE code = ? FOR KEY SHARE",
+          rs -> new Found(Scope.department(rs.getLong(1)), rs.getString(2)), name.code());
+      case COURSE -> Jdbc.one(c, "SELECT id, 'course:' || code FROM courses WHERE code = ? FOR KEY SHARE",
+          rs -> new Found(Scope.course(rs.getLong(1)), rs.getString(2)), name.code());
+      case OFFERING -> Jdbc.one(c, """
+          SELECT o.id, 'offering:' || c.code || '/' || t.code FROM offerings o
+          JOIN courses c ON c.id = o.course_id JOIN terms t ON t.id = o.term_id
+          WHERE c.code = ? AND t.code = ? FOR KEY SHARE OF o""",
+          rs -> new Found(Scope.offering(rs.getLong(1)), rs.getString(2)), name.code(), name.term());
+    };
+  }
+
   /**
    * Locks a scope's row against deletion until the transaction ends ({@code FOR KEY SHARE}): grants name
    * their scope without a foreign key, so a grant being written and its department, course or offering

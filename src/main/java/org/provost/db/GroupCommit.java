@@ -31,8 +31,9 @@ import org.slf4j.MDC;
  * and runs each of its writes again alone, in its own transaction, on the caller's thread: a group can never
  * turn one write's failure into another's.
  *
- * <p>The committer uses a connection pool of its own (one connection), so queued writes hold no connection
- * of the SQL lane while they wait.
+ * <p>Rows nothing in the group reads back (audit events) are put off to the group's end and written in one
+ * statement ({@link BeforeCommit}). The committer uses a connection pool of its own (one connection), so
+ * queued writes hold no connection of the SQL lane while they wait.
  */
 public final class GroupCommit implements AutoCloseable {
   /** The most writes committed in one transaction; a longer queue is committed in several. */
@@ -140,12 +141,18 @@ public final class GroupCommit implements AutoCloseable {
     List<Runnable> answers = new ArrayList<>(group.size());
     boolean[] ran = {false};
     try {
-      db.writeGroup(c -> {
-        Changelog.lock(c);
-        for (Pending<?> p : group) answers.add(run(c, p));
-        ran[0] = true;
-        return null;
-      });
+      BeforeCommit.begin();
+      try {
+        db.writeGroup(c -> {
+          Changelog.lock(c);
+          for (Pending<?> p : group) answers.add(run(c, p));
+          BeforeCommit.flush(c);
+          ran[0] = true;
+          return null;
+        });
+      } finally {
+        BeforeCommit.end();
+      }
     } catch (RuntimeException e) {
       if (ran[0]) {
         // the commit itself failed (the connection went away): the group may or may not have committed, so
@@ -164,6 +171,7 @@ public final class GroupCommit implements AutoCloseable {
 
   private static <T> Runnable run(Connection c, Pending<T> p) throws SQLException {
     long[] before = Changelog.progress();
+    int putOff = BeforeCommit.count();
     if (p.context != null) MDC.setContextMap(p.context);
     try {
       T result = p.work.run(c);
@@ -171,7 +179,7 @@ public final class GroupCommit implements AutoCloseable {
       long revision = after[0] > before[0] ? after[1] : 0;
       return () -> p.outcome.complete(new Outcome<>(result, revision, false));
     } catch (ServiceException refused) {
-      if (Changelog.progress()[0] != before[0]) throw new GroupAborted(refused);
+      if (Changelog.progress()[0] != before[0] || BeforeCommit.count() != putOff) throw new GroupAborted(refused);
       return () -> p.outcome.completeExceptionally(refused);
     } finally {
       MDC.clear();

@@ -51,29 +51,27 @@ public final class GrantRoutes {
       return counted(granted, authority.writeGrouped(db, c -> {
         userScope(c, userId);
         Optional<Long> roleId = Jdbc.one(c, "SELECT id FROM roles WHERE name = ?", rs -> rs.getLong(1), g.role());
-        Optional<Scope> scope = Scopes.find(c, g.scope());
+        // found, locked against deletion until commit (grants name their scope without a foreign key) and named
+        Optional<Scopes.Found> scope = Scopes.findLocked(c, g.scope());
         List<FieldError> errors = new ArrayList<>();
         if (roleId.isEmpty()) errors.add(new FieldError("role", "no such role: " + g.role()));
         if (scope.isEmpty()) errors.add(new FieldError("scope", "names a " + g.scope().kind().prefix()
             + " that does not exist"));
         if (!errors.isEmpty()) throw new ServiceException.InvalidInput(errors);
-        if (!Scopes.lockAgainstDelete(c, scope.get())) {
-          throw new ServiceException.InvalidInput("scope", "names a " + g.scope().kind().prefix()
-              + " that was deleted while this grant was being written");
-        }
-        String scopeName = Scopes.name(c, scope.get());
-        authority.requireGrant(c, req.principal(), userId, roleId.get(), g.role(), scope.get(), scopeName);
+        Scope where = scope.get().scope();
+        String scopeName = scope.get().name();
+        authority.requireGrant(c, req.principal(), userId, roleId.get(), g.role(), where, scopeName);
         // every refusal before the first change (a grouped write: GroupCommit); under the writer lock no
         // duplicate can appear between this check and the insert
-        if (GrantStore.exists(c, userId, roleId.get(), scope.get(), g)) {
+        if (GrantStore.exists(c, userId, roleId.get(), where, g)) {
           throw new ServiceException.Conflict("duplicate", "user " + userId + " already holds role " + g.role()
               + " in " + scopeName + " for the same period",
               List.of(new FieldError("role", "already granted to this user in this scope for the same period")));
         }
         long id = GrantStore.nextId(c);
         long revision = Changelog.record(c, Change.Entity.GRANT, id, Change.Op.CREATE, userId);
-        GrantStore.insert(c, id, userId, roleId.get(), scope.get(), g, req.principal().actorUserId(), revision);
-        Grant created = GrantStore.get(c, id);
+        Grant created = GrantStore.insert(c, id, userId, roleId.get(), g.role(), where, scopeName, g,
+            req.principal().actorUserId(), revision);
         Audit.record(c, req.principal(), "grant.create", "grant", id, null, created.toJson());
         return Reply.created(created.toJson());
       }));

@@ -50,13 +50,20 @@ final class GrantStore {
         userId, roleId, scope.kind().code(), scope.scopeIdOrNull(), g.validFrom(), g.validUntil()).isPresent();
   }
 
-  static void insert(Connection c, long id, long userId, long roleId, Scope scope, NewGrant g, Long grantedBy,
-      long revision) throws SQLException {
+  /**
+   * Inserts a grant and returns it as stored, built from what was inserted rather than read back: one round
+   * trip, where a read-back was a second.
+   */
+  static Grant insert(Connection c, long id, long userId, long roleId, String role, Scope scope, String scopeName,
+      NewGrant g, Long grantedBy, long revision) throws SQLException {
     Jdbc.update(c, """
         INSERT INTO grants (id, user_id, role_id, scope_type, scope_id, valid_from, valid_until, reason,
                             granted_by, revision)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
         id, userId, roleId, scope.kind().code(), scope.scopeIdOrNull(), g.validFrom(), g.validUntil(), g.reason(),
+        grantedBy, revision);
+    // the window is already at timestamptz's precision (Input truncates instants to microseconds)
+    return new Grant(id, userId, roleId, role, scope, scopeName, g.validFrom(), g.validUntil(), g.reason(),
         grantedBy, revision);
   }
 

@@ -135,4 +135,27 @@ class GrantApiTest {
     assertThat(http.delete("/v1/grants/999999", admin).status()).isEqualTo(404);
     assertThat(http.delete("/v1/grants/x1", admin).status()).isEqualTo(404);
   }
+
+  @Test
+  void aWindowFinerThanMicroseconds_isAnsweredAsStored_byTheWriteAndEveryReadAfterIt() {
+    long bea = fx.user("bea", "CS");
+    // timestamptz keeps microseconds and the API truncates to them: the answer of the write (built without a
+    // read-back) must say exactly what the table holds
+    Response granted = http.post("/v1/users/" + bea + "/grants", admin, new JsonObject().put("role", "student")
+        .put("scope", "department:CS").put("valid_from", "2026-01-01T00:00:00.1234567Z")
+        .put("valid_until", "2027-01-01T00:00:00.9999996Z"));
+    assertThat(granted.status()).as(granted.toString()).isEqualTo(201);
+    assertThat(granted.json().getString("valid_from")).isEqualTo("2026-01-01T00:00:00.123456Z");
+    assertThat(granted.json().getString("valid_until")).isEqualTo("2027-01-01T00:00:00.999999Z");
+    assertThat(fx.count("SELECT count(*) FROM grants WHERE id = ? AND valid_from = '2026-01-01T00:00:00.123456Z'"
+        + " AND valid_until = '2027-01-01T00:00:00.999999Z'", granted.json().getLong("id"))).isEqualTo(1);
+    JsonObject listed = http.get("/v1/users/" + bea + "/grants", admin).items().getJsonObject(0);
+    assertThat(listed.getString("valid_from")).isEqualTo(granted.json().getString("valid_from"));
+    assertThat(listed.getString("valid_until")).isEqualTo(granted.json().getString("valid_until"));
+    // the same window again is a duplicate, however it is spelled
+    Response again = http.post("/v1/users/" + bea + "/grants", admin, new JsonObject().put("role", "student")
+        .put("scope", "department:CS").put("valid_from", "2026-01-01T00:00:00.123456Z")
+        .put("valid_until", "2027-01-01T00:00:00.9999991Z"));
+    assertThat(again.status()).as(again.toString()).isEqualTo(409);
+  }
 }

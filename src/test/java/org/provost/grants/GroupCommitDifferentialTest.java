@@ -81,6 +81,8 @@ class GroupCommitDifferentialTest {
           }
         }
         assertThat(g.grants()).as("seed %d: grants after round %d %s", seed, round, plan).isEqualTo(s.grants());
+        // the audit trail too: the same events, in the same order, each naming the request that caused it
+        assertThat(g.audit()).as("seed %d: audit after round %d %s", seed, round, plan).isEqualTo(s.audit());
       }
       GroupCommit committer = g.server.app().database().groupCommit();
       System.out.printf("group commit differential: seed %d, %d steps, %d writes in %d groups%n", seed, steps,
@@ -145,6 +147,24 @@ class GroupCommitDifferentialTest {
     List<String> grants() {
       try (Connection c = DriverManager.getConnection(server.jdbcUrl())) {
         return Jdbc.list(c, "SELECT key FROM (" + HELD + ") h ORDER BY 1", rs -> rs.getString(1));
+      } catch (SQLException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+
+    /**
+     * Every grant and revoke event in id order, without ids (a group that rolled back and ran its writes
+     * again alone took sequence numbers the other world did not): action, actor, holder, role, scope, and
+     * whether it names a request.
+     */
+    List<String> audit() {
+      try (Connection c = DriverManager.getConnection(server.jdbcUrl())) {
+        return Jdbc.list(c, """
+            SELECT a.action || ' by ' || a.actor || ': ' || u.username || ' '
+              || (coalesce(a.after, a.before) ->> 'role') || ' ' || (coalesce(a.after, a.before) ->> 'scope')
+              || CASE WHEN a.request_id IS NULL THEN ' (no request id)' ELSE '' END
+            FROM audit_events a JOIN users u ON u.id = (coalesce(a.after, a.before)->>'user')::bigint
+            WHERE a.action IN ('grant.create', 'grant.revoke') ORDER BY a.id""", rs -> rs.getString(1));
       } catch (SQLException e) {
         throw new IllegalStateException(e);
       }
