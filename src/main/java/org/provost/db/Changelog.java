@@ -107,6 +107,38 @@ public final class Changelog {
     return revision;
   }
 
+  /** What {@link #recordWith} did: the change's revision, and how many rows the write it describes changed. */
+  public record Recorded(long revision, long rows) {}
+
+  /**
+   * {@link #record} and the write it describes in ONE statement (one round trip under the writer lock, not
+   * two). {@code write} is a data-modifying statement with a {@code RETURNING} clause; it may read the new
+   * revision as {@code (SELECT revision FROM r)}. Its parameters follow the change's.
+   * <pre>{@code recordWith(c, GRANT, id, REVOKE, user, "DELETE FROM grants WHERE id = ? RETURNING 1", id)}</pre>
+   * The change is recorded even when the write changes no row: check {@link Recorded#rows} and throw (which
+   * rolls both back) when that is wrong.
+   *
+   * @param name the statement's name in metrics and slow-query logs ({@code grant.insert})
+   */
+  public static Recorded recordWith(Connection c, Change.Entity entity, long entityId, Change.Op op, long userId,
+      String name, String write, Object... params) throws SQLException {
+    lock(c);
+    Object[] all = new Object[5 + params.length];
+    all[0] = entity.stored();
+    all[1] = String.valueOf(entityId);
+    all[2] = op.stored();
+    all[3] = userId == Change.NO_USER ? null : userId;
+    all[4] = CHANNEL;
+    System.arraycopy(params, 0, all, 5, params.length);
+    Recorded recorded = Jdbc.one(c, "/* " + name + " */ WITH r AS (INSERT INTO changelog (entity, entity_id, op, user_id)"
+        + " VALUES (?, ?, ?, ?) RETURNING revision), n AS (SELECT pg_notify(?, r.revision::text) FROM r),"
+        + " w AS (" + write + ")"
+        + " SELECT r.revision, (SELECT count(*) FROM w), (SELECT count(*) FROM n) FROM r",
+        rs -> new Recorded(rs.getLong(1), rs.getLong(2)), all).orElseThrow();
+    TX.get().note(recorded.revision(), entity, userId);
+    return recorded;
+  }
+
   /**
    * Rows written in bulk behind the feed's back: every instance reloads everything.
    *

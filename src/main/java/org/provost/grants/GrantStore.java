@@ -7,7 +7,9 @@ import java.util.List;
 import java.util.Optional;
 import org.provost.authz.Scope;
 import org.provost.authz.Scopes;
+import org.provost.db.Changelog;
 import org.provost.db.Jdbc;
+import org.provost.feed.Change;
 import org.provost.error.ServiceException;
 
 /** Grants in PostgreSQL, inside the caller's transaction. Revoking deletes the row; the audit log keeps it. */
@@ -51,23 +53,30 @@ final class GrantStore {
   }
 
   /**
-   * Inserts a grant and returns it as stored, built from what was inserted rather than read back: one round
-   * trip, where a read-back was a second.
+   * Records the grant's change ({@link Changelog}) and inserts it, in one statement, and returns it as stored,
+   * built from what was inserted rather than read back (the window is already at timestamptz's precision:
+   * Input truncates instants to microseconds).
    */
   static Grant insert(Connection c, long id, long userId, long roleId, String role, Scope scope, String scopeName,
-      NewGrant g, Long grantedBy, long revision) throws SQLException {
-    Jdbc.update(c, """
+      NewGrant g, Long grantedBy) throws SQLException {
+    long revision = Changelog.recordWith(c, Change.Entity.GRANT, id, Change.Op.CREATE, userId, "grant.insert", """
         INSERT INTO grants (id, user_id, role_id, scope_type, scope_id, valid_from, valid_until, reason,
                             granted_by, revision)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        SELECT ?::bigint, ?::bigint, ?::bigint, ?::smallint, ?::bigint, ?::timestamptz, ?::timestamptz, ?::text,
+          ?::bigint, r.revision FROM r RETURNING 1""",
         id, userId, roleId, scope.kind().code(), scope.scopeIdOrNull(), g.validFrom(), g.validUntil(), g.reason(),
-        grantedBy, revision);
-    // the window is already at timestamptz's precision (Input truncates instants to microseconds)
+        grantedBy).revision();
     return new Grant(id, userId, roleId, role, scope, scopeName, g.validFrom(), g.validUntil(), g.reason(),
         grantedBy, revision);
   }
 
-  static boolean delete(Connection c, long id) throws SQLException {
-    return Jdbc.update(c, "DELETE FROM grants WHERE id = ?", id) == 1;
+  /**
+   * Records the revoke's change and deletes grant {@code id} (held by {@code userId}), in one statement;
+   * returns the revision, or -1 when the grant was already gone (the caller throws, rolling the change back).
+   */
+  static long delete(Connection c, long id, long userId) throws SQLException {
+    Changelog.Recorded r = Changelog.recordWith(c, Change.Entity.GRANT, id, Change.Op.REVOKE, userId,
+        "grant.delete", "DELETE FROM grants WHERE id = ?::bigint RETURNING 1", id);
+    return r.rows() == 1 ? r.revision() : -1;
   }
 }
