@@ -287,6 +287,22 @@ public final class Authority {
     return Jdbc.returningLong(c, ACTIVE_ADMINS, now, now);
   }
 
+  /**
+   * 409 {@code last_admin} when revoking grant {@code grantId} would leave no active global administrator
+   * (there are some now, and none without that grant). Decided before the revoke is written, so a grouped
+   * revoke (GroupCommit) is refused before its first change rather than rolling its group back.
+   */
+  public void requireAdminRemainsWithout(Connection c, long grantId) throws SQLException {
+    Changelog.lock(c);
+    Instant now = clock.instant();
+    long[] counts = Jdbc.one(c, "SELECT (" + ACTIVE_ADMINS + "), (" + ACTIVE_ADMINS + " AND g.id <> ?)",
+        rs -> new long[] {rs.getLong(1), rs.getLong(2)}, now, now, now, now, grantId).orElseThrow();
+    if (counts[0] > 0 && counts[1] == 0) {
+      throw new ServiceException.Conflict("last_admin", "this would leave no active global administrator;"
+          + " grant admin to someone else first", List.of());
+    }
+  }
+
   /** {@link #activeAdmins(Connection, Instant)} now. */
   public long activeAdmins(Connection c) throws SQLException {
     return activeAdmins(c, clock.instant());

@@ -27,9 +27,10 @@ import org.slf4j.MDC;
  * {@link ServiceException} thrown before it recorded a change: 4xx, not found) is answered with that refusal
  * and the group goes on without it; it left nothing behind, because a grouped write must do all its checks
  * before its first change ({@link Changelog#record} first among its writes). Anything else (a write refused
- * after recording, an SQL error, which aborts the whole transaction, a failed commit) rolls the group back
- * and runs each of its writes again alone, in its own transaction, on the caller's thread: a group can never
- * turn one write's failure into another's.
+ * after recording, an SQL error, which aborts the whole transaction) rolls the group back and runs each of
+ * its writes again alone, in arrival order, each in its own transaction: a group can never turn one write's
+ * failure into another's. A commit that fails (the connection lost) answers every write of the group 503, as
+ * a single write's would be: it may have committed, so none runs again.
  *
  * <p>Rows nothing in the group reads back (audit events) are put off to the group's end and written in one
  * statement ({@link BeforeCommit}). The committer uses a connection pool of its own (one connection), so
@@ -161,12 +162,32 @@ public final class GroupCommit implements AutoCloseable {
         return;
       }
       // nothing of the group committed (an SQL error aborts the whole transaction; a write refused after
-      // its first change cannot be taken out of it): each write runs again alone and meets its own fate
-      LOG.debug("a group of {} writes rolled back ({}); each runs alone", group.size(), e.toString());
-      for (Pending<?> p : group) p.outcome.complete(aloneOutcome());
+      // its first change cannot be taken out of it): each write runs again alone, in arrival order, each in
+      // its own transaction, and meets its own fate (run on their callers' threads they would race each
+      // other for the lock, and a revoke could overtake the grant or the refusal sent before it)
+      LOG.debug("a group of {} writes rolled back ({}); each runs alone, in order", group.size(), e.toString());
+      for (Pending<?> p : group) runAlone(p);
       return;
     }
     answers.forEach(Runnable::run);
+  }
+
+  /** One write in a transaction of its own, on the committer's connection; answers its caller. */
+  private <T> void runAlone(Pending<T> p) {
+    long[] revision = {0};
+    try {
+      if (p.context != null) MDC.setContextMap(p.context);
+      T result = db.writeGroup(c -> {
+        T r = p.work.run(c);
+        revision[0] = Changelog.progress()[1];
+        return r;
+      });
+      p.outcome.complete(new Outcome<>(result, revision[0], false));
+    } catch (Throwable t) {
+      p.outcome.completeExceptionally(t);
+    } finally {
+      MDC.clear();
+    }
   }
 
   private static <T> Runnable run(Connection c, Pending<T> p) throws SQLException {

@@ -49,8 +49,11 @@ public final class GrantRoutes {
       long userId = req.pathId("id", "user");
       NewGrant g = NewGrant.read(req.json(NewGrant.FIELDS));
       return counted(granted, authority.writeGrouped(db, c -> {
-        userScope(c, userId);
-        Optional<Long> roleId = Jdbc.one(c, "SELECT id FROM roles WHERE name = ?", rs -> rs.getLong(1), g.role());
+        // the user (404 when unknown) and the role, in one round trip under the writer lock
+        Long[] role = Jdbc.one(c, "SELECT (SELECT id FROM roles WHERE name = ?) AS role_id FROM users WHERE id = ?",
+            rs -> new Long[] {Jdbc.nullableLong(rs, "role_id")}, g.role(), userId)
+            .orElseThrow(() -> new ServiceException.NotFound("user", userId));
+        Optional<Long> roleId = Optional.ofNullable(role[0]);
         // found, locked against deletion until commit (grants name their scope without a foreign key) and named
         Optional<Scopes.Found> scope = Scopes.findLocked(c, g.scope());
         List<FieldError> errors = new ArrayList<>();
@@ -63,12 +66,12 @@ public final class GrantRoutes {
         authority.requireGrant(c, req.principal(), userId, roleId.get(), g.role(), where, scopeName);
         // every refusal before the first change (a grouped write: GroupCommit); under the writer lock no
         // duplicate can appear between this check and the insert
-        if (GrantStore.exists(c, userId, roleId.get(), where, g)) {
+        long id = GrantStore.nextIdUnlessHeld(c, userId, roleId.get(), where, g);
+        if (id < 0) {
           throw new ServiceException.Conflict("duplicate", "user " + userId + " already holds role " + g.role()
               + " in " + scopeName + " for the same period",
               List.of(new FieldError("role", "already granted to this user in this scope for the same period")));
         }
-        long id = GrantStore.nextId(c);
         Grant created = GrantStore.insert(c, id, userId, roleId.get(), g.role(), where, scopeName, g,
             req.principal().actorUserId());
         Audit.record(c, req.principal(), "grant.create", "grant", id, null, created.toJson());
@@ -82,26 +85,18 @@ public final class GrantRoutes {
         Grant before = GrantStore.get(c, id);
         authority.requireRevoke(c, req.principal(), before.userId(), before.roleId(), before.role(),
             before.scope(), before.scopeName());
-        // only a global grant of the admin role can be the last administrator's: the count (two statements
-        // under the writer lock) is skipped for every other revoke
-        boolean adminGrant = before.role().equals("admin") && before.scope().kind() == Scope.Kind.GLOBAL;
-        long admins = adminGrant ? authority.activeAdmins(c) : 0;
+        // only a global grant of the admin role can be the last administrator's: the count is skipped for
+        // every other revoke, and made before the delete (every refusal before the first change)
+        if (before.role().equals("admin") && before.scope().kind() == Scope.Kind.GLOBAL) {
+          authority.requireAdminRemainsWithout(c, id);
+        }
         long revision = GrantStore.delete(c, id, before.userId());
         // a concurrent revoke may have won while this one waited for the changelog lock
         if (revision < 0) throw new ServiceException.NotFound("grant", id);
-        if (adminGrant) authority.requireAdminRemains(c, admins);
         Audit.record(c, req.principal(), "grant.revoke", "grant", id, before.toJson(), null);
         return Reply.ok(new JsonObject().put("id", id).put("revoked", true).put("revision", revision));
       }));
     });
-  }
-
-  /** The scope a user's records live in: their department, or global; 404 for an unknown user. */
-  private static Scope userScope(Connection c, long userId) throws SQLException {
-    return Jdbc.one(c, "SELECT department_id FROM users WHERE id = ?", rs -> {
-      Long department = Jdbc.nullableLong(rs, "department_id");
-      return department == null ? Scope.GLOBAL : Scope.department(department);
-    }, userId).orElseThrow(() -> new ServiceException.NotFound("user", userId));
   }
 
   private static Reply counted(Counter counter, Reply committed) {

@@ -38,18 +38,18 @@ final class GrantStore {
     return find(c, id).orElseThrow(() -> new ServiceException.NotFound("grant", id));
   }
 
-  /** The id the next grant will get, taken before the insert so the change can be recorded first. */
-  static long nextId(Connection c) throws SQLException {
-    return Jdbc.returningLong(c, "SELECT nextval(pg_get_serial_sequence('grants', 'id'))");
-  }
-
-  /** True when the user already holds this role in this scope for exactly this window. */
-  static boolean exists(Connection c, long userId, long roleId, Scope scope, NewGrant g) throws SQLException {
-    return Jdbc.one(c, """
-        SELECT 1 FROM grants WHERE user_id = ? AND role_id = ? AND scope_type = ?
-          AND scope_id IS NOT DISTINCT FROM ? AND valid_from IS NOT DISTINCT FROM ?
-          AND valid_until IS NOT DISTINCT FROM ?""", rs -> true,
-        userId, roleId, scope.kind().code(), scope.scopeIdOrNull(), g.validFrom(), g.validUntil()).isPresent();
+  /**
+   * The id the next grant will get (taken before the insert, so its change can be recorded with it), or -1
+   * when the user already holds this role in this scope for exactly this window: one round trip. A
+   * duplicate still takes a number from the sequence (ids have gaps anyway: a rolled-back grant leaves one).
+   */
+  static long nextIdUnlessHeld(Connection c, long userId, long roleId, Scope scope, NewGrant g) throws SQLException {
+    return Jdbc.returningLong(c, """
+        SELECT CASE WHEN EXISTS (SELECT 1 FROM grants WHERE user_id = ? AND role_id = ? AND scope_type = ?
+            AND scope_id IS NOT DISTINCT FROM ?::bigint AND valid_from IS NOT DISTINCT FROM ?::timestamptz
+            AND valid_until IS NOT DISTINCT FROM ?::timestamptz)
+          THEN -1 ELSE nextval(pg_get_serial_sequence('grants', 'id')) END""",
+        userId, roleId, scope.kind().code(), scope.scopeIdOrNull(), g.validFrom(), g.validUntil());
   }
 
   /**
