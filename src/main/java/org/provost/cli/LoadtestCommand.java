@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import org.provost.loadtest.Connections;
 import org.provost.loadtest.Loadtest;
 import org.provost.loadtest.Mix;
 import org.provost.loadtest.Plan;
@@ -43,8 +44,11 @@ public final class LoadtestCommand implements Callable<Integer> {
       description = "seconds ramping from 0 to the rate before measuring (default: ${DEFAULT-VALUE})")
   int warmup;
 
-  @Option(names = "--connections", defaultValue = "64", description = "keep-alive connections (default: ${DEFAULT-VALUE})")
-  int connections;
+  @Option(names = "--connections", defaultValue = "64", paramLabel = "N|CLASS=N,...",
+      description = "keep-alive connections per traffic class, each class with its own (memory: check, me, get; "
+          + "sql: list, search, grant, revoke; hash: login): one number for every class the mix uses, or "
+          + "e.g. memory=64,sql=32,hash=8 (default: ${DEFAULT-VALUE} each)")
+  String connections;
 
   @Option(names = "--mix", defaultValue = Mix.DEFAULT, description = "scenario weights; scenarios: check, me, list, "
       + "search, login, grant (grant then revoke), get (GET --path, no login) (default: ${DEFAULT-VALUE})")
@@ -88,6 +92,10 @@ public final class LoadtestCommand implements Callable<Integer> {
   @Option(names = "--json", paramLabel = "FILE", description = "also write the report as JSON")
   Path json;
 
+  @Option(names = "--timeline", paramLabel = "FILE",
+      description = "also write the per-second timeline as CSV, per traffic class and per endpoint")
+  Path timeline;
+
   @Option(names = {"--html", "--svg"}, paramLabel = "FILE",
       description = "write a latency-over-time plot: HTML page, or SVG if FILE ends in .svg")
   Path plot;
@@ -97,6 +105,7 @@ public final class LoadtestCommand implements Callable<Integer> {
     Plan plan = plan();
     requireWritable("--json", json);
     requireWritable("--html", plot);
+    requireWritable("--timeline", timeline);
     int loops = eventLoops != null ? eventLoops : Math.clamp(Runtime.getRuntime().availableProcessors() / 2, 1, 4);
     if (loops < 1) throw new ParameterException(spec.commandLine(), "--event-loops must be at least 1");
     Report report = Loadtest.run(plan, loops, System.out);
@@ -104,6 +113,10 @@ public final class LoadtestCommand implements Callable<Integer> {
     if (json != null) {
       Files.writeString(json, ReportFiles.json(report));
       System.out.println("wrote " + json);
+    }
+    if (timeline != null) {
+      Files.writeString(timeline, ReportFiles.timeline(report));
+      System.out.println("wrote " + timeline);
     }
     if (plot != null) {
       Files.writeString(plot, ReportFiles.plot(report, plot.getFileName().toString()));
@@ -138,7 +151,8 @@ public final class LoadtestCommand implements Callable<Integer> {
   Plan plan() {
     String url = target();
     try {
-      return new Plan(new URI(url), rate, duration, warmup, connections, Mix.parse(mix), users, adminUser,
+      return new Plan(new URI(url), rate, duration, warmup, Connections.parse(connections), Mix.parse(mix), users,
+          adminUser,
           adminPassword, password, path, Duration.ofSeconds(timeoutSeconds), grantRole, grantScope).check();
     } catch (URISyntaxException e) {
       throw new ParameterException(spec.commandLine(), "--url is not a URL: " + e.getMessage());

@@ -6,8 +6,8 @@ import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetSocket;
 
 /**
- * One keep-alive HTTP/1.1 connection of a {@link Lane}, carrying one request at a time (no pipelining, like
- * a browser or wrk). Runs on its lane's event loop only.
+ * One keep-alive HTTP/1.1 connection of a {@link Lane} (one traffic class on one event loop), carrying one
+ * request at a time (no pipelining, like a browser or wrk). Runs on its lane's event loop only.
  */
 final class Connection {
   private final Lane lane;

@@ -10,19 +10,26 @@ import java.util.stream.Collectors;
  * that {@code --mix} can name; a revoke follows each successful grant.
  */
 public enum Endpoint {
-  CHECK("GET /v1/check"),
-  ME("GET /v1/me"),
-  LIST("GET /v1/users?limit=50"),
-  SEARCH("GET /v1/users?limit=50&q="),
-  LOGIN("POST /v1/sessions"),
-  GRANT("POST /v1/users/{id}/grants"),
-  REVOKE("DELETE /v1/grants/{id}"),
-  GET("GET --path, no login");
+  CHECK("GET /v1/check", TrafficClass.MEMORY),
+  ME("GET /v1/me", TrafficClass.MEMORY),
+  LIST("GET /v1/users?limit=50", TrafficClass.SQL),
+  SEARCH("GET /v1/users?limit=50&q=", TrafficClass.SQL),
+  LOGIN("POST /v1/sessions", TrafficClass.HASH),
+  GRANT("POST /v1/users/{id}/grants", TrafficClass.SQL),
+  REVOKE("DELETE /v1/grants/{id}", TrafficClass.SQL),
+  GET("GET --path, no login", TrafficClass.MEMORY);
 
   private final String route;
+  private final TrafficClass trafficClass;
 
-  Endpoint(String route) {
+  Endpoint(String route, TrafficClass trafficClass) {
     this.route = route;
+    this.trafficClass = trafficClass;
+  }
+
+  /** Which of the load generator's connection sets carries this endpoint's requests. */
+  public TrafficClass trafficClass() {
+    return trafficClass;
   }
 
   /** The name used in {@code --mix}, the report and the JSON. */

@@ -1,25 +1,23 @@
 package org.provost.loadtest;
 
-import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.net.NetClient;
-import io.vertx.core.net.NetClientOptions;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One event loop's share of the connections. Released requests take an idle connection or wait, in schedule
- * order, for the next one to come free; waiting counts in their latency. A sweep every 100 ms times out
- * requests (waiting or in flight) that were due longer ago than the timeout, and dead connections reconnect.
+ * One traffic class's connections on one event loop, and its waiting queue. Released requests of the class
+ * take an idle connection or wait, in schedule order, for the next one of this lane to come free; their
+ * latency still counts from their scheduled time, so the wait is in it (coordinated omission stays
+ * corrected). Requests of another class never wait here: a slow listing holds only SQL connections, and a
+ * check behind it is sent on a memory connection. Follow-ups (a revoke after its grant) go before waiting
+ * requests, their latency counted from when their grant answered. Runs on its {@link Sender}'s event loop.
  */
-final class Lane extends VerticleBase {
-  private static final long SWEEP_MILLIS = 100;
-  private static final long RECONNECT_MILLIS = 100;
-
+final class Lane {
+  private final Sender sender;
   private final Transport transport;
+  private final TrafficClass trafficClass;
   private final int connections;
   private final List<Connection> all = new ArrayList<>();
   private final ArrayDeque<Connection> idle = new ArrayDeque<>();
@@ -27,48 +25,53 @@ final class Lane extends VerticleBase {
   private long[] waiting = new long[1024];
   private int head;
   private int size;
-  private NetClient client;
-  private boolean stopping;
 
   private record FollowUp(Call call, long scheduled, boolean measured) {}
 
-  Lane(Transport transport, int connections) {
+  Lane(Sender sender, Transport transport, TrafficClass trafficClass, int connections) {
+    this.sender = sender;
     this.transport = transport;
+    this.trafficClass = trafficClass;
     this.connections = connections;
   }
 
-  @Override
-  public Future<?> start() {
-    client = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true)
-        .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, transport.timeoutNanos() / 1_000_000)));
+  /** Opens this lane's connections; each future completes when that connection is open or has failed. */
+  List<Future<?>> open() {
     List<Future<?>> opened = new ArrayList<>();
     for (int k = 0; k < connections; k++) {
       Connection c = new Connection(this);
       all.add(c);
-      opened.add(c.connect(client, transport.host(), transport.port()).onSuccess(s -> idle.add(c))
+      opened.add(c.connect(sender.client(), transport.host(), transport.port()).onSuccess(s -> idle.add(c))
           .onFailure(e -> lost(c)));
     }
-    vertx.setPeriodic(SWEEP_MILLIS, id -> sweep());
-    return Future.join(opened).otherwiseEmpty();
+    return opened;
   }
 
-  Context context() {
-    return context;
+  TrafficClass trafficClass() {
+    return trafficClass;
   }
 
   int openConnections() {
     return (int) all.stream().filter(Connection::open).count();
   }
 
-  /** Takes the requests in {@code [from, to)} that belong to this lane (every {@code stride}-th from {@code first}). */
-  void release(long first, long to, int stride) {
-    for (long i = first; i < to; i += stride) {
-      Connection c = idle.poll();
-      if (c != null) {
-        transport.sendScheduled(c, i);
-      } else {
-        enqueue(i);
-      }
+  /** Sends scheduled request {@code index} on an idle connection, or queues it behind this class's others. */
+  void release(long index) {
+    Connection c = idle.poll();
+    if (c != null) {
+      transport.sendScheduled(c, index);
+    } else {
+      enqueue(index);
+    }
+  }
+
+  /** Sends a follow-up (its latency counted from {@code scheduled}) at once, or before any waiting request. */
+  void followUp(Call next, long scheduled, boolean measured) {
+    Connection c = idle.poll();
+    if (c != null) {
+      c.send(next, scheduled, measured, false);
+    } else {
+      followUps.add(new FollowUp(next, scheduled, measured));
     }
   }
 
@@ -85,30 +88,18 @@ final class Lane extends VerticleBase {
   }
 
   void finished(Call call, long scheduled, boolean measured, boolean scheduledRequest, int outcome, Buffer body) {
-    long now = System.nanoTime();
-    Call next = transport.finished(call, now - scheduled, measured, scheduledRequest, outcome, body);
-    if (next != null) {
-      Connection c = idle.poll();
-      if (c != null) {
-        c.send(next, now, measured, false);
-      } else {
-        followUps.add(new FollowUp(next, now, measured));
-      }
-    }
+    sender.finished(call, scheduled, measured, scheduledRequest, outcome, body);
   }
 
   /** A connection closed: it reconnects shortly, unless the run is over. */
   void lost(Connection c) {
     idle.remove(c);
-    if (stopping) return;
-    vertx.setTimer(RECONNECT_MILLIS, id -> {
-      if (!stopping) c.connect(client, transport.host(), transport.port()).onSuccess(s -> free(c))
-          .onFailure(e -> lost(c));
-    });
+    sender.reconnectLater(() -> c.connect(sender.client(), transport.host(), transport.port())
+        .onSuccess(s -> free(c)).onFailure(e -> lost(c)));
   }
 
-  private void sweep() {
-    long now = System.nanoTime();
+  /** Times out what waited, or has been in flight, since longer than the timeout after its scheduled time. */
+  void sweep(long now) {
     long timeout = transport.timeoutNanos();
     while (size > 0 && now - transport.scheduledAt(waiting[head]) >= timeout) {
       transport.timedOutWaiting(dequeue(), now);
@@ -123,7 +114,6 @@ final class Lane extends VerticleBase {
   }
 
   void shutdown() {
-    stopping = true;
     all.forEach(Connection::close);
   }
 

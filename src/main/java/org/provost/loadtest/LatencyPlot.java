@@ -61,8 +61,14 @@ final class LatencyPlot {
   }
 
   private static String title(Report r) {
-    return f("%s: %d req/s for %d s (+%d s warm-up), %d connections, mix %s", r.url(), r.targetRate(),
-        r.durationSeconds(), r.warmupSeconds(), r.connections(), r.mix());
+    return f("%s: %d req/s for %d s (+%d s warm-up), connections %s, mix %s", r.url(), r.targetRate(),
+        r.durationSeconds(), r.warmupSeconds(), connections(r), r.mix());
+  }
+
+  private static String connections(Report r) {
+    StringBuilder s = new StringBuilder();
+    r.connections().forEach((c, n) -> s.append(s.isEmpty() ? "" : ",").append(c).append('=').append(n));
+    return s.toString();
   }
 
   private static String chart(Report r, Report.Row row) {

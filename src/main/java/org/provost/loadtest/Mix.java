@@ -2,8 +2,10 @@ package org.provost.loadtest;
 
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -70,6 +72,17 @@ public final class Mix {
   public double share(Endpoint e) {
     Integer w = weights.get(e == Endpoint.REVOKE ? Endpoint.GRANT : e);
     return w == null ? 0 : (double) w / total;
+  }
+
+  /**
+   * The traffic classes of the scenarios the mix uses and of what follows them (a revoke after a grant), in
+   * class order: each gets connections of its own.
+   */
+  public Set<TrafficClass> classes() {
+    Set<TrafficClass> classes = EnumSet.noneOf(TrafficClass.class);
+    for (Endpoint e : weights.keySet()) classes.add(e.trafficClass());
+    if (uses(Endpoint.GRANT)) classes.add(Endpoint.REVOKE.trafficClass());
+    return classes;
   }
 
   boolean needsApi() {

@@ -9,12 +9,13 @@ import java.time.Duration;
  * @param rate       requests per second released on schedule (TARGET_RPS, --rate)
  * @param duration   measured seconds (DURATION_SEC, --duration)
  * @param warmup     seconds of linear ramp from 0 to the rate before, left out of the report
+ * @param connections per traffic class, its own keep-alive connections (a class the mix does not use opens none)
  * @param users      size of the logged-in pool of seeded users
  * @param password   the password shared by seeded users
  * @param path       what the {@code get} scenario fetches
  * @param grantScope null: an offering the pool already has a grant in, else {@code global}
  */
-public record Plan(URI url, int rate, int duration, int warmup, int connections, Mix mix, int users,
+public record Plan(URI url, int rate, int duration, int warmup, Connections connections, Mix mix, int users,
     String adminUser, String adminPassword, String password, String path, Duration timeout, String grantRole,
     String grantScope) {
 
@@ -30,7 +31,7 @@ public record Plan(URI url, int rate, int duration, int warmup, int connections,
     between("--rate (TARGET_RPS)", rate, 1, MAX_RATE);
     between("--duration (DURATION_SEC)", duration, 1, 24 * 3600);
     between("--warmup", warmup, 0, 3600);
-    between("--connections", connections, 1, 10_000);
+    if (connections == null) throw new IllegalArgumentException("--connections is required");
     between("--users", users, 1, 100_000);
     if (mix == null) throw new IllegalArgumentException("--mix is required");
     if (path == null || !path.startsWith("/") || path.chars().anyMatch(c -> c <= ' ')) {

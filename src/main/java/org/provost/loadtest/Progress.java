@@ -2,7 +2,6 @@ package org.provost.loadtest;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -24,6 +23,8 @@ final class Progress {
   private final PrintStream out;
   private final List<Report.Second> timeline = new ArrayList<>();
   private final Thread thread;
+  /** Wall-clock time (epoch ms) of the schedule's start, for the timeline's seconds. */
+  private final long startMillis;
   private volatile boolean running = true;
   private int second;
   private long releasedBefore;
@@ -35,6 +36,7 @@ final class Progress {
     this.measured = measured;
     this.transport = transport;
     this.out = out;
+    this.startMillis = System.currentTimeMillis() - (System.nanoTime() - schedule.start()) / 1_000_000;
     this.thread = Thread.ofPlatform().daemon().name("loadtest-progress").unstarted(this::loop);
   }
 
@@ -75,11 +77,7 @@ final class Progress {
       }
     }
     if (second > warmupSeconds) {
-      Map<String, Report.Point> points = new LinkedHashMap<>();
-      real.forEach((e, i) -> {
-        if (i.count() > 0) points.put(e.label(), Report.Point.of(i));
-      });
-      timeline.add(new Report.Second(second - warmupSeconds, points));
+      timeline.add(Report.Second.of(second - warmupSeconds, startMillis + second * 1_000L, real));
     }
     long released = transport.released();
     if (!running && done == 0 && released == releasedBefore) return;

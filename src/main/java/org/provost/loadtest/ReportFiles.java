@@ -1,6 +1,9 @@
 package org.provost.loadtest;
 
-/** The report's renderings, for the command line: table, JSON, and the plot (HTML or SVG by file name). */
+/**
+ * The report's renderings, for the command line: table, JSON, the per-second timeline as CSV, and the plot
+ * (HTML or SVG by file name).
+ */
 public final class ReportFiles {
   private ReportFiles() {}
 
@@ -10,6 +13,11 @@ public final class ReportFiles {
 
   public static String json(Report r) {
     return ReportJson.of(r).encodePrettily();
+  }
+
+  /** The timeline as CSV: see {@link TimelineCsv} for the columns. */
+  public static String timeline(Report r) {
+    return TimelineCsv.of(r);
   }
 
   public static String plot(Report r, String fileName) {

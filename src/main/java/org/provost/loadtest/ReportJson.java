@@ -3,34 +3,46 @@ package org.provost.loadtest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-/** The report as JSON ({@code --json}): the same rows as the table, plus the per-second timeline. */
+/** The report as JSON ({@code --json}): the table's rows, one per traffic class, and the per-second timeline. */
 final class ReportJson {
   private ReportJson() {}
 
   static JsonObject of(Report r) {
     JsonArray endpoints = new JsonArray();
     r.rows().forEach(row -> endpoints.add(row(row)));
+    JsonArray classes = new JsonArray();
+    r.classes().forEach(row -> classes.add(row(row)));
     JsonArray timeline = new JsonArray();
     for (Report.Second s : r.timeline()) {
-      JsonObject points = new JsonObject();
-      s.endpoints().forEach((name, p) -> points.put(name, new JsonObject().put("count", p.count())
-          .put("errors", p.errors()).put("p50_ms", p.p50Ms()).put("p99_ms", p.p99Ms()).put("max_ms", p.maxMs())));
-      timeline.add(new JsonObject().put("second", s.second()).put("endpoints", points));
+      timeline.add(new JsonObject().put("second", s.second()).put("end_unix_ms", s.endMillis())
+          .put("endpoints", points(s.endpoints())).put("classes", points(s.classes())));
     }
+    JsonObject connections = new JsonObject();
+    r.connections().forEach(connections::put);
     return new JsonObject()
         .put("url", r.url())
         .put("target_rate", r.targetRate())
         .put("duration_sec", r.durationSeconds())
         .put("warmup_sec", r.warmupSeconds())
-        .put("connections", r.connections())
+        .put("connections", r.totalConnections())
+        .put("connections_by_class", connections)
         .put("mix", r.mix())
         .put("latency_from", "scheduled send time (coordinated omission corrected)")
         .put("elapsed_sec", r.elapsedSeconds())
+        .put("measured_start_unix_ms", r.measuredStartMillis())
         .put("endpoints", endpoints)
+        .put("classes", classes)
         .put("overall", row(r.overall()))
         .put("generator_lag_ms", new JsonObject().put("p99", r.generatorLag().p99Ms())
             .put("max", r.generatorLag().maxMs()))
         .put("timeline", timeline);
+  }
+
+  private static JsonObject points(java.util.Map<String, Report.Point> points) {
+    JsonObject json = new JsonObject();
+    points.forEach((name, p) -> json.put(name, new JsonObject().put("count", p.count()).put("errors", p.errors())
+        .put("p50_ms", p.p50Ms()).put("p99_ms", p.p99Ms()).put("max_ms", p.maxMs())));
+    return json;
   }
 
   private static JsonObject row(Report.Row row) {

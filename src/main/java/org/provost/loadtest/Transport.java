@@ -4,22 +4,25 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import java.net.URI;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The sending side: a private Vert.x with one {@link Lane} per event loop, each holding its share of the
- * keep-alive connections, speaking HTTP/1.1 directly on Vert.x sockets. Requests are spread over the lanes
- * round robin. Vert.x's own HttpClient was measured first and cost about twice the CPU per request (a chain
- * of futures and a full codec per request), which made the load generator the bottleneck well below the
- * rates the target could serve; see docs/LOADTEST.md.
+ * The sending side: a private Vert.x with one {@link Sender} per event loop, each holding, per traffic class
+ * the mix uses, its share of that class's keep-alive connections ({@link Lane}), speaking HTTP/1.1 directly
+ * on Vert.x sockets. The requests of each class are dealt round robin over the loops. Vert.x's own
+ * HttpClient was measured first and cost about twice the CPU per request (a chain of futures and a full
+ * codec per request), which made the load generator the bottleneck well below the rates the target could
+ * serve; see docs/LOADTEST.md.
  */
 final class Transport implements OpenLoop.Sink, AutoCloseable {
   private static final long CONNECT_WAIT_SECONDS = 30;
 
   private final Vertx vertx;
-  private final Lane[] lanes;
+  private final Sender[] senders;
   private final String host;
   private final int port;
   private final long timeoutNanos;
@@ -31,34 +34,46 @@ final class Transport implements OpenLoop.Sink, AutoCloseable {
   private final LongAdder settled = new LongAdder();
   private final LongAdder followUpsOpen = new LongAdder();
 
-  Transport(URI target, int connections, int loops, long timeoutNanos, Workload workload, Stats warmup,
-      Stats measured) {
+  /**
+   * @param connections per traffic class that the workload sends, its connections over all loops
+   * @param loops       event loops wanted; fewer when a class has fewer connections than that, so that every
+   *                    loop holds at least one connection of every class
+   */
+  Transport(URI target, Map<TrafficClass, Integer> connections, int loops, long timeoutNanos, Workload workload,
+      Stats warmup, Stats measured) {
     this.host = target.getHost();
     this.port = target.getPort() > 0 ? target.getPort() : 80;
     this.timeoutNanos = timeoutNanos;
     this.workload = workload;
     this.warmup = warmup;
     this.measured = measured;
-    int laneCount = Math.clamp(loops, 1, connections);
-    this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(laneCount).setWorkerPoolSize(1)
+    int fewest = connections.values().stream().mapToInt(Integer::intValue).min().orElse(1);
+    int loopCount = Math.clamp(loops, 1, fewest);
+    this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loopCount).setWorkerPoolSize(1)
         .setInternalBlockingPoolSize(1));
-    this.lanes = new Lane[laneCount];
-    for (int l = 0; l < laneCount; l++) {
-      lanes[l] = new Lane(this, connections / laneCount + (l < connections % laneCount ? 1 : 0));
+    this.senders = new Sender[loopCount];
+    for (int l = 0; l < loopCount; l++) {
+      Map<TrafficClass, Integer> share = new EnumMap<>(TrafficClass.class);
+      for (Map.Entry<TrafficClass, Integer> e : connections.entrySet()) {
+        int n = e.getValue();
+        share.put(e.getKey(), n / loopCount + (l < n % loopCount ? 1 : 0));
+      }
+      senders[l] = new Sender(this, l, loopCount, share);
     }
   }
 
-  /** Deploys the lanes and opens the connections; fails naming the target when none can be opened. */
+  /** Deploys the senders and opens the connections; fails naming the target when none can be opened. */
   void connect() {
     try {
-      for (Lane lane : lanes) {
-        vertx.deployVerticle(lane).toCompletionStage().toCompletableFuture().get(CONNECT_WAIT_SECONDS, TimeUnit.SECONDS);
+      for (Sender sender : senders) {
+        vertx.deployVerticle(sender).toCompletionStage().toCompletableFuture()
+            .get(CONNECT_WAIT_SECONDS, TimeUnit.SECONDS);
       }
     } catch (Exception e) {
       throw new IllegalStateException("cannot start the load generator: " + e.getMessage(), e);
     }
     int open = 0;
-    for (Lane lane : lanes) open += lane.openConnections();
+    for (Sender sender : senders) open += sender.openConnections();
     if (open == 0) throw new IllegalStateException("cannot connect to " + host + ":" + port);
   }
 
@@ -69,14 +84,23 @@ final class Transport implements OpenLoop.Sink, AutoCloseable {
 
   @Override
   public void release(long from, long to) {
-    int n = lanes.length;
-    for (int l = 0; l < n; l++) {
-      long first = from + Math.floorMod(l - from, n);
-      if (first >= to) continue;
-      Lane lane = lanes[l];
-      lane.context().runOnContext(v -> lane.release(first, to, n));
-    }
+    for (Sender sender : senders) sender.context().runOnContext(v -> sender.release(from, to));
     released.set(to);
+  }
+
+  /** The scenario of request {@code i}. */
+  Endpoint endpoint(long i) {
+    return workload.endpoint(i);
+  }
+
+  /** Which of {@code loops} event loops sends request {@code i}. */
+  int loopOf(long i, int loops) {
+    return workload.loopOf(i, loops);
+  }
+
+  /** Event loops actually sending. */
+  int loops() {
+    return senders.length;
   }
 
   void sendScheduled(Connection c, long index) {
@@ -138,8 +162,8 @@ final class Transport implements OpenLoop.Sink, AutoCloseable {
 
   @Override
   public void close() {
-    for (Lane lane : lanes) {
-      if (lane.context() != null) lane.context().runOnContext(v -> lane.shutdown());
+    for (Sender sender : senders) {
+      if (sender.context() != null) sender.context().runOnContext(v -> sender.shutdown());
     }
     try {
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -15,6 +16,10 @@ import java.util.stream.Stream;
  */
 final class Workload {
   private final Endpoint[] cycle;
+  /** Per slot of the cycle: how many slots of the same traffic class come before it in the cycle. */
+  private final int[] rankInClass;
+  /** Per traffic class: how many slots of the cycle it has. */
+  private final int[] perCycle = new int[TrafficClass.values().length];
   /** How many distinct grants each pool member is given in turn (see {@link #of}). */
   static final int GRANT_VARIANTS = 64;
   private final Call[][] calls = new Call[Endpoint.values().length][];
@@ -22,6 +27,20 @@ final class Workload {
 
   private Workload(Endpoint[] cycle) {
     this.cycle = cycle;
+    this.rankInClass = new int[cycle.length];
+    for (int slot = 0; slot < cycle.length; slot++) {
+      rankInClass[slot] = perCycle[cycle[slot].trafficClass().ordinal()]++;
+    }
+  }
+
+  /**
+   * A workload of given requests, one list per scenario of {@code mix} (any request of a scenario may go
+   * out, chosen as in a real run): for tests of the sending side against a server of their own.
+   */
+  static Workload of(Mix mix, Map<Endpoint, List<Call>> prepared) {
+    Workload w = new Workload(mix.cycle());
+    prepared.forEach((e, list) -> w.put(e, list.stream()));
+    return w;
   }
 
   static Workload of(Plan plan, Fixtures f) {
@@ -79,6 +98,23 @@ final class Workload {
     Call[] array = prepared.toArray(Call[]::new);
     if (array.length == 0) throw new IllegalStateException(e.label() + ": nothing to send (no users in the pool)");
     calls[e.ordinal()] = array;
+  }
+
+  /** The scenario of request {@code i}; unlike {@link #call} it has no effect. */
+  Endpoint endpoint(long i) {
+    return cycle[(int) (i % cycle.length)];
+  }
+
+  /**
+   * Which of {@code loops} event loops sends request {@code i}: the requests of each traffic class are dealt
+   * round robin over the loops by their number within the class, so every loop's connections of a class get
+   * their share even when the mix's cycle would put one class on one loop (check=1,list=1 over two loops).
+   */
+  int loopOf(long i, int loops) {
+    if (loops == 1) return 0;
+    int slot = (int) (i % cycle.length);
+    long inClass = (i / cycle.length) * perCycle[cycle[slot].trafficClass().ordinal()] + rankInClass[slot];
+    return (int) (inClass % loops);
   }
 
   Call call(long i) {

@@ -44,4 +44,18 @@ class LoadtestCommandTest {
     assertThat(o.exit()).isEqualTo(2);
     assertThat(o.err()).contains("--url takes no path");
   }
+
+  @Test
+  void badConnections_isAUsageErrorNamingConnections() {
+    Outcome o = run("--mix", "get=1", "--connections", "memory=8,disk=2");
+    assertThat(o.exit()).isEqualTo(2);
+    assertThat(o.err()).contains("--connections unknown class 'disk'");
+  }
+
+  @Test
+  void timelineInAMissingDirectory_isRejectedBeforeTheRun() {
+    Outcome o = run("--mix", "get=1", "--timeline", "/nonexistent-dir/timeline.csv");
+    assertThat(o.exit()).isEqualTo(2);
+    assertThat(o.err()).contains("--timeline /nonexistent-dir/timeline.csv: the directory");
+  }
 }

@@ -43,7 +43,7 @@ class CoordinatedOmissionTest {
 
   @Test
   void heldResponse_showsInEveryRequestDueWhileItWasHeld() throws Exception {
-    Plan plan = new Plan(URI.create("http://127.0.0.1:" + server.actualPort()), 100, 2, 0, 1, Mix.parse("get=100"),
+    Plan plan = new Plan(URI.create("http://127.0.0.1:" + server.actualPort()), 100, 2, 0, Connections.each(1), Mix.parse("get=100"),
         1, "admin", null, "unused-password", "/", Duration.ofSeconds(5), "teaching_assistant", null).check();
 
     Report report = Loadtest.run(plan, 1, new PrintStream(new ByteArrayOutputStream()));

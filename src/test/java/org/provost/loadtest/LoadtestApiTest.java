@@ -59,7 +59,8 @@ class LoadtestApiTest {
   @Test
   void meAndCheck_everyScheduledRequestIsAnsweredWithoutErrors(@TempDir Path dir) throws Exception {
     Path html = dir.resolve("latency.html");
-    JsonObject report = run(dir, "me=50,check=50", 40, 2, "--html", html.toString());
+    Path csv = dir.resolve("timeline.csv");
+    JsonObject report = run(dir, "me=50,check=50", 40, 2, "--html", html.toString(), "--timeline", csv.toString());
 
     assertThat(endpoint(report, "me").getLong("count")).isEqualTo(40);
     assertThat(endpoint(report, "check").getLong("count")).isEqualTo(40);
@@ -68,11 +69,18 @@ class LoadtestApiTest {
     assertThat(report.getJsonObject("overall").getLong("count")).isEqualTo(80);
     assertThat(report.getJsonObject("overall").getLong("ok")).isEqualTo(80);
     assertThat(Files.readString(html)).contains("<svg", "GET /v1/me", "GET /v1/check");
+    // the timeline: every answer in one of its seconds, the memory class adding up check and me
+    List<String[]> memory = Files.readAllLines(csv).stream().skip(1).map(l -> l.split(","))
+        .filter(f -> f[2].equals("class")).toList();
+    assertThat(memory).allSatisfy(f -> assertThat(f[3]).isEqualTo("memory"));
+    assertThat(memory.stream().mapToLong(f -> Long.parseLong(f[4])).sum()).isEqualTo(80);
+    assertThat(report.getJsonObject("connections_by_class").getInteger("memory")).isEqualTo(4);
   }
 
   @Test
   void grant_isCountedPerEndpoint_whetherOrNotTheServerHasTheGrantApi(@TempDir Path dir) throws Exception {
     JsonObject report = run(dir, "grant=1,list=1,search=1,login=1", 20, 1);
+    assertThat(report.getJsonObject("connections_by_class").fieldNames()).containsExactlyInAnyOrder("sql", "hash");
 
     JsonObject grant = endpoint(report, "grant");
     assertThat(grant.getLong("count")).isEqualTo(5);

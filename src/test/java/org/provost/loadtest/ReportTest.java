@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -19,22 +18,77 @@ class ReportTest {
 
   /** 3 seconds at 100 req/s: checks of 1..100 ms each second; grants all answered 404. */
   private static Report sample() {
-    Plan plan = new Plan(URI.create("http://127.0.0.1:8080"), 100, 3, 0, 8, Mix.parse("check=80,grant=20"), 10,
+    Plan plan = new Plan(URI.create("http://127.0.0.1:8080"), 100, 3, 0, Connections.each(8), Mix.parse("check=80,grant=20"), 10,
         "admin", "pw", "pw", "/", Duration.ofSeconds(5), "teaching_assistant", null).check();
     Stats stats = new Stats();
     List<Report.Second> timeline = new ArrayList<>();
     for (int second = 1; second <= 3; second++) {
       for (int i = 1; i <= 80; i++) stats.record(Endpoint.CHECK, i * MS * second, 200);
       for (int i = 1; i <= 20; i++) stats.record(Endpoint.GRANT, 2 * MS, 404);
-      Map<String, Report.Point> points = new LinkedHashMap<>();
-      stats.sample().forEach((e, interval) -> {
-        if (interval.count() > 0) points.put(e.label(), Report.Point.of(interval));
-      });
-      timeline.add(new Report.Second(second, points));
+      timeline.add(Report.Second.of(second, START_MILLIS + second * 1_000L, stats.sample()));
     }
     org.HdrHistogram.Histogram lag = new org.HdrHistogram.Histogram(3);
     lag.recordValue(150);
-    return Report.of(plan, stats, timeline, 3.0, lag);
+    return Report.of(plan, stats, timeline, 3.0, START_MILLIS, lag);
+  }
+
+  private static final long START_MILLIS = 1_800_000_000_000L;
+
+  /**
+   * 2 seconds at 100 req/s of check=79,me=20,list=1: per second 79 checks of 1 ms, 20 /v1/me of 50 ms (one a
+   * 503) and 1 listing of 900 ms.
+   */
+  private static Report classes() {
+    Plan plan = new Plan(URI.create("http://127.0.0.1:8080"), 100, 2, 0, Connections.parse("memory=8,sql=2"),
+        Mix.parse("check=79,me=20,list=1"), 10, "admin", "pw", "pw", "/", Duration.ofSeconds(5),
+        "teaching_assistant", null).check();
+    Stats stats = new Stats();
+    List<Report.Second> timeline = new ArrayList<>();
+    for (int second = 1; second <= 2; second++) {
+      for (int i = 0; i < 79; i++) stats.record(Endpoint.CHECK, MS, 200);
+      for (int i = 0; i < 20; i++) stats.record(Endpoint.ME, 50 * MS, i == 0 ? 503 : 200);
+      stats.record(Endpoint.LIST, 900 * MS, 200);
+      timeline.add(Report.Second.of(second, START_MILLIS + second * 1_000L, stats.sample()));
+    }
+    return Report.of(plan, stats, timeline, 2.0, START_MILLIS, new org.HdrHistogram.Histogram(3));
+  }
+
+  @Test
+  void classes_mergeTheLatenciesOfTheirEndpoints_notTheirPercentiles() {
+    Report r = classes();
+    assertThat(r.classes()).extracting(Report.Row::endpoint).containsExactly("memory", "sql");
+    Report.Row memory = r.classes().getFirst();
+    assertThat(memory.count()).isEqualTo(198);
+    assertThat(memory.errors()).containsExactly(Map.entry("me.status_503", 2L));
+    // 40 of 198 took 50 ms: the class's p99 is theirs, while its p50 is a check's
+    assertThat(memory.p99Ms()).isBetween(49.0, 51.0);
+    assertThat(memory.p50Ms()).isBetween(0.9, 1.1);
+    assertThat(memory.targetRate()).isEqualTo(99.0);
+    assertThat(r.classes().get(1).maxMs()).isBetween(899.0, 901.0);
+    assertThat(r.connections()).containsExactly(Map.entry("memory", 8), Map.entry("sql", 2));
+
+    JsonObject json = new JsonObject(ReportFiles.json(r));
+    assertThat(json.getInteger("connections")).isEqualTo(10);
+    assertThat(json.getJsonObject("connections_by_class").getInteger("sql")).isEqualTo(2);
+    assertThat(json.getLong("measured_start_unix_ms")).isEqualTo(START_MILLIS);
+    assertThat(json.getJsonArray("classes").getJsonObject(1).getString("endpoint")).isEqualTo("sql");
+    JsonObject second = json.getJsonArray("timeline").getJsonObject(1);
+    assertThat(second.getLong("end_unix_ms")).isEqualTo(START_MILLIS + 2_000);
+    JsonObject memorySecond = second.getJsonObject("classes").getJsonObject("memory");
+    assertThat(memorySecond.getLong("count")).isEqualTo(99);
+    assertThat(memorySecond.getLong("errors")).isEqualTo(1);
+    assertThat(memorySecond.getDouble("p99_ms")).isBetween(49.0, 51.0);
+  }
+
+  @Test
+  void timelineCsv_hasALinePerSecondAndClass_thenPerSecondAndEndpoint() {
+    String[] lines = ReportFiles.timeline(classes()).split("\n");
+    assertThat(lines[0]).isEqualTo("second,end_unix_ms,scope,name,count,errors,p50_ms,p99_ms,max_ms");
+    assertThat(lines).hasSize(1 + 2 * (2 + 3));
+    assertThat(lines[1]).startsWith("1," + (START_MILLIS + 1_000) + ",class,memory,99,1,1.000,50.");
+    assertThat(lines[2]).startsWith("1," + (START_MILLIS + 1_000) + ",class,sql,1,0,");
+    assertThat(lines[3]).startsWith("1," + (START_MILLIS + 1_000) + ",endpoint,check,79,0,1.000,1.000,1.000");
+    assertThat(lines[6]).startsWith("2," + (START_MILLIS + 2_000) + ",class,memory,99,1,");
   }
 
   @Test
