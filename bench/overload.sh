@@ -5,10 +5,11 @@
 # the rest be served or refused at once (503 overloaded, never a timeout). Needs nginx, wrk, PostgreSQL on
 # 127.0.0.1:5432 and a database seeded with `./provost seed --students 10000 --faculty 3000 --role-assign`.
 #   bench/overload.sh [database] [rate] [seconds] [users]
+# BENCH_PORT, BENCH_NGINX_PORT: the loopback ports of Provost and nginx (default 18096, 18097).
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 db="${1:-provost_seeded}"; rate="${2:-2000}"; secs="${3:-15}"; users="${4:-90}"
-bench_start "$db" 18096 18097
+bench_start "$db" "${BENCH_PORT:-18096}" "${BENCH_NGINX_PORT:-18097}"
 echo "machine: $(nproc) cores, $(uname -r), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 lt() {
   local mix=$1 r=$2

@@ -3,8 +3,11 @@
 # one PostgreSQL, all on this machine: deploy/cluster with deploy/nginx/provost.conf. The database must be
 # seeded (./provost seed ... --role-assign).
 #   bench/two-instances.sh [database] [rate] [seconds] [mix]
-# CONNECTIONS (default 64): the load generator's connections, each carrying one request at a time, so a
-# request waiting for a write's place holds up the checks behind it on that connection.
+# CONNECTIONS (default 64): the load generator's connections per traffic class (`--connections`: memory for
+# check and me, sql for list, search, grant and revoke, hash for login), each class with its own, so a check
+# never waits in the generator behind a slow write. nginx's own constant (/nginx/health, wrk -t2 -c16 5 s)
+# is measured before and after: the reference. CLUSTER_PORT (default 18090): nginx; the instances take the
+# ports after it.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 db="${1:-provost_seeded}"; rate="${2:-20000}"; secs="${3:-30}"
@@ -14,8 +17,16 @@ export PROVOST_DATABASE_URL="postgresql://postgres@127.0.0.1:5432/$db" PROVOST_A
 export PROVOST_JAVA_OPTS="${PROVOST_JAVA_OPTS:--XX:+UseParallelGC -Xms512m -Xmx1g}"
 "$root/deploy/cluster" start 2
 trap '"$root/deploy/cluster" stop' EXIT
-echo "machine: $(nproc) cores; nginx 1 worker, least_conn -> 2 instances (1 event loop each); rate $rate/s, ${secs}s, mix $mix"
+echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); nginx 1 worker, least_conn -> 2 instances (1 event loop each); rate $rate/s, ${secs}s, mix $mix"
+ref() {
+  printf 'nginx constant (reference, /nginx/health, wrk -t2 -c16 -d5s): %s req/s\n' \
+    "$(wrk -t2 -c16 -d5s "http://127.0.0.1:$CLUSTER_PORT/nginx/health" | awk '/Requests\/sec/ {print $2}')"
+}
+ref
 "$root/provost" loadtest --url "http://127.0.0.1:$CLUSTER_PORT" \
   --rate "$rate" --duration "$secs" --warmup 10 --mix "$mix" --users 200 --connections "${CONNECTIONS:-64}" \
-  --json "${REPORT_JSON:-$CLUSTER_DIR/report.json}" --html "${REPORT_HTML:-$CLUSTER_DIR/latency.html}"
-echo "report: ${REPORT_JSON:-$CLUSTER_DIR/report.json}, plot: ${REPORT_HTML:-$CLUSTER_DIR/latency.html}"
+  --json "${REPORT_JSON:-$CLUSTER_DIR/report.json}" --html "${REPORT_HTML:-$CLUSTER_DIR/latency.html}" \
+  --timeline "${REPORT_TIMELINE:-$CLUSTER_DIR/timeline.csv}"
+ref
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "report: ${REPORT_JSON:-$CLUSTER_DIR/report.json}, plot: ${REPORT_HTML:-$CLUSTER_DIR/latency.html}, timeline: ${REPORT_TIMELINE:-$CLUSTER_DIR/timeline.csv}"
