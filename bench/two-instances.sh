@@ -7,7 +7,8 @@
 # check and me, sql for list, search, grant and revoke, hash for login), each class with its own, so a check
 # never waits in the generator behind a slow write. nginx's own constant (/nginx/health, wrk -t2 -c16 5 s)
 # is measured before and after: the reference. CLUSTER_PORT (default 18090): nginx; the instances take the
-# ports after it.
+# ports after it. PRIME (seconds, default 0): run the mix at a quarter of the rate that long first, so that
+# the measurement is of warm instances (a fresh cluster's first run compiles on the same two cores).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 db="${1:-provost_seeded}"; rate="${2:-20000}"; secs="${3:-30}"
@@ -23,6 +24,13 @@ ref() {
     "$(wrk -t2 -c16 -d5s "http://127.0.0.1:$CLUSTER_PORT/nginx/health" | awk '/Requests\/sec/ {print $2}')"
 }
 ref
+if [ "${PRIME:-0}" -gt 0 ]; then
+  # a fresh cluster's first run pays for JIT compilation on both instances (and the load generator) on the
+  # same cores: PRIME seconds of the same mix at a quarter of the rate first, summarised, not the measurement
+  echo "priming: the same mix at $((rate / 4))/s for ${PRIME}s"
+  "$root/provost" loadtest --url "http://127.0.0.1:$CLUSTER_PORT" --rate "$((rate / 4))" --duration "$PRIME" \
+    --warmup 5 --mix "$mix" --users 200 --connections "${CONNECTIONS:-64}" | grep -E '^(overall|all) '
+fi
 "$root/provost" loadtest --url "http://127.0.0.1:$CLUSTER_PORT" \
   --rate "$rate" --duration "$secs" --warmup 10 --mix "$mix" --users 200 --connections "${CONNECTIONS:-64}" \
   --json "${REPORT_JSON:-$CLUSTER_DIR/report.json}" --html "${REPORT_HTML:-$CLUSTER_DIR/latency.html}" \

@@ -10,7 +10,8 @@ import org.HdrHistogram.Histogram;
 
 /**
  * Once a second, on its own thread: takes the last second's latencies, prints one progress line (requests
- * released and finished, errors, p99, requests outstanding) and keeps the measured seconds for the report.
+ * released and finished, errors, p99, requests outstanding, per traffic class when there are several) and
+ * keeps the measured seconds for the report.
  */
 final class Progress {
   private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
@@ -82,9 +83,16 @@ final class Progress {
     long released = transport.released();
     if (!running && done == 0 && released == releasedBefore) return;
     String phase = second <= warmupSeconds ? "warm-up " : "";
-    out.printf("[%s%4ds] sent %7d/s  done %7d/s  errors %5d  p99 %9.2f ms  outstanding %d%n", phase,
+    Map<TrafficClass, Long> byClass = transport.outstandingByClass();
+    StringBuilder perClass = new StringBuilder();
+    if (byClass.size() > 1) {
+      byClass.forEach((c, n) -> perClass.append(perClass.isEmpty() ? " (" : ", ").append(c.label()).append(' ')
+          .append(n));
+      perClass.append(')');
+    }
+    out.printf("[%s%4ds] sent %7d/s  done %7d/s  errors %5d  p99 %9.2f ms  outstanding %d%s%n", phase,
         second, released - releasedBefore, done, errors, Report.ms(latencies.getValueAtPercentile(99)),
-        transport.outstanding());
+        transport.outstanding(), perClass);
     releasedBefore = released;
   }
 }

@@ -68,7 +68,9 @@ final class Sender extends VerticleBase {
   void release(long from, long to) {
     for (long i = from; i < to; i++) {
       if (loops > 1 && transport.loopOf(i, loops) != index) continue;
-      lanes[transport.endpoint(i).trafficClass().ordinal()].release(i);
+      TrafficClass c = transport.endpoint(i).trafficClass();
+      transport.handedTo(c);
+      lanes[c.ordinal()].release(i);
     }
   }
 

@@ -33,6 +33,9 @@ final class Transport implements OpenLoop.Sink, AutoCloseable {
   private final AtomicLong released = new AtomicLong();
   private final LongAdder settled = new LongAdder();
   private final LongAdder followUpsOpen = new LongAdder();
+  /** Per traffic class: requests handed to its lanes (scheduled or follow-ups) without an outcome yet. */
+  private final LongAdder[] openByClass = new LongAdder[TrafficClass.values().length];
+  private final java.util.Set<TrafficClass> classes;
 
   /**
    * @param connections per traffic class that the workload sends, its connections over all loops
@@ -47,6 +50,8 @@ final class Transport implements OpenLoop.Sink, AutoCloseable {
     this.workload = workload;
     this.warmup = warmup;
     this.measured = measured;
+    this.classes = java.util.EnumSet.copyOf(connections.keySet());
+    for (int c = 0; c < openByClass.length; c++) openByClass[c] = new LongAdder();
     int fewest = connections.values().stream().mapToInt(Integer::intValue).min().orElse(1);
     int loopCount = Math.clamp(loops, 1, fewest);
     this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loopCount).setWorkerPoolSize(1)
@@ -111,6 +116,7 @@ final class Transport implements OpenLoop.Sink, AutoCloseable {
   Call finished(Call call, long latencyNanos, boolean isMeasured, boolean scheduledRequest, int outcome,
       Buffer body) {
     (isMeasured ? measured : warmup).record(call.endpoint(), latencyNanos, outcome);
+    openByClass[call.endpoint().trafficClass().ordinal()].decrement();
     if (scheduledRequest) {
       settled.increment();
     } else {
@@ -118,7 +124,10 @@ final class Transport implements OpenLoop.Sink, AutoCloseable {
     }
     if (outcome < 200 || outcome >= 300 || call.followUp() == null) return null;
     Call next = call.followUp().after(body);
-    if (next != null) followUpsOpen.increment();
+    if (next != null) {
+      followUpsOpen.increment();
+      openByClass[next.endpoint().trafficClass().ordinal()].increment();
+    }
     return next;
   }
 
@@ -138,6 +147,21 @@ final class Transport implements OpenLoop.Sink, AutoCloseable {
   /** Requests released but without an outcome yet: in flight or waiting for a connection. */
   long outstanding() {
     return released.get() - settled.sum() + followUpsOpen.sum();
+  }
+
+  /** A scheduled request of {@code c} reached its lane. */
+  void handedTo(TrafficClass c) {
+    openByClass[c.ordinal()].increment();
+  }
+
+  /**
+   * Per traffic class the run uses, requests handed to its lanes without an outcome yet: in flight on its
+   * connections or waiting in its queue (released requests an event loop has not taken yet are not counted).
+   */
+  java.util.Map<TrafficClass, Long> outstandingByClass() {
+    java.util.Map<TrafficClass, Long> m = new EnumMap<>(TrafficClass.class);
+    for (TrafficClass c : classes) m.put(c, openByClass[c.ordinal()].sum());
+    return m;
   }
 
   long released() {

@@ -82,7 +82,8 @@ class TrafficClassIsolationTest {
         Endpoint.CHECK, List.of(new Call(Endpoint.CHECK, Call.encode("GET", host, "/v1/check?subject=a", null,
             null)))));
 
-    Report report = Loadtest.run(plan, workload, 2, new PrintStream(new ByteArrayOutputStream()));
+    ByteArrayOutputStream progress = new ByteArrayOutputStream();
+    Report report = Loadtest.run(plan, workload, 2, new PrintStream(progress, true));
 
     Report.Row check = row(report, "check");
     Report.Row list = row(report, "list");
@@ -99,6 +100,8 @@ class TrafficClassIsolationTest {
     assertThat(list.maxMs()).isGreaterThanOrEqualTo(1_900);
     assertThat(list.p50Ms()).isGreaterThanOrEqualTo(900);
     assertThat(report.connections()).containsExactly(Map.entry("memory", 2), Map.entry("sql", 2));
+    // the progress lines say where the outstanding requests are: here, in the SQL lane
+    assertThat(progress.toString()).containsPattern("outstanding \\d+ \\(memory \\d+, sql \\d+\\)");
   }
 
   private static Report.Row row(Report report, String endpoint) {
