@@ -38,6 +38,11 @@ final class Fixtures {
     this.grantScope = grantScope;
   }
 
+  /** Fixtures prepared elsewhere (tests): an admin token, a pool and what the grant scenario grants. */
+  static Fixtures of(String adminToken, List<Pool.Member> pool, String grantRole, String grantScope) {
+    return new Fixtures(adminToken, pool, null, null, List.of(), grantRole, grantScope);
+  }
+
   static Fixtures none() {
     return new Fixtures(null, List.of(), null, null, List.of(), null, null);
   }

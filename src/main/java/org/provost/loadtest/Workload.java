@@ -20,10 +20,28 @@ final class Workload {
   private final int[] rankInClass;
   /** Per traffic class: how many slots of the cycle it has. */
   private final int[] perCycle = new int[TrafficClass.values().length];
-  /** How many distinct grants each pool member is given in turn (see {@link #of}). */
-  static final int GRANT_VARIANTS = 64;
   private final Call[][] calls = new Call[Endpoint.values().length][];
   private final java.util.concurrent.atomic.AtomicLong grantsSent = new java.util.concurrent.atomic.AtomicLong();
+  private Grants grants;
+
+  /**
+   * The grant scenario's requests, built as they go out: the n-th grant goes to pool member n mod pool and
+   * ends {@code n} seconds after {@link #GRANT_END}, so no grant of a run repeats an earlier one. A run that
+   * cycled through a fixed set met its own grants again whenever a revoke had failed (refused with 503
+   * under overload, or timed out): a 409 duplicate the scenario caused itself. One grant in twenty of a
+   * run is built here, a few microseconds each.
+   */
+  private record Grants(String host, String token, long[] userIds, String role, String scope, Call.FollowUp revoke) {
+    Call call(long n) {
+      long user = userIds[(int) Long.remainderUnsigned(n, userIds.length)];
+      String body = Fixtures.grantBody(role, scope).put("valid_until", GRANT_END.plusSeconds(n).toString()).encode();
+      return new Call(Endpoint.GRANT, Call.encode("POST", host, "/v1/users/" + user + "/grants", token, body),
+          revoke);
+    }
+  }
+
+  /** Where the grant scenario's grants end, plus one second per grant of the run. */
+  static final java.time.Instant GRANT_END = java.time.Instant.parse("2999-01-01T00:00:00Z");
 
   private Workload(Endpoint[] cycle) {
     this.cycle = cycle;
@@ -72,20 +90,9 @@ final class Workload {
           null, new JsonObject().put("username", m.username()).put("password", plan.password()).encode()))));
     }
     if (mix.uses(Endpoint.GRANT)) {
-      // the run never asks for a grant it already holds: each member gets GRANT_VARIANTS grants that differ
-      // in their end, handed out in turn, so one repeats only after pool x GRANT_VARIANTS grants (its revoke
-      // follows its answer within milliseconds)
-      Call.FollowUp revoke = answer -> revokeOf(answer, host, f.adminToken);
-      List<Call> grants = new ArrayList<>();
-      for (int v = 0; v < GRANT_VARIANTS; v++) {
-        String body = Fixtures.grantBody(f.grantRole, f.grantScope)
-            .put("valid_until", java.time.Instant.parse("2999-01-01T00:00:00Z").plusSeconds(v).toString()).encode();
-        for (Pool.Member m : f.pool) {
-          grants.add(new Call(Endpoint.GRANT,
-              Call.encode("POST", host, "/v1/users/" + m.id() + "/grants", f.adminToken, body), revoke));
-        }
-      }
-      w.put(Endpoint.GRANT, grants.stream());
+      if (f.pool.isEmpty()) throw new IllegalStateException("grant: nothing to send (no users in the pool)");
+      w.grants = new Grants(host, f.adminToken, f.pool.stream().mapToLong(Pool.Member::id).toArray(), f.grantRole,
+          f.grantScope, answer -> revokeOf(answer, host, f.adminToken));
     }
     if (mix.uses(Endpoint.GET)) {
       w.put(Endpoint.GET, Stream.of(new Call(Endpoint.GET, Call.encode("GET", host, plan.path(),
@@ -119,8 +126,8 @@ final class Workload {
 
   Call call(long i) {
     Endpoint e = cycle[(int) (i % cycle.length)];
+    if (e == Endpoint.GRANT && grants != null) return grants.call(grantsSent.getAndIncrement());
     Call[] choices = calls[e.ordinal()];
-    if (e == Endpoint.GRANT) return choices[(int) Long.remainderUnsigned(grantsSent.getAndIncrement(), choices.length)];
     return choices.length == 1 ? choices[0] : choices[(int) Long.remainderUnsigned(spread(i), choices.length)];
   }
 

@@ -98,8 +98,8 @@ class LoadtestApiTest {
   /**
    * Issue 13 item 6: the grant scenario never asks for a grant it already holds. Pool of 5, 450 grants in 3 s:
    * the old round robin over 5 members re-granted a member before the revoke of its previous grant and
-   * counted the 409s as errors; every grant and every revoke must succeed (the grant variants repeat after
-   * 5 x 64 = 320, long after their revokes).
+   * counted the 409s as errors; every grant and every revoke must succeed (no grant of a run repeats:
+   * {@code WorkloadTest.grants_neverRepeatWithinARun}).
    */
   @Test
   void grantScenario_neverCollidesWithItself(@TempDir Path dir) throws Exception {
