@@ -3,9 +3,9 @@
 # one PostgreSQL, all on this machine: deploy/cluster with deploy/nginx/provost.conf. The database must be
 # seeded (./provost seed ... --role-assign).
 #   bench/two-instances.sh [database] [rate] [seconds] [mix]
-# CONNECTIONS (default 64): the load generator's connections per traffic class (`--connections`: memory for
-# check and me, sql for list, search, grant and revoke, hash for login), each class with its own, so a check
-# never waits in the generator behind a slow write. nginx's own constant (/nginx/health, wrk -t2 -c16 5 s)
+# CONNECTIONS (default: loadtest's, memory=64,sql=512,hash=64): the load generator's connections per traffic
+# class (`--connections`: memory for check and me, sql for list, search, grant and revoke, hash for login),
+# each class with its own, so a check never waits in the generator behind a slow write. nginx's own constant (/nginx/health, wrk -t2 -c16 5 s)
 # is measured before and after: the reference. CLUSTER_PORT (default 18090): nginx; the instances take the
 # ports after it. PRIME (seconds, default 0): run the mix at a quarter of the rate that long first, so that
 # the measurement is of warm instances (a fresh cluster's first run compiles on the same two cores).
@@ -29,10 +29,10 @@ if [ "${PRIME:-0}" -gt 0 ]; then
   # same cores: PRIME seconds of the same mix at a quarter of the rate first, summarised, not the measurement
   echo "priming: the same mix at $((rate / 4))/s for ${PRIME}s"
   "$root/provost" loadtest --url "http://127.0.0.1:$CLUSTER_PORT" --rate "$((rate / 4))" --duration "$PRIME" \
-    --warmup 5 --mix "$mix" --users 200 --connections "${CONNECTIONS:-64}" | grep -E '^(overall|all) '
+    --warmup 5 --mix "$mix" --users 200 ${CONNECTIONS:+--connections "$CONNECTIONS"} | grep -E '^(overall|all) '
 fi
 "$root/provost" loadtest --url "http://127.0.0.1:$CLUSTER_PORT" \
-  --rate "$rate" --duration "$secs" --warmup 10 --mix "$mix" --users 200 --connections "${CONNECTIONS:-64}" \
+  --rate "$rate" --duration "$secs" --warmup 10 --mix "$mix" --users 200 ${CONNECTIONS:+--connections "$CONNECTIONS"} \
   --json "${REPORT_JSON:-$CLUSTER_DIR/report.json}" --html "${REPORT_HTML:-$CLUSTER_DIR/latency.html}" \
   --timeline "${REPORT_TIMELINE:-$CLUSTER_DIR/timeline.csv}"
 ref

@@ -44,10 +44,11 @@ public final class LoadtestCommand implements Callable<Integer> {
       description = "seconds ramping from 0 to the rate before measuring (default: ${DEFAULT-VALUE})")
   int warmup;
 
-  @Option(names = "--connections", defaultValue = "64", paramLabel = "N|CLASS=N,...",
+  @Option(names = "--connections", paramLabel = "N|CLASS=N,...",
       description = "keep-alive connections per traffic class, each class with its own (memory: check, me, get; "
           + "sql: list, search, grant, revoke; hash: login): one number for every class the mix uses, or "
-          + "e.g. memory=64,sql=32,hash=8 (default: ${DEFAULT-VALUE} each)")
+          + "e.g. memory=64,sql=32 (default: memory=64,sql=512,hash=64: more SQL connections than the "
+          + "server's SQL lane admits, so that it, not the generator's queue, decides what is refused)")
   String connections;
 
   @Option(names = "--mix", defaultValue = Mix.DEFAULT, description = "scenario weights; scenarios: check, me, list, "

@@ -5,19 +5,41 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * How many keep-alive connections each traffic class opens ({@code --connections}): either one number that
- * every class the mix uses gets ({@code 64}), or per class ({@code memory=64,sql=32,hash=8}; a class not
- * named gets {@link #DEFAULT}). Immutable.
+ * How many keep-alive connections each traffic class opens ({@code --connections}): by default
+ * {@link #defaultFor}, or one number that every class the mix uses gets ({@code 64}), or per class
+ * ({@code memory=64,sql=32,hash=8}; a class not named keeps its default). Immutable.
  */
 public final class Connections {
-  /** Per class unless told otherwise: what the single shared set had before classes were split. */
-  public static final int DEFAULT = 64;
   static final int MAX = 10_000;
 
   private final Map<TrafficClass, Integer> perClass;
 
   private Connections(Map<TrafficClass, Integer> perClass) {
     this.perClass = perClass;
+  }
+
+  /**
+   * The default of class {@code c}: enough that the server, not the load generator's own queue, decides
+   * what waits and what is refused. memory 64: answers take microseconds to milliseconds (the single shared
+   * set had 64). sql 512: the server's SQL lane runs 20 requests at once (the pool's size) and queues what
+   * 250 ms of arrivals bring, about 230 at the 4,000 req/s of the default mix's overload run and 300 at the
+   * 1,200 SQL requests/s of the two-instance 20,000 req/s mix; with fewer connections the generator would
+   * hold the overload in its own queue, where it times out instead of being refused (with 64, the
+   * overload run's listings waited 5.8 s in the generator while the server refused nothing). hash 64: the
+   * hash lane hashes on half the cores and queues 32.
+   */
+  public static int defaultFor(TrafficClass c) {
+    return switch (c) {
+      case MEMORY, HASH -> 64;
+      case SQL -> 512;
+    };
+  }
+
+  /** Each class at its {@link #defaultFor default}. */
+  public static Connections defaults() {
+    Map<TrafficClass, Integer> m = new EnumMap<>(TrafficClass.class);
+    for (TrafficClass c : TrafficClass.values()) m.put(c, defaultFor(c));
+    return new Connections(m);
   }
 
   /** The same number for every class. */
@@ -28,11 +50,12 @@ public final class Connections {
   }
 
   /**
-   * Parses {@code N} or {@code class=N,...}; a bad spec throws IllegalArgumentException whose message names
-   * {@code --connections} and the fault.
+   * Parses {@code N} or {@code class=N,...}; null means {@link #defaults()}. A bad spec throws
+   * IllegalArgumentException whose message names {@code --connections} and the fault.
    */
   public static Connections parse(String spec) {
-    if (spec == null || spec.isBlank()) throw bad("is empty; expected e.g. 64 or memory=64,sql=32,hash=8");
+    if (spec == null) return defaults();
+    if (spec.isBlank()) throw bad("is empty; expected e.g. 64 or memory=64,sql=32,hash=8");
     String s = spec.strip();
     if (s.indexOf('=') < 0) return each(number("", s));
     Map<TrafficClass, Integer> m = new EnumMap<>(TrafficClass.class);
@@ -46,7 +69,7 @@ public final class Connections {
       if (m.containsKey(c)) throw bad("names '" + name + "' twice");
       m.put(c, number(name, item.substring(eq + 1).strip()));
     }
-    for (TrafficClass c : TrafficClass.values()) m.putIfAbsent(c, DEFAULT);
+    for (TrafficClass c : TrafficClass.values()) m.putIfAbsent(c, defaultFor(c));
     return new Connections(m);
   }
 

@@ -23,7 +23,16 @@ class ConnectionsTest {
     Connections c = Connections.parse(" sql=8 , hash=2");
     assertThat(c.of(TrafficClass.SQL)).isEqualTo(8);
     assertThat(c.of(TrafficClass.HASH)).isEqualTo(2);
-    assertThat(c.of(TrafficClass.MEMORY)).isEqualTo(Connections.DEFAULT);
+    assertThat(c.of(TrafficClass.MEMORY)).isEqualTo(64);
+  }
+
+  @Test
+  void defaults_giveTheSqlClassMoreThanTheServersSqlLaneAdmits() {
+    Connections c = Connections.parse(null);
+    assertThat(c.used(Mix.parse(Mix.DEFAULT))).containsExactly(Map.entry(TrafficClass.MEMORY, 64),
+        Map.entry(TrafficClass.SQL, 512), Map.entry(TrafficClass.HASH, 64));
+    assertThat(c.total(Mix.parse("get=1"))).isEqualTo(64);
+    assertThat(Connections.parse("memory=32").of(TrafficClass.SQL)).isEqualTo(512);
   }
 
   @Test
