@@ -25,7 +25,8 @@ public final class Connections {
    * 250 ms of arrivals bring, about 230 at the 4,000 req/s of the default mix's overload run and 300 at the
    * 1,200 SQL requests/s of the two-instance 20,000 req/s mix; with fewer connections the generator would
    * hold the overload in its own queue, where it times out instead of being refused (with 64, the
-   * overload run's listings waited 5.8 s in the generator while the server refused nothing). hash 64: the
+   * overload run's listings waited 5.8 s on average in the generator while the server refused no SQL
+   * request). hash 64: the
    * hash lane hashes on half the cores and queues 32.
    */
   public static int defaultFor(TrafficClass c) {
