@@ -1,12 +1,12 @@
 package org.provost.grants;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import org.provost.authz.Authority;
 import org.provost.authz.Scope;
 import org.provost.authz.Scopes;
@@ -28,6 +28,17 @@ final class UserGrantsPage {
              g.id, r.name, %s AS scope_name, g.valid_from, g.valid_until, g.reason, g.granted_by, g.revision
       FROM users u LEFT JOIN grants g ON g.user_id = u.id LEFT JOIN roles r ON r.id = g.role_id
       WHERE u.id = ? ORDER BY g.id""".formatted(Scopes.GRANT_SCOPE_NAME_SQL));
+
+  private static final SerializableString ITEMS = JsonOut.name("items");
+  private static final SerializableString ID = JsonOut.name("id");
+  private static final SerializableString USER = JsonOut.name("user");
+  private static final SerializableString ROLE = JsonOut.name("role");
+  private static final SerializableString SCOPE = JsonOut.name("scope");
+  private static final SerializableString VALID_FROM = JsonOut.name("valid_from");
+  private static final SerializableString VALID_UNTIL = JsonOut.name("valid_until");
+  private static final SerializableString REASON = JsonOut.name("reason");
+  private static final SerializableString GRANTED_BY = JsonOut.name("granted_by");
+  private static final SerializableString REVISION = JsonOut.name("revision");
 
   private UserGrantsPage() {}
 
@@ -51,22 +62,27 @@ final class UserGrantsPage {
         }
         JsonGenerator g = out.generator();
         g.writeStartObject();
-        g.writeArrayFieldStart("items");
+        g.writeFieldName(ITEMS);
+        g.writeStartArray();
         do {
           long id = rs.getLong(3);
           if (rs.wasNull()) break; // a user without grants: one row of NULLs
           g.writeStartObject();
-          g.writeNumberField("id", id);
-          g.writeNumberField("user", userId);
-          JsonOut.field(g, "role", rs.getString(4));
-          JsonOut.field(g, "scope", rs.getString(5));
-          JsonOut.field(g, "valid_from", text(rs.getTimestamp(6)));
-          JsonOut.field(g, "valid_until", text(rs.getTimestamp(7)));
-          JsonOut.field(g, "reason", rs.getString(8));
+          g.writeFieldName(ID);
+          g.writeNumber(id);
+          g.writeFieldName(USER);
+          g.writeNumber(userId);
+          JsonOut.text(g, ROLE, rs, 4);
+          JsonOut.text(g, SCOPE, rs, 5);
+          out.timestamp(VALID_FROM, rs.getTimestamp(6));
+          out.timestamp(VALID_UNTIL, rs.getTimestamp(7));
+          JsonOut.text(g, REASON, rs, 8);
           long grantedBy = rs.getLong(9);
-          if (rs.wasNull()) g.writeNullField("granted_by");
-          else g.writeNumberField("granted_by", grantedBy);
-          g.writeNumberField("revision", rs.getLong(10));
+          g.writeFieldName(GRANTED_BY);
+          if (rs.wasNull()) g.writeNull();
+          else g.writeNumber(grantedBy);
+          g.writeFieldName(REVISION);
+          g.writeNumber(rs.getLong(10));
           g.writeEndObject();
         } while (rs.next());
         g.writeEndArray();
@@ -76,9 +92,5 @@ final class UserGrantsPage {
         throw new java.io.UncheckedIOException(e);
       }
     }
-  }
-
-  private static String text(Timestamp t) {
-    return t == null ? null : t.toInstant().toString();
   }
 }
