@@ -32,6 +32,8 @@ public final class JsonOut implements AutoCloseable {
   private final Buffer body;
   private final JsonGenerator g;
   private final byte[] scratch = new byte[40];
+  /** The second whose date and time {@link #scratch} starts with (its first 19 bytes), else MIN_VALUE. */
+  private long scratchSecond = Long.MIN_VALUE;
 
   /** Appends what the generator flushes to the body. */
   private static final class Appender extends OutputStream {
@@ -111,9 +113,12 @@ public final class JsonOut implements AutoCloseable {
       g.writeNull();
       return;
     }
-    int n = isoInstant(Math.floorDiv(t.getTime(), 1000L), t.getNanos(), scratch);
-    if (n < 0) g.writeString(t.toInstant().toString());
-    else g.writeRawUTF8String(scratch, 0, n);
+    long second = Math.floorDiv(t.getTime(), 1000L);
+    if (second != scratchSecond) { // rows written together often share their second: its text is kept
+      scratchSecond = dateTime(second, scratch) ? second : Long.MIN_VALUE;
+    }
+    if (scratchSecond == Long.MIN_VALUE) g.writeString(t.toInstant().toString());
+    else g.writeRawUTF8String(scratch, 0, fraction(t.getNanos(), scratch));
   }
 
   /**
@@ -123,6 +128,11 @@ public final class JsonOut implements AutoCloseable {
    * 9 digits, the fewest that hold it.
    */
   public static int isoInstant(long epochSecond, int nanos, byte[] out) {
+    return dateTime(epochSecond, out) ? fraction(nanos, out) : -1;
+  }
+
+  /** Writes the first 19 bytes of that text (up to the seconds); false when the year is outside 1-9999. */
+  private static boolean dateTime(long epochSecond, byte[] out) {
     long days = Math.floorDiv(epochSecond, 86_400L);
     int secondOfDay = (int) Math.floorMod(epochSecond, 86_400L);
     // the civil date of a day count (proleptic Gregorian, as java.time): H. Hinnant's days_from_civil inverse
@@ -135,7 +145,7 @@ public final class JsonOut implements AutoCloseable {
     int day = (int) (dayOfYear - (153 * mp + 2) / 5 + 1);
     int month = (int) (mp < 10 ? mp + 3 : mp - 9);
     long year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
-    if (year < 1 || year > 9999) return -1;
+    if (year < 1 || year > 9999) return false;
     int y = (int) year;
     out[0] = digit(y / 1000);
     out[1] = digit(y / 100 % 10);
@@ -151,6 +161,11 @@ public final class JsonOut implements AutoCloseable {
     two(out, 14, secondOfDay / 60 % 60);
     out[16] = ':';
     two(out, 17, secondOfDay % 60);
+    return true;
+  }
+
+  /** Writes the fraction and the 'Z' after the first 19 bytes; returns the whole length. */
+  private static int fraction(int nanos, byte[] out) {
     int n = 19;
     if (nanos != 0) {
       int digits = nanos % 1_000_000 == 0 ? 3 : nanos % 1_000 == 0 ? 6 : 9;
