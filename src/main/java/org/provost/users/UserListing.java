@@ -37,9 +37,14 @@ import org.provost.http.JsonOut;
 final class UserListing {
   static final int FEW = 2000;
   static final int PROBE = 100;
+  private static final String REVISION = "(SELECT coalesce(max(revision), 0) FROM changelog) AS rev";
   private static final String COLUMNS = """
       u.id, u.username, u.email, u.display_name, u.type, d.code, u.external_id, u.is_active, u.is_verified,
-      u.created_at, u.updated_at, (SELECT coalesce(max(revision), 0) FROM changelog) AS rev""";
+      u.created_at, u.updated_at, """ + REVISION;
+  /** The users columns a page row needs (the department's code comes from a join). */
+  private static final String ROW = "id, username, email, display_name, type, department_id, external_id,"
+      + " is_active, is_verified, created_at, updated_at";
+  private static final String U_ROW = ROW.replaceAll("(\\w+)", "u.$1");
   private static final String FROM = " FROM users u LEFT JOIN departments d ON d.id = u.department_id";
 
   /** The encoded page, and the changelog revision its statement saw (-1: the page was empty). */
@@ -151,7 +156,9 @@ final class UserListing {
       return sql.toString();
     }
     // 1. the probe: the next rows in id order; a common prefix fills the page from them at once
-    sql.append(",\nprobe AS MATERIALIZED (SELECT s.id FROM (SELECT * FROM users WHERE id > (SELECT after FROM arg)")
+    // (with the rows themselves: when it fills the page, they are the page)
+    sql.append(",\nprobe AS MATERIALIZED (SELECT s.* FROM (SELECT ").append(ROW)
+        .append(" FROM users WHERE id > (SELECT after FROM arg)")
         .append(" ORDER BY id LIMIT ").append(Math.max(PROBE, 2 * rows)).append(") s WHERE TRUE").append(match("s"))
         .append(filters(f, "s", params)).append(" LIMIT ").append(rows).append(")");
     String filled = "(SELECT count(*) FROM probe) = " + rows;
@@ -167,15 +174,18 @@ final class UserListing {
     }
     sql.append(" LIMIT ").append(FEW + 1).append(")");
     String few = "(SELECT hi FROM arg) IS NOT NULL AND (SELECT count(*) FROM cand) <= " + FEW;
-    // the page's ids from the step that found them (3. when there are many: the primary key, or the
-    // filter's index, in order), then their rows
-    sql.append("\nSELECT ").append(COLUMNS).append(" FROM ((SELECT id FROM probe WHERE ").append(filled).append(")")
-        .append(" UNION ALL (SELECT DISTINCT id FROM cand WHERE NOT ").append(filled).append(" AND ").append(few)
+    // the page: the probe's rows, or the rows of the ids the step that found them gave (3. when there are
+    // many: the primary key, or the filter's index, in order)
+    sql.append("\nSELECT r.id, r.username, r.email, r.display_name, r.type, d.code, r.external_id, r.is_active,")
+        .append(" r.is_verified, r.created_at, r.updated_at, ").append(REVISION)
+        .append(" FROM ((SELECT ").append(ROW).append(" FROM probe WHERE ").append(filled).append(")")
+        .append(" UNION ALL (SELECT ").append(U_ROW).append(" FROM (")
+        .append("(SELECT DISTINCT id FROM cand WHERE NOT ").append(filled).append(" AND ").append(few)
         .append(" ORDER BY id LIMIT ").append(rows).append(")")
         .append(" UNION ALL (SELECT m.id FROM users m WHERE NOT ").append(filled).append(" AND NOT (").append(few)
         .append(") AND m.id > (SELECT after FROM arg)").append(match("m")).append(filters(f, "m", params))
-        .append(" ORDER BY ").append(order(f, "m")).append(" LIMIT ").append(rows).append(")) p")
-        .append(" JOIN users u ON u.id = p.id LEFT JOIN departments d ON d.id = u.department_id ORDER BY u.id");
+        .append(" ORDER BY ").append(order(f, "m")).append(" LIMIT ").append(rows).append(")")
+        .append(") p JOIN users u ON u.id = p.id)) r LEFT JOIN departments d ON d.id = r.department_id ORDER BY r.id");
     return sql.toString();
   }
 
