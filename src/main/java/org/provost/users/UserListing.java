@@ -37,6 +37,7 @@ import org.provost.http.JsonOut;
 final class UserListing {
   static final int FEW = 2000;
   static final int PROBE = 100;
+  static final int WIDE = 1000;
   private static final String REVISION = "(SELECT coalesce(max(revision), 0) FROM changelog) AS rev";
   private static final String COLUMNS = """
       u.id, u.username, u.email, u.display_name, u.type, d.code, u.external_id, u.is_active, u.is_verified,
@@ -144,6 +145,15 @@ final class UserListing {
         + ".email) LIKE (SELECT pattern FROM arg) OR lower(" + a + ".display_name) LIKE (SELECT pattern FROM arg))";
   }
 
+  /** A probe CTE: the first {@code rows} matches among the next {@code window} users, run only when {@code gate}. */
+  private static void probe(StringBuilder sql, UserStore.Filter f, List<Object> params, String name, String gate,
+      int window, int rows) {
+    sql.append(",\n").append(name).append(" AS MATERIALIZED (SELECT s.* FROM (SELECT ").append(ROW)
+        .append(" FROM users WHERE ").append(gate).append(" AND id > (SELECT after FROM arg) ORDER BY id LIMIT ")
+        .append(window).append(") s WHERE TRUE").append(match("s")).append(filters(f, "s", params))
+        .append(" LIMIT ").append(rows).append(")");
+  }
+
   private static String searchSql(UserStore.Filter f, int limit, long afterId, int offset, List<Object> params) {
     int rows = limit + 1;
     StringBuilder sql = new StringBuilder(ARG);
@@ -155,34 +165,39 @@ final class UserListing {
       params.add(offset);
       return sql.toString();
     }
-    // 1. the probe: the next rows in id order; a common prefix fills the page from them at once
-    // (with the rows themselves: when it fills the page, they are the page)
-    sql.append(",\nprobe AS MATERIALIZED (SELECT s.* FROM (SELECT ").append(ROW)
-        .append(" FROM users WHERE id > (SELECT after FROM arg)")
-        .append(" ORDER BY id LIMIT ").append(Math.max(PROBE, 2 * rows)).append(") s WHERE TRUE").append(match("s"))
-        .append(filters(f, "s", params)).append(" LIMIT ").append(rows).append(")");
-    String filled = "(SELECT count(*) FROM probe) = " + rows;
+    // 1. the probe: the next rows in id order; a common prefix fills the page from them at once (with the
+    // rows themselves: when it fills the page, they are the page). When it found some matches but too few,
+    // the prefix is not rare: a wider probe of the next rows (a prefix of a tenth of the users fills it),
+    // before the prefix indexes, whose range would hold too many. When it found none, straight to those.
+    int narrow = Math.max(PROBE, 2 * rows);
+    String probed = "(SELECT count(*) FROM probe)";
+    probe(sql, f, params, "probe", "TRUE", narrow, rows);
+    probe(sql, f, params, "wide", probed + " BETWEEN 1 AND " + (rows - 1), Math.max(WIDE, 2 * narrow), rows);
+    String byProbe = probed + " = " + rows;
+    String byWide = "(SELECT count(*) FROM wide) = " + rows;
+    String probing = "(" + byProbe + " OR " + byWide + ")";
     // 2. else the matching ids from the three prefix indexes, up to FEW + 1 of them
     sql.append(",\ncand AS MATERIALIZED (");
     for (int i = 0; i < SEARCHED.length; i++) {
       String column = "lower(c." + SEARCHED[i] + ")";
       if (i > 0) sql.append(" UNION ALL ");
-      sql.append("SELECT c.id FROM users c WHERE NOT ").append(filled).append(" AND ").append(column)
+      sql.append("SELECT c.id FROM users c WHERE NOT ").append(probing).append(" AND ").append(column)
           .append(" ~>=~ (SELECT lo FROM arg) AND ").append(column).append(" ~<~ (SELECT hi FROM arg)")
           // "+ 0": a filter; ANDing the primary key into the bitmap only cost time
           .append(" AND c.id + 0 > (SELECT after FROM arg)").append(filters(f, "c", params));
     }
     sql.append(" LIMIT ").append(FEW + 1).append(")");
     String few = "(SELECT hi FROM arg) IS NOT NULL AND (SELECT count(*) FROM cand) <= " + FEW;
-    // the page: the probe's rows, or the rows of the ids the step that found them gave (3. when there are
-    // many: the primary key, or the filter's index, in order)
+    // the page: the rows of the probe that filled it, or those of the ids the step that found them gave
+    // (3. when there are many: the primary key, or the filter's index, in order)
     sql.append("\nSELECT r.id, r.username, r.email, r.display_name, r.type, d.code, r.external_id, r.is_active,")
         .append(" r.is_verified, r.created_at, r.updated_at, ").append(REVISION)
-        .append(" FROM ((SELECT ").append(ROW).append(" FROM probe WHERE ").append(filled).append(")")
+        .append(" FROM ((SELECT ").append(ROW).append(" FROM probe WHERE ").append(byProbe).append(")")
+        .append(" UNION ALL (SELECT ").append(ROW).append(" FROM wide WHERE ").append(byWide).append(")")
         .append(" UNION ALL (SELECT ").append(U_ROW).append(" FROM (")
-        .append("(SELECT DISTINCT id FROM cand WHERE NOT ").append(filled).append(" AND ").append(few)
+        .append("(SELECT DISTINCT id FROM cand WHERE NOT ").append(probing).append(" AND ").append(few)
         .append(" ORDER BY id LIMIT ").append(rows).append(")")
-        .append(" UNION ALL (SELECT m.id FROM users m WHERE NOT ").append(filled).append(" AND NOT (").append(few)
+        .append(" UNION ALL (SELECT m.id FROM users m WHERE NOT ").append(probing).append(" AND NOT (").append(few)
         .append(") AND m.id > (SELECT after FROM arg)").append(match("m")).append(filters(f, "m", params))
         .append(" ORDER BY ").append(order(f, "m")).append(" LIMIT ").append(rows).append(")")
         .append(") p JOIN users u ON u.id = p.id)) r LEFT JOIN departments d ON d.id = r.department_id ORDER BY r.id");

@@ -19,7 +19,7 @@ import org.provost.testing.TestServer;
 
 /**
  * {@code GET /v1/users} pages as UserListing plans them (index orders for filters, a deferred join for
- * offset, the probe, few and many branches of a prefix search) agree with the plain query they replace, on data where
+ * offset, the two probes, few and many branches of a prefix search) agree with the plain query they replace, on data where
  * the plans differ: 2,400 users whose ids correlate with their type and prefix. Every query is asked eight
  * times, so PostgreSQL's generic plan (after five executions) is exercised too.
  */
@@ -70,12 +70,14 @@ class UserListingTest {
   @Test
   void pages_matchThePlainQuery_forEveryPlan() {
     same("q=bulk", "(lower(username) LIKE 'bulk%' OR lower(email) LIKE 'bulk%' OR lower(display_name) LIKE 'bulk%')", 0);
+    // every 80th: both probes find too few, the prefix indexes hold them all
     same("q=RARE", "(lower(username) LIKE 'rare%' OR lower(email) LIKE 'rare%' OR lower(display_name) LIKE 'rare%')", 0);
     same("q=bulk0012", "lower(username) LIKE 'bulk0012%'", 0);
     same("q=bu%25", "FALSE", 0);
     // the faculty follow 1,600 students: the probe of the first 1,000 ids finds none, "bulk" is too common
     // for the prefix indexes (more than FEW), so the page comes from the primary key in id order
     same("q=bulk&type=faculty", "lower(username) LIKE 'bulk%' AND type = 'faculty'", 0);
+    // every seventh user: the first probe finds some, too few; the wider one fills the page
     same("q=bulk&active=false", "lower(username) LIKE 'bulk%' AND NOT is_active", 0);
     same("type=faculty", "type = 'faculty'", 0);
     same("active=true&verified=false", "is_active AND NOT is_verified", 0);
