@@ -7,11 +7,12 @@
 # Prints one line per run: requests/s, p99, non-2xx. Provost runs with the launcher's defaults
 # (PROVOST_JAVA_OPTS is passed through when set: give a 1M-user database -Xmx1g). Q_COMMON and Q_RARE are
 # the two prefixes searched (default stu and faculty0001, for the seed; u0 and u000123 for
-# bench/synthetic-university.sql); the grants page is that of the first user Q_RARE finds.
+# bench/synthetic-university.sql); the grants page is that of the first user Q_RARE finds. PORT and NGINX_PORT
+# move Provost and nginx off their default ports (18091, 18092) when those are taken.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 db="${1:-provost_seeded}"; secs="${2:-10}"; conns="${3:-16}"
-bench_start "$db" 18091 18092 '{"allowed":true,"revision":1}'
+bench_start "$db" "${PORT:-18091}" "${NGINX_PORT:-18092}" '{"allowed":true,"revision":1}'
 
 P=http://127.0.0.1:$port; json='Content-Type: application/json'
 admin=$(curl -s -X POST $P/v1/sessions -H "$json" -d '{"username":"admin","password":"bench-admin-password"}' \

@@ -18,6 +18,8 @@ import java.util.Optional;
  * {@link QueryObserver} (metrics, slow-query log); name a statement with {@link #named}.
  */
 public final class Jdbc {
+  private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9_.]{1,64}");
+
   private Jdbc() {}
 
   /**
@@ -28,7 +30,7 @@ public final class Jdbc {
    * @throws IllegalArgumentException for any other name
    */
   public static String named(String name, String sql) {
-    if (!name.matches("[A-Za-z0-9_.]{1,64}")) throw new IllegalArgumentException("bad query name " + name);
+    if (!NAME.matcher(name).matches()) throw new IllegalArgumentException("bad query name " + name);
     return "/* " + name + " */ " + sql;
   }
 

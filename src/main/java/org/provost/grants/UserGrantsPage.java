@@ -1,12 +1,9 @@
 package org.provost.grants;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import org.provost.authz.Authority;
 import org.provost.authz.Scope;
 import org.provost.authz.Scopes;
@@ -29,6 +26,20 @@ final class UserGrantsPage {
       FROM users u LEFT JOIN grants g ON g.user_id = u.id LEFT JOIN roles r ON r.id = g.role_id
       WHERE u.id = ? ORDER BY g.id""".formatted(Scopes.GRANT_SCOPE_NAME_SQL));
 
+  private static final byte[] ITEMS = JsonOut.ascii("{\"items\":[");
+  private static final byte[] FIRST_ID = JsonOut.ascii("{\"id\":");
+  private static final byte[] NEXT_ID = JsonOut.ascii("},{\"id\":");
+  private static final byte[] USER = JsonOut.ascii(",\"user\":");
+  private static final byte[] ROLE = JsonOut.ascii(",\"role\":");
+  private static final byte[] SCOPE = JsonOut.ascii(",\"scope\":");
+  private static final byte[] VALID_FROM = JsonOut.ascii(",\"valid_from\":");
+  private static final byte[] VALID_UNTIL = JsonOut.ascii(",\"valid_until\":");
+  private static final byte[] REASON = JsonOut.ascii(",\"reason\":");
+  private static final byte[] GRANTED_BY = JsonOut.ascii(",\"granted_by\":");
+  private static final byte[] REVISION = JsonOut.ascii(",\"revision\":");
+  private static final byte[] END = JsonOut.ascii("]}");
+  private static final byte[] LAST_END = JsonOut.ascii("}]}");
+
   private UserGrantsPage() {}
 
   /**
@@ -40,7 +51,7 @@ final class UserGrantsPage {
   static Reply read(Connection c, Authority authority, Principal who, long userId) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(SQL)) {
       ps.setLong(1, userId);
-      try (ResultSet rs = ps.executeQuery(); JsonOut out = new JsonOut(512)) {
+      try (ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) throw new ServiceException.NotFound("user", userId);
         long department = rs.getLong(1);
         Scope home = rs.wasNull() ? Scope.GLOBAL : Scope.department(department);
@@ -49,36 +60,28 @@ final class UserGrantsPage {
           if (decidedAt < 0) authority.require(c, who, "grants.read", home);
           else authority.confirmRead(c, who, "grants.read", home, decidedAt, rs.getLong(2));
         }
-        JsonGenerator g = out.generator();
-        g.writeStartObject();
-        g.writeArrayFieldStart("items");
+        JsonOut out = new JsonOut(512);
+        out.raw(ITEMS);
+        boolean first = true;
         do {
           long id = rs.getLong(3);
           if (rs.wasNull()) break; // a user without grants: one row of NULLs
-          g.writeStartObject();
-          g.writeNumberField("id", id);
-          g.writeNumberField("user", userId);
-          JsonOut.field(g, "role", rs.getString(4));
-          JsonOut.field(g, "scope", rs.getString(5));
-          JsonOut.field(g, "valid_from", text(rs.getTimestamp(6)));
-          JsonOut.field(g, "valid_until", text(rs.getTimestamp(7)));
-          JsonOut.field(g, "reason", rs.getString(8));
+          out.raw(first ? FIRST_ID : NEXT_ID).number(id).raw(USER).number(userId);
+          first = false;
+          out.raw(ROLE).text(rs, 4);
+          out.raw(SCOPE).text(rs, 5);
+          out.raw(VALID_FROM).timestamp(rs.getTimestamp(6));
+          out.raw(VALID_UNTIL).timestamp(rs.getTimestamp(7));
+          out.raw(REASON).text(rs, 8);
           long grantedBy = rs.getLong(9);
-          if (rs.wasNull()) g.writeNullField("granted_by");
-          else g.writeNumberField("granted_by", grantedBy);
-          g.writeNumberField("revision", rs.getLong(10));
-          g.writeEndObject();
+          out.raw(GRANTED_BY);
+          if (rs.wasNull()) out.string(null);
+          else out.number(grantedBy);
+          out.raw(REVISION).number(rs.getLong(10));
         } while (rs.next());
-        g.writeEndArray();
-        g.writeEndObject();
+        out.raw(first ? END : LAST_END);
         return Reply.okEncoded(out.finish());
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
       }
     }
-  }
-
-  private static String text(Timestamp t) {
-    return t == null ? null : t.toInstant().toString();
   }
 }

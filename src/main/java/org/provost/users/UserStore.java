@@ -84,8 +84,10 @@ public final class UserStore {
       params.add(f.verified());
     }
     if (f.prefix() != null) {
-      String like = escapeLike(f.prefix().toLowerCase()) + "%";
-      sql.append(" AND (lower(u.username) LIKE ? OR lower(u.email) LIKE ? OR lower(u.display_name) LIKE ?)");
+      // lowered by PostgreSQL's lower(), as the columns are (UserListing does the same)
+      String like = escapeLike(f.prefix()) + "%";
+      sql.append(" AND (lower(u.username) LIKE lower(?) OR lower(u.email) LIKE lower(?)"
+          + " OR lower(u.display_name) LIKE lower(?))");
       params.add(like);
       params.add(like);
       params.add(like);
