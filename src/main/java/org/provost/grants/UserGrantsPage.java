@@ -1,5 +1,8 @@
 package org.provost.grants;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -26,19 +29,16 @@ final class UserGrantsPage {
       FROM users u LEFT JOIN grants g ON g.user_id = u.id LEFT JOIN roles r ON r.id = g.role_id
       WHERE u.id = ? ORDER BY g.id""".formatted(Scopes.GRANT_SCOPE_NAME_SQL));
 
-  private static final byte[] ITEMS = JsonOut.ascii("{\"items\":[");
-  private static final byte[] FIRST_ID = JsonOut.ascii("{\"id\":");
-  private static final byte[] NEXT_ID = JsonOut.ascii("},{\"id\":");
-  private static final byte[] USER = JsonOut.ascii(",\"user\":");
-  private static final byte[] ROLE = JsonOut.ascii(",\"role\":");
-  private static final byte[] SCOPE = JsonOut.ascii(",\"scope\":");
-  private static final byte[] VALID_FROM = JsonOut.ascii(",\"valid_from\":");
-  private static final byte[] VALID_UNTIL = JsonOut.ascii(",\"valid_until\":");
-  private static final byte[] REASON = JsonOut.ascii(",\"reason\":");
-  private static final byte[] GRANTED_BY = JsonOut.ascii(",\"granted_by\":");
-  private static final byte[] REVISION = JsonOut.ascii(",\"revision\":");
-  private static final byte[] END = JsonOut.ascii("]}");
-  private static final byte[] LAST_END = JsonOut.ascii("}]}");
+  private static final SerializableString ITEMS = JsonOut.name("items");
+  private static final SerializableString ID = JsonOut.name("id");
+  private static final SerializableString USER = JsonOut.name("user");
+  private static final SerializableString ROLE = JsonOut.name("role");
+  private static final SerializableString SCOPE = JsonOut.name("scope");
+  private static final SerializableString VALID_FROM = JsonOut.name("valid_from");
+  private static final SerializableString VALID_UNTIL = JsonOut.name("valid_until");
+  private static final SerializableString REASON = JsonOut.name("reason");
+  private static final SerializableString GRANTED_BY = JsonOut.name("granted_by");
+  private static final SerializableString REVISION = JsonOut.name("revision");
 
   private UserGrantsPage() {}
 
@@ -51,7 +51,7 @@ final class UserGrantsPage {
   static Reply read(Connection c, Authority authority, Principal who, long userId) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(SQL)) {
       ps.setLong(1, userId);
-      try (ResultSet rs = ps.executeQuery()) {
+      try (ResultSet rs = ps.executeQuery(); JsonOut out = new JsonOut(512)) {
         if (!rs.next()) throw new ServiceException.NotFound("user", userId);
         long department = rs.getLong(1);
         Scope home = rs.wasNull() ? Scope.GLOBAL : Scope.department(department);
@@ -60,27 +60,36 @@ final class UserGrantsPage {
           if (decidedAt < 0) authority.require(c, who, "grants.read", home);
           else authority.confirmRead(c, who, "grants.read", home, decidedAt, rs.getLong(2));
         }
-        JsonOut out = new JsonOut(512);
-        out.raw(ITEMS);
-        boolean first = true;
+        JsonGenerator g = out.generator();
+        g.writeStartObject();
+        g.writeFieldName(ITEMS);
+        g.writeStartArray();
         do {
           long id = rs.getLong(3);
           if (rs.wasNull()) break; // a user without grants: one row of NULLs
-          out.raw(first ? FIRST_ID : NEXT_ID).number(id).raw(USER).number(userId);
-          first = false;
-          out.raw(ROLE).text(rs, 4);
-          out.raw(SCOPE).text(rs, 5);
-          out.raw(VALID_FROM).timestamp(rs.getTimestamp(6));
-          out.raw(VALID_UNTIL).timestamp(rs.getTimestamp(7));
-          out.raw(REASON).text(rs, 8);
+          g.writeStartObject();
+          g.writeFieldName(ID);
+          g.writeNumber(id);
+          g.writeFieldName(USER);
+          g.writeNumber(userId);
+          JsonOut.text(g, ROLE, rs, 4);
+          JsonOut.text(g, SCOPE, rs, 5);
+          out.timestamp(VALID_FROM, rs.getTimestamp(6));
+          out.timestamp(VALID_UNTIL, rs.getTimestamp(7));
+          JsonOut.text(g, REASON, rs, 8);
           long grantedBy = rs.getLong(9);
-          out.raw(GRANTED_BY);
-          if (rs.wasNull()) out.string(null);
-          else out.number(grantedBy);
-          out.raw(REVISION).number(rs.getLong(10));
+          g.writeFieldName(GRANTED_BY);
+          if (rs.wasNull()) g.writeNull();
+          else g.writeNumber(grantedBy);
+          g.writeFieldName(REVISION);
+          g.writeNumber(rs.getLong(10));
+          g.writeEndObject();
         } while (rs.next());
-        out.raw(first ? END : LAST_END);
+        g.writeEndArray();
+        g.writeEndObject();
         return Reply.okEncoded(out.finish());
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
       }
     }
   }

@@ -1,167 +1,124 @@
 package org.provost.http;
 
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.SerializedString;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import io.vertx.core.buffer.Buffer;
-import java.nio.charset.StandardCharsets;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
-import java.util.Arrays;
 
 /**
- * A JSON body written straight to UTF-8 bytes, for pages built row by row from a result set: no
- * {@code JsonObject} tree per row, no {@code String} per value and no second encoding pass. The caller
- * writes the punctuation and field names as constant bytes ({@link #ascii}, {@link #raw}) and each value
- * with a writer below; strings are escaped as {@code JsonObject.encode()} (Jackson) escapes them, so a page
- * reads the same either way, byte for byte but for characters beyond U+FFFF (Jackson writes those of a
- * {@code String} as an escaped surrogate pair, this the UTF-8 as it is: the same JSON string).
+ * A JSON body written straight to bytes (Jackson's streaming generator), for pages built row by row from a
+ * result set: no {@code JsonObject} tree per row and no second encoding pass. The generator escapes
+ * strings as {@code JsonObject.encode()} does, so a page reads the same either way.
  *
- * <p>Why not Jackson's generator, which wrote these pages before: a profile of 50-row pages (docs/
- * PERFORMANCE.md, "Fast SQL reads") put a sixth of the server's samples in its string writing; here a text
- * column goes from the driver's UTF-8 bytes to the body with one scan for characters to escape
- * ({@link #text}), a timestamp is written as the bytes of {@code Instant.toString()} without a formatter
- * ({@link #timestamp}), and nothing checks the document's structure at run time (the callers' tests do).
+ * <p>What a page of 50 rows costs was measured (docs/PERFORMANCE.md, "Fast SQL reads"), so the writers here
+ * avoid the work that showed: field names are encoded once ({@link #name}); a text column goes from the
+ * driver's UTF-8 bytes to the body without becoming a {@code String} ({@link #text}); a timestamp is
+ * written as the bytes of {@code Instant.toString()} without a formatter ({@link #timestamp}); the
+ * generator writes into the body's buffer itself, and its own buffers come from a pool shared by all
+ * threads (Jackson's default pool is per thread, and every request runs on a new virtual thread).
  */
-public final class JsonOut {
-  private static final byte[] NULL = ascii("null");
-  private static final byte[] TRUE = ascii("true");
-  private static final byte[] FALSE = ascii("false");
-  private static final byte[] HEX = ascii("0123456789ABCDEF");
-  /** For each byte below 0x80: 0 to copy it, else the letter of its short escape, or 'u' for a \\u00XX one. */
-  private static final byte[] ESCAPE = new byte[128];
+public final class JsonOut implements AutoCloseable {
+  private static final JsonFactory FACTORY = JsonFactory.builder()
+      .recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool()).build();
+  private final Buffer body;
+  private final JsonGenerator g;
+  private final byte[] scratch = new byte[40];
+  /** The second whose date and time {@link #scratch} starts with (its first 19 bytes), else MIN_VALUE. */
+  private long scratchSecond = Long.MIN_VALUE;
 
-  static {
-    for (int i = 0; i < 0x20; i++) ESCAPE[i] = 'u';
-    ESCAPE['"'] = '"';
-    ESCAPE['\\'] = '\\';
-    ESCAPE['\b'] = 'b';
-    ESCAPE['\t'] = 't';
-    ESCAPE['\n'] = 'n';
-    ESCAPE['\f'] = 'f';
-    ESCAPE['\r'] = 'r';
+  /** Appends what the generator flushes to the body. */
+  private static final class Appender extends OutputStream {
+    private final Buffer body;
+
+    Appender(Buffer body) {
+      this.body = body;
+    }
+
+    @Override
+    public void write(int b) {
+      body.appendByte((byte) b);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      body.appendBytes(b, off, len);
+    }
   }
-
-  private byte[] bytes;
-  private int count;
-  /** The second whose date and time {@link #clock} holds (its first 19 bytes), else MIN_VALUE. */
-  private long clockSecond = Long.MIN_VALUE;
-  private final byte[] clock = new byte[32];
 
   /** @param sizeHint the expected body size in bytes (it grows as needed) */
   public JsonOut(int sizeHint) {
-    this.bytes = new byte[Math.max(sizeHint, 64)];
-  }
-
-  /** The bytes of constant JSON text (punctuation, quoted field names): encode once, keep in a constant. */
-  public static byte[] ascii(String json) {
-    return json.getBytes(StandardCharsets.UTF_8);
-  }
-
-  /** Appends constant JSON text made by {@link #ascii}. */
-  public JsonOut raw(byte[] json) {
-    ensure(json.length);
-    System.arraycopy(json, 0, bytes, count, json.length);
-    count += json.length;
-    return this;
-  }
-
-  /** Appends a number. */
-  public JsonOut number(long value) {
-    ensure(20);
-    if (value < 0) {
-      if (value == Long.MIN_VALUE) return raw(ascii(Long.toString(value)));
-      bytes[count++] = '-';
-      value = -value;
+    this.body = Buffer.buffer(sizeHint);
+    try {
+      this.g = FACTORY.createGenerator(new Appender(body), JsonEncoding.UTF8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
-    int digits = 1;
-    for (long v = value; v >= 10; v /= 10) digits++;
-    for (int i = count + digits - 1; i >= count; i--) {
-      bytes[i] = (byte) ('0' + value % 10);
-      value /= 10;
-    }
-    count += digits;
-    return this;
   }
 
-  /** Appends {@code true} or {@code false}. */
-  public JsonOut bool(boolean value) {
-    return raw(value ? TRUE : FALSE);
+  /** The generator, to write with; {@link java.io.IOException}s from it never happen on a buffer. */
+  public JsonGenerator generator() {
+    return g;
   }
 
-  /** Appends a string, or {@code null}. */
-  public JsonOut string(String value) {
-    return value == null ? raw(NULL) : utf8(value.getBytes(StandardCharsets.UTF_8));
-  }
-
-  /** Appends a string given as UTF-8, quoted and escaped, or {@code null}. */
-  public JsonOut utf8(byte[] utf8) {
-    if (utf8 == null) return raw(NULL);
-    ensure(utf8.length + 2);
-    bytes[count++] = '"';
-    int copied = 0;
-    for (int i = 0; i < utf8.length; i++) {
-      int b = utf8[i];
-      if (b < 0 || ESCAPE[b] == 0) continue; // bytes of characters beyond ASCII are copied as they are
-      int run = i - copied;
-      ensure(run + 6 + 1);
-      System.arraycopy(utf8, copied, bytes, count, run);
-      count += run;
-      bytes[count++] = '\\';
-      byte escape = ESCAPE[b];
-      if (escape == 'u') {
-        bytes[count++] = 'u';
-        bytes[count++] = '0';
-        bytes[count++] = '0';
-        bytes[count++] = HEX[b >> 4];
-        bytes[count++] = HEX[b & 0xF];
-      } else {
-        bytes[count++] = escape;
-      }
-      copied = i + 1;
-    }
-    int run = utf8.length - copied;
-    ensure(run + 1);
-    System.arraycopy(utf8, copied, bytes, count, run);
-    count += run;
-    bytes[count++] = '"';
-    return this;
-  }
-
-  /**
-   * Appends a text column of {@code rs}'s current row as a string ({@code null} for SQL NULL), from the
-   * driver's bytes: PostgreSQL's text, in either transfer format, is the value's UTF-8 (the driver sets the
-   * client encoding to UTF8).
-   */
-  public JsonOut text(ResultSet rs, int column) throws SQLException {
-    return utf8(rs.getBytes(column));
-  }
-
-  /**
-   * Appends {@code t.toInstant().toString()} as a string ({@code null} for null): the same text, for the
-   * years 1 to 9999 without a formatter or a {@code String} on the way (and the date and time kept from the
-   * previous timestamp when it fell in the same second, as a page's rows often do), other years through
-   * {@code Instant}.
-   */
-  public JsonOut timestamp(Timestamp t) {
-    if (t == null) return raw(NULL);
-    long second = Math.floorDiv(t.getTime(), 1000L);
-    if (second != clockSecond) clockSecond = dateTime(second, clock) ? second : Long.MIN_VALUE;
-    if (clockSecond == Long.MIN_VALUE) return string(t.toInstant().toString());
-    int n = fraction(t.getNanos(), clock);
-    ensure(n + 2);
-    bytes[count++] = '"';
-    System.arraycopy(clock, 0, bytes, count, n);
-    count += n;
-    bytes[count++] = '"';
-    return this;
-  }
-
-  /** The body written so far. */
+  /** The finished body. */
   public Buffer finish() {
-    return Buffer.buffer(count).appendBytes(bytes, 0, count);
+    try {
+      g.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return body;
   }
 
-  private void ensure(int more) {
-    if (count + more > bytes.length) bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, count + more));
+  /** A field name encoded once, for {@link #text} and {@link #timestamp}: keep it in a constant. */
+  public static SerializableString name(String name) {
+    return new SerializedString(name);
+  }
+
+  /** Writes {@code "name": value} with a null value as JSON null. */
+  public static void field(JsonGenerator g, String name, String value) throws IOException {
+    if (value == null) g.writeNullField(name);
+    else g.writeStringField(name, value);
+  }
+
+  /**
+   * Writes {@code "name": <column>} for a text column of {@code rs}'s current row (JSON null for SQL NULL),
+   * escaped as {@link #field} would, from the driver's UTF-8 bytes: PostgreSQL's text, in either transfer
+   * format, is the UTF-8 of the value (the driver sets the client encoding to UTF8).
+   */
+  public static void text(JsonGenerator g, SerializableString name, ResultSet rs, int column)
+      throws IOException, SQLException {
+    byte[] utf8 = rs.getBytes(column);
+    g.writeFieldName(name);
+    if (utf8 == null) g.writeNull();
+    else g.writeUTF8String(utf8, 0, utf8.length);
+  }
+
+  /**
+   * Writes {@code "name": "<t.toInstant().toString()>"} (JSON null for null): the same text, for the years
+   * 1 to 9999 without a formatter or a {@code String} on the way, other years through {@code Instant}.
+   */
+  public void timestamp(SerializableString name, Timestamp t) throws IOException {
+    g.writeFieldName(name);
+    if (t == null) {
+      g.writeNull();
+      return;
+    }
+    long second = Math.floorDiv(t.getTime(), 1000L);
+    if (second != scratchSecond) { // rows written together often share their second: its text is kept
+      scratchSecond = dateTime(second, scratch) ? second : Long.MIN_VALUE;
+    }
+    if (scratchSecond == Long.MIN_VALUE) g.writeString(t.toInstant().toString());
+    else g.writeRawUTF8String(scratch, 0, fraction(t.getNanos(), scratch));
   }
 
   /**
@@ -231,5 +188,14 @@ public final class JsonOut {
   private static void two(byte[] out, int at, int value) {
     out[at] = digit(value / 10);
     out[at + 1] = digit(value % 10);
+  }
+
+  @Override
+  public void close() {
+    try {
+      g.close();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 }
