@@ -151,6 +151,23 @@ class UserListingTest {
   }
 
   @Test
+  void prefixSearch_withADepartment_bindsItInEveryStep() {
+    // the department's id is a parameter of each step (probes, indexes, primary key): bound in order
+    long cs = fx.user("deptq-cs", "CS");
+    fx.user("deptq-math", "MATH");
+    long cs2 = fx.user("deptq-cs2", "CS");
+    for (String after : new String[] {"", "&after=" + (cs - 1)}) {
+      Response r = server.http.get("/v1/users?limit=1&q=DEPTQ&department=CS" + after, admin);
+      assertThat(r.status()).as("%s", r).isEqualTo(200);
+      assertThat(r.items().getJsonObject(0).getLong("id")).isEqualTo(cs);
+      Response next = server.http.get("/v1/users?limit=1&q=DEPTQ&department=CS&after=" + r.json().getString("next"),
+          admin);
+      assertThat(next.items().getJsonObject(0).getLong("id")).isEqualTo(cs2);
+      assertThat(next.json().getBoolean("has_more")).isFalse();
+    }
+  }
+
+  @Test
   void emptyPrefix_listsEveryone() {
     Response all = server.http.get("/v1/users?limit=50", admin);
     Response empty = server.http.get("/v1/users?limit=50&q=", admin);
