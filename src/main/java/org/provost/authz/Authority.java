@@ -38,7 +38,11 @@ import org.provost.http.Principal;
  * or 409 {@code last_admin}.
  */
 public final class Authority {
-  /** What users hold (user, permission, scope kind, scope id), ordered: AuthzIndex#holdings answers the same. */
+  /**
+   * What users hold (user, permission, scope kind, scope id), ordered: AuthzIndex#holdings answers the same.
+   * Names sort by code point ({@code COLLATE "C"}, Java's order), whatever the database's collation, so the
+   * first permission a refusal names is the same from SQL and from the index.
+   */
   static final String HOLDINGS = """
       WITH RECURSIVE live AS (
         SELECT g.user_id, g.role_id, g.scope_type, coalesce(g.scope_id, 0) AS scope_id FROM grants g
@@ -49,15 +53,15 @@ public final class Authority {
         FROM closure c JOIN role_includes ri ON ri.role_id = c.role_id)
       SELECT DISTINCT g.user_id, p.name, g.scope_type, g.scope_id FROM closure g
       JOIN role_permissions rp ON rp.role_id = g.role_id JOIN permissions p ON p.id = rp.permission_id
-      ORDER BY 1, 3, 4, 2""";
-  /** A role's permissions, its includes followed, sorted: AuthzIndex#rolePermissions answers the same. */
+      ORDER BY 1, 3, 4, 2 COLLATE "C\"""";
+  /** A role's permissions, its includes followed, sorted by code point: AuthzIndex#rolePermissions answers the same. */
   static final String ROLE_CLOSURE = """
       WITH RECURSIVE closure (role_id) AS (
         SELECT ?::bigint
         UNION SELECT ri.included_role_id FROM closure c JOIN role_includes ri ON ri.role_id = c.role_id)
       SELECT DISTINCT p.name FROM closure c
       JOIN role_permissions rp ON rp.role_id = c.role_id JOIN permissions p ON p.id = rp.permission_id
-      ORDER BY p.name""";
+      ORDER BY p.name COLLATE "C\"""";
   private static final String ACTIVE_ADMINS = """
       SELECT count(DISTINCT g.user_id) FROM grants g JOIN users u ON u.id = g.user_id
       JOIN roles r ON r.id = g.role_id

@@ -86,6 +86,9 @@ public final class GroupCommit implements AutoCloseable {
     pending.incrementAndGet();
     try {
       queue.add(mine);
+      // closed meanwhile: the committer may have drained the queue for the last time before this write was
+      // in it; a write it did not take runs alone (one it took is answered by it)
+      if (closed && queue.remove(mine)) mine.outcome.complete(aloneOutcome());
       outcome = mine.outcome.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -112,11 +115,13 @@ public final class GroupCommit implements AutoCloseable {
         queue.drainTo(group, MAX_GROUP - 1);
         commit(group);
       } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
+        // only close() may stop the committer: a stray interrupt would leave every later write waiting
+        if (closed) break;
       } catch (Throwable t) { // never let the committer die: every queued write would wait forever
-        LOG.error("group commit failed unexpectedly; its writes run alone", t);
-        for (Pending<?> p : group) p.outcome.complete(aloneOutcome());
+        LOG.error("group commit failed unexpectedly; its writes are answered 503", t);
+        ServiceException failed = new ServiceException.Unavailable("write_failed",
+            "the write could not be committed; it may or may not have taken effect");
+        for (Pending<?> p : group) p.outcome.completeExceptionally(failed);
       } finally {
         group.clear();
       }
@@ -154,7 +159,7 @@ public final class GroupCommit implements AutoCloseable {
       } finally {
         BeforeCommit.end();
       }
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
       if (ran[0]) {
         // the commit itself failed (the connection went away): the group may or may not have committed, so
         // no write may run again; each is answered what a single write would be (503)
@@ -229,15 +234,21 @@ public final class GroupCommit implements AutoCloseable {
     return grouped.sum();
   }
 
-  /** Stops the committer; writes queued or arriving later run alone. */
+  /**
+   * Stops the committer once its current group (if any) is committed, waiting at most 5 s for it; writes
+   * still queued then, or arriving later, run alone on their callers' threads.
+   */
   @Override
   public void close() {
+    // no interrupt: a group being committed finishes (an interrupt would fail it, in the pool or the driver);
+    // the committer sees the flag within its 100 ms poll
     closed = true;
-    committer.interrupt();
     try {
       committer.join(5_000);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    Pending<?> left;
+    while ((left = queue.poll()) != null) left.outcome.complete(aloneOutcome());
   }
 }

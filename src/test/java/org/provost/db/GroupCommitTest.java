@@ -145,4 +145,32 @@ class GroupCommitTest {
     assertThat(outcomes.get(2)).isEqualTo("c");
     assertThat(rows()).containsExactly("first saw 0", "a saw 1", "c saw 2");
   }
+
+  @Test
+  void writesQueuedWhenTheCommitterStops_runAlone_andLaterWritesToo() throws Exception {
+    try (MigratedDatabase other = MigratedDatabase.create()) {
+      other.db.write(c -> Jdbc.update(c, "CREATE TABLE group_probe (n bigserial PRIMARY KEY, label text NOT NULL,"
+          + " saw bigint)"));
+      GroupCommit committer = other.db.groupCommit();
+      CompletableFuture<String> inGroup;
+      CompletableFuture<String> queued;
+      try (Connection lock = DriverManager.getConnection(other.jdbcUrl)) {
+        lock.setAutoCommit(false);
+        Jdbc.returningLong(lock, "SELECT 1 FROM pg_advisory_xact_lock(?)", Changelog.LOCK_KEY);
+        inGroup = CompletableFuture.supplyAsync(() -> other.db.writeGrouped(append("in group")), callers);
+        awaitPending(committer, 1);
+        queued = CompletableFuture.supplyAsync(() -> other.db.writeGrouped(append("queued")), callers);
+        awaitPending(committer, 2);
+        // the committer is blocked on the lock inside its group: stopping it must not strand the queued write
+        committer.close();
+        lock.commit();
+      }
+      assertThat(inGroup.get(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("in group");
+      assertThat(queued.get(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("queued");
+      assertThat(other.db.writeGrouped(append("after"))).isEqualTo("after");
+      List<String> labels = other.db.read(c -> Jdbc.list(c, "SELECT label FROM group_probe ORDER BY n",
+          rs -> rs.getString(1)));
+      assertThat(labels).containsExactlyInAnyOrder("in group", "queued", "after");
+    }
+  }
 }
