@@ -51,17 +51,17 @@ public final class Authority {
         SELECT user_id, scope_type, scope_id, role_id FROM live
         UNION SELECT c.user_id, c.scope_type, c.scope_id, ri.included_role_id
         FROM closure c JOIN role_includes ri ON ri.role_id = c.role_id)
-      SELECT DISTINCT g.user_id, p.name, g.scope_type, g.scope_id FROM closure g
+      SELECT DISTINCT g.user_id, p.name COLLATE "C" AS name, g.scope_type, g.scope_id FROM closure g
       JOIN role_permissions rp ON rp.role_id = g.role_id JOIN permissions p ON p.id = rp.permission_id
-      ORDER BY 1, 3, 4, 2 COLLATE "C\"""";
+      ORDER BY 1, 3, 4, 2""";
   /** A role's permissions, its includes followed, sorted by code point: AuthzIndex#rolePermissions answers the same. */
   static final String ROLE_CLOSURE = """
       WITH RECURSIVE closure (role_id) AS (
         SELECT ?::bigint
         UNION SELECT ri.included_role_id FROM closure c JOIN role_includes ri ON ri.role_id = c.role_id)
-      SELECT DISTINCT p.name FROM closure c
+      SELECT DISTINCT p.name COLLATE "C" AS name FROM closure c
       JOIN role_permissions rp ON rp.role_id = c.role_id JOIN permissions p ON p.id = rp.permission_id
-      ORDER BY p.name COLLATE "C\"""";
+      ORDER BY 1""";
   private static final String ACTIVE_ADMINS = """
       SELECT count(DISTINCT g.user_id) FROM grants g JOIN users u ON u.id = g.user_id
       JOIN roles r ON r.id = g.role_id
