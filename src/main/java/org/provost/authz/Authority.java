@@ -202,8 +202,8 @@ public final class Authority {
     // under the writer lock: HOLDINGS is a recursive query, the costliest statement of a grant or revoke),
     // else from SQL; in the order of the user ids given, then HOLDINGS' order
     List<Long> bySql = new ArrayList<>();
-    Map<Long, List<Holding>> byUser = new LinkedHashMap<>();
-    for (long user : new java.util.TreeSet<>(userIds)) {
+    Map<Long, List<Holding>> byUser = new java.util.TreeMap<>();
+    for (long user : userIds) {
       AuthzIndex index = authorizer.indexAbout(a, user);
       if (index == null) {
         bySql.add(user);
@@ -219,7 +219,7 @@ public final class Authority {
       }
     }
     List<Holding> holdings = new ArrayList<>();
-    new java.util.TreeMap<>(byUser).values().forEach(holdings::addAll);
+    byUser.values().forEach(holdings::addAll);
     for (Holding h : holdings) {
       if (out.containsKey(h.user())) continue;
       String key = h.permission() + '@' + h.scope().kind().code() + ':' + h.scope().id();
@@ -301,10 +301,7 @@ public final class Authority {
     Instant now = clock.instant();
     long[] counts = Jdbc.one(c, "SELECT (" + ACTIVE_ADMINS + "), (" + ACTIVE_ADMINS + " AND g.id <> ?)",
         rs -> new long[] {rs.getLong(1), rs.getLong(2)}, now, now, now, now, grantId).orElseThrow();
-    if (counts[0] > 0 && counts[1] == 0) {
-      throw new ServiceException.Conflict("last_admin", "this would leave no active global administrator;"
-          + " grant admin to someone else first", List.of());
-    }
+    if (counts[0] > 0 && counts[1] == 0) throw lastAdmin();
   }
 
   /** {@link #activeAdmins(Connection, Instant)} now. */
@@ -322,10 +319,12 @@ public final class Authority {
 
   /** {@link #requireAdminRemains(Connection, long)} at instant {@code now}, for tools without an index. */
   public static void requireAdminRemains(Connection c, long before, Instant now) throws SQLException {
-    if (before > 0 && Jdbc.returningLong(c, ACTIVE_ADMINS, now, now) == 0) {
-      throw new ServiceException.Conflict("last_admin", "this would leave no active global administrator;"
-          + " grant admin to someone else first", List.of());
-    }
+    if (before > 0 && Jdbc.returningLong(c, ACTIVE_ADMINS, now, now) == 0) throw lastAdmin();
+  }
+
+  private static ServiceException lastAdmin() {
+    return new ServiceException.Conflict("last_admin", "this would leave no active global administrator;"
+        + " grant admin to someone else first", List.of());
   }
 
   // ---- the directory ----

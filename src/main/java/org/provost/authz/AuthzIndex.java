@@ -206,20 +206,18 @@ public final class AuthzIndex implements Authorizer, AutoCloseable {
     long[] g = t.grants[(int) user];
     Catalog cat = catalog;
     record Held(int kind, long id, String permission) {}
-    java.util.Set<Held> seen = new java.util.HashSet<>();
-    List<Held> held = new ArrayList<>();
+    // each (scope, permission) once, in HOLDINGS' order
+    java.util.SortedSet<Held> held = new java.util.TreeSet<>(java.util.Comparator.comparingInt(Held::kind)
+        .thenComparingLong(Held::id).thenComparing(Held::permission));
     for (int i = 0; g != null && i < g.length; i += UserTable.SLOTS) {
       if (nowMillis >= g[i + 3]) continue; // ended
       int role = UserTable.role(g[i + 1]);
       long scope = UserTable.scope(g[i + 1]);
       for (int p = 0; p < cat.permissionCapacity(); p++) {
         if (!cat.roleHas(role, p) || cat.permissionName(p) == null) continue;
-        Held h = new Held(ScopeCode.kind(scope), ScopeCode.id(scope), cat.permissionName(p));
-        if (seen.add(h)) held.add(h);
+        held.add(new Held(ScopeCode.kind(scope), ScopeCode.id(scope), cat.permissionName(p)));
       }
     }
-    held.sort(java.util.Comparator.comparingInt(Held::kind).thenComparingLong(Held::id)
-        .thenComparing(Held::permission));
     for (Held h : held) {
       out.add(new Holding(h.permission(), new Scope(Scope.Kind.ofCode((short) h.kind()), h.id())));
     }

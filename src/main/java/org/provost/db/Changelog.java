@@ -43,33 +43,6 @@ public final class Changelog {
     /** One of its changes is not about one user (a role, the directory, a bulk load): it touches everyone. */
     boolean touchedAll;
 
-    Tx copy() {
-      Tx t = new Tx();
-      t.active = active;
-      t.locked = locked;
-      t.recorded = recorded;
-      t.records = records;
-      t.current = current;
-      t.base = base;
-      t.indexFailed = indexFailed;
-      t.touchedUsers.addAll(touchedUsers);
-      t.touchedAll = touchedAll;
-      return t;
-    }
-
-    void restore(Tx outer) {
-      active = outer.active;
-      locked = outer.locked;
-      recorded = outer.recorded;
-      records = outer.records;
-      current = outer.current;
-      base = outer.base;
-      indexFailed = outer.indexFailed;
-      touchedUsers.clear();
-      touchedUsers.addAll(outer.touchedUsers);
-      touchedAll = outer.touchedAll;
-    }
-
     void note(long revision, Change.Entity entity, long userId) {
       if (records == 0 && locked) base = current;
       records++;
@@ -229,18 +202,17 @@ public final class Changelog {
 
   /** Starts tracking the write transaction on this thread; returns the outer state, for {@link #endTracking}. */
   static Tx beginTracking() {
-    Tx tx = TX.get();
-    Tx outer = tx.copy();
-    tx.restore(new Tx());
+    Tx outer = TX.get();
+    Tx tx = new Tx();
     tx.active = true;
+    TX.set(tx);
     return outer;
   }
 
   /** The highest revision recorded since {@link #beginTracking}, then restores the outer state. */
   static long endTracking(Tx outer) {
-    Tx tx = TX.get();
-    long recorded = tx.recorded;
-    tx.restore(outer);
+    long recorded = TX.get().recorded;
+    TX.set(outer);
     return recorded;
   }
 
