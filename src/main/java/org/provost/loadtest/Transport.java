@@ -117,16 +117,17 @@ final class Transport implements OpenLoop.Sink, AutoCloseable {
       Buffer body) {
     (isMeasured ? measured : warmup).record(call.endpoint(), latencyNanos, outcome);
     openByClass[call.endpoint().trafficClass().ordinal()].decrement();
+    // the follow-up is counted open before this request counts as settled: the end-of-run wait, on another
+    // thread, must never see the last grant settled and its revoke not yet open (it ended the run without it)
+    Call next = outcome < 200 || outcome >= 300 || call.followUp() == null ? null : call.followUp().after(body);
+    if (next != null) {
+      followUpsOpen.increment();
+      openByClass[next.endpoint().trafficClass().ordinal()].increment();
+    }
     if (scheduledRequest) {
       settled.increment();
     } else {
       followUpsOpen.decrement();
-    }
-    if (outcome < 200 || outcome >= 300 || call.followUp() == null) return null;
-    Call next = call.followUp().after(body);
-    if (next != null) {
-      followUpsOpen.increment();
-      openByClass[next.endpoint().trafficClass().ordinal()].increment();
     }
     return next;
   }
