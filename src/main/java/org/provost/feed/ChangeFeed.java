@@ -22,8 +22,21 @@ import org.slf4j.LoggerFactory;
  */
 public final class ChangeFeed implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ChangeFeed.class);
-  private static final String SELECT = """
-      SELECT %s FROM changelog WHERE revision > ? ORDER BY revision LIMIT 10000""".formatted(Change.COLUMNS);
+  /** Revisions one read spans at most, from the first one after the applied revision. */
+  static final int BATCH_SPAN = 10_000;
+  /**
+   * The changes after {@code ?} (twice the applied revision), at most {@link #BATCH_SPAN} revisions from the
+   * first of them. The window is bounded on both sides so that even a generic plan, whose estimate knows no
+   * parameter, reads the primary key's range: the open form {@code revision > ? ORDER BY revision LIMIT n}
+   * was planned as a sequential scan and sort of the whole changelog whenever the statistics were older than
+   * the table (PostgreSQL keeps one plan for a statement after five runs). The changelog only grows, and this
+   * runs at every poll, NOTIFY and wake of every instance. A gap in revisions (a rolled-back number) never
+   * stops a read: the window starts at the first revision that exists.
+   */
+  static final String SELECT = """
+      SELECT %s FROM changelog
+      WHERE revision > ? AND revision < (SELECT min(revision) FROM changelog WHERE revision > ?) + %d
+      ORDER BY revision""".formatted(Change.COLUMNS, BATCH_SPAN);
 
   private final Connector connector;
   private final int pollMillis;
@@ -132,6 +145,7 @@ public final class ChangeFeed implements AutoCloseable {
     List<Change> batch = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement(SELECT)) {
       ps.setLong(1, applied);
+      ps.setLong(2, applied);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           batch.add(Change.fromRow(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
