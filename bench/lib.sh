@@ -3,6 +3,7 @@
 # defaults, PROVOST_JAVA_OPTS passed through) on an existing database, both stopped when the script exits.
 #   bench_start DATABASE PROVOST_PORT NGINX_PORT [BODY]   sets root, work, port, nginx_port, provost_pid
 #   bench_ref                                              one wrk run against nginx, printed as a line
+#   bench_analyze, bench_cpu_snapshot, bench_cpu_report    see below (two-instances.sh uses them alone)
 # Only loopback addresses are used. Needs nginx, wrk, curl and PostgreSQL on 127.0.0.1:5432.
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 provost_pid=
@@ -30,6 +31,7 @@ http {
 }
 NGINX
   nginx -p "$work" -c nginx.conf
+  bench_analyze "$db"
   PROVOST_DATABASE_URL="postgresql://postgres@127.0.0.1:5432/$db" PROVOST_HTTP_PORT=$port \
     PROVOST_HTTP_HOST=127.0.0.1 PROVOST_ADMIN_PASSWORD=bench-admin-password \
     "$root/provost" serve > "$work/provost.log" 2>&1 &
@@ -43,4 +45,39 @@ NGINX
 bench_ref() {
   printf 'nginx constant (reference, wrk -t2 -c16 -d5s): %s req/s\n' \
     "$(wrk -t2 -c16 -d5s "http://127.0.0.1:$nginx_port/" | awk '/Requests\/sec/ {print $2}')"
+}
+
+# PostgreSQL's statistics, refreshed before a measurement: autovacuum is off on this workplace's machines
+# (`SHOW autovacuum`), so without this every plan is made from the row counts of the last ANALYZE, however
+# many rows earlier runs have added since.
+bench_analyze() {
+  psql -q -h 127.0.0.1 -U postgres -d "$1" -c ANALYZE
+  echo "statistics refreshed (ANALYZE $1; autovacuum $(psql -Atq -h 127.0.0.1 -U postgres -d "$1" -c 'SHOW autovacuum'))"
+}
+
+# CPU time per process group (clock ticks, user + system): instances (provost serve), loadgen (provost
+# loadtest), nginx, postgres, other; and the machine's busy and softirq ticks from /proc/stat.
+bench_cpu_snapshot() {
+  local p comm cmd group
+  for p in /proc/[0-9]*; do
+    comm=$(cat "$p/comm" 2>/dev/null) || continue
+    group=other
+    case "$comm" in
+      nginx) group=nginx ;;
+      postgres) group=postgres ;;
+      java) cmd=$(tr '\0' ' ' < "$p/cmdline" 2>/dev/null) || continue
+            case "$cmd" in *" loadtest "*) group=loadgen ;; *" serve"*) group=instances ;; esac ;;
+    esac
+    awk -v g="$group" '{print g, $14 + $15}' "$p/stat" 2>/dev/null
+  done | awk '{t[$1] += $2} END {for (g in t) print g, t[g]}'
+  awk '/^cpu / {print "machine-busy", $2 + $3 + $4 + $7 + $8; print "machine-softirq", $8}' /proc/stat
+}
+
+# Prints, per group, the cores it used between two snapshots SECONDS apart and its CPU microseconds per
+# request at RATE requests/s: where the machine's two cores went during a measurement.
+#   bench_cpu_report BEFORE_FILE AFTER_FILE SECONDS RATE
+bench_cpu_report() {
+  local hz; hz=$(getconf CLK_TCK)
+  join <(sort "$1") <(sort "$2") | awk -v s="$3" -v r="$4" -v hz="$hz" '
+    { d = ($3 - $2) / hz; printf "  %-16s %5.2f cores  %7.1f us per request\n", $1, d / s, d / s / r * 1e6 }'
 }

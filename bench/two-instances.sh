@@ -9,13 +9,17 @@
 # is measured before and after: the reference. CLUSTER_PORT (default 18090): nginx; the instances take the
 # ports after it. PRIME (seconds, default 0): run the mix at a quarter of the rate that long first, so that
 # the measurement is of warm instances (a fresh cluster's first run compiles on the same two cores).
+# While the measured seconds run, the CPU each process group used (instances, load generator, nginx,
+# PostgreSQL, the kernel's softirq) is printed in cores and in microseconds per request at the target rate:
+# where the two cores went.
 set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 db="${1:-provost_seeded}"; rate="${2:-20000}"; secs="${3:-30}"
 mix="${4:-check=80,me=15,list=2,search=2,grant=1}"
 export CLUSTER_DIR="${CLUSTER_DIR:-$(mktemp -d)}" CLUSTER_PORT="${CLUSTER_PORT:-18090}"
 export PROVOST_DATABASE_URL="postgresql://postgres@127.0.0.1:5432/$db" PROVOST_ADMIN_PASSWORD=bench-admin-password
 export PROVOST_JAVA_OPTS="${PROVOST_JAVA_OPTS:--XX:+UseParallelGC -Xms512m -Xmx1g}"
+bench_analyze "$db"
 "$root/deploy/cluster" start 2
 trap '"$root/deploy/cluster" stop' EXIT
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); nginx 1 worker, least_conn -> 2 instances (1 event loop each); rate $rate/s, ${secs}s, mix $mix"
@@ -34,7 +38,17 @@ fi
 "$root/provost" loadtest --url "http://127.0.0.1:$CLUSTER_PORT" \
   --rate "$rate" --duration "$secs" --warmup 10 --mix "$mix" --users 200 ${CONNECTIONS:+--connections "$CONNECTIONS"} \
   --json "${REPORT_JSON:-$CLUSTER_DIR/report.json}" --html "${REPORT_HTML:-$CLUSTER_DIR/latency.html}" \
-  --timeline "${REPORT_TIMELINE:-$CLUSTER_DIR/timeline.csv}"
+  --timeline "${REPORT_TIMELINE:-$CLUSTER_DIR/timeline.csv}" | tee "$CLUSTER_DIR/loadtest.out" &
+loadtest=$!
+# the measured seconds begin with the first progress line that is not a warm-up one
+for _ in $(seq 1 1200); do grep -qE '^\[ *[0-9]+s\]' "$CLUSTER_DIR/loadtest.out" 2>/dev/null && break; sleep 0.1; done
+bench_cpu_snapshot > "$CLUSTER_DIR/cpu.before"; t0=$(date +%s%N)
+sleep "$((secs > 2 ? secs - 1 : secs))"
+bench_cpu_snapshot > "$CLUSTER_DIR/cpu.after"; t1=$(date +%s%N)
+wait "$loadtest"
+window=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.2f", (b - a) / 1e9}')
+echo "CPU by process group over ${window} s of the measured period (2 cores in all; per request at $rate/s):"
+bench_cpu_report "$CLUSTER_DIR/cpu.before" "$CLUSTER_DIR/cpu.after" "$window" "$rate"
 ref
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "report: ${REPORT_JSON:-$CLUSTER_DIR/report.json}, plot: ${REPORT_HTML:-$CLUSTER_DIR/latency.html}, timeline: ${REPORT_TIMELINE:-$CLUSTER_DIR/timeline.csv}"
