@@ -61,22 +61,35 @@ public final class Scopes {
   public record Found(Scope scope, String name) {}
 
   /**
-   * {@link #find}, {@link #lockAgainstDelete} and {@link #name} in one statement, for writes that name a
-   * scope (grants): the row is found by its name and locked {@code FOR KEY SHARE} until the transaction
-   * ends. Empty when it does not exist (or was deleted while this waited for the lock). Primary only.
+   * A statement to find a scope by its API name, lock its row {@code FOR KEY SHARE} until the transaction ends
+   * and name it ({@link #find}, {@link #lockAgainstDelete} and {@link #name} at once), for writes that name a
+   * scope (grants), as a {@code LATERAL} subquery of their first statement. Columns: {@code id} (NULL for
+   * global) and {@code name} (the API name); no row when the department, course or offering does not exist
+   * (or was deleted while this waited for the lock). Primary only.
+   *
+   * @param sql    the subquery, without parentheses
+   * @param params its parameters, in order
    */
-  public static Optional<Found> findLocked(Connection c, Name name) throws SQLException {
+  public record LockedLookup(String sql, List<Object> params) {
+    /** The scope a row of {@link #sql} stands for: {@code id} as read (NULL for global). */
+    public static Scope scope(Scope.Kind kind, Long id) {
+      return kind == Scope.Kind.GLOBAL ? Scope.GLOBAL : new Scope(kind, id);
+    }
+  }
+
+  /** The {@link LockedLookup} of {@code name}. */
+  public static LockedLookup lockedLookup(Name name) {
     return switch (name.kind()) {
-      case GLOBAL -> Optional.of(new Found(Scope.GLOBAL, "global"));
-      case DEPARTMENT -> Jdbc.one(c, "SELECT id, 'department:' || code FROM departments WHERE code = ? FOR KEY SHARE",
-          rs -> new Found(Scope.department(rs.getLong(1)), rs.getString(2)), name.code());
-      case COURSE -> Jdbc.one(c, "SELECT id, 'course:' || code FROM courses WHERE code = ? FOR KEY SHARE",
-          rs -> new Found(Scope.course(rs.getLong(1)), rs.getString(2)), name.code());
-      case OFFERING -> Jdbc.one(c, """
-          SELECT o.id, 'offering:' || c.code || '/' || t.code FROM offerings o
+      case GLOBAL -> new LockedLookup("SELECT NULL::bigint AS id, 'global'::text AS name", List.of());
+      case DEPARTMENT -> new LockedLookup(
+          "SELECT id, 'department:' || code AS name FROM departments WHERE code = ? FOR KEY SHARE",
+          List.of(name.code()));
+      case COURSE -> new LockedLookup(
+          "SELECT id, 'course:' || code AS name FROM courses WHERE code = ? FOR KEY SHARE", List.of(name.code()));
+      case OFFERING -> new LockedLookup("""
+          SELECT o.id, 'offering:' || c.code || '/' || t.code AS name FROM offerings o
           JOIN courses c ON c.id = o.course_id JOIN terms t ON t.id = o.term_id
-          WHERE c.code = ? AND t.code = ? FOR KEY SHARE OF o""",
-          rs -> new Found(Scope.offering(rs.getLong(1)), rs.getString(2)), name.code(), name.term());
+          WHERE c.code = ? AND t.code = ? FOR KEY SHARE OF o""", List.of(name.code(), name.term()));
     };
   }
 

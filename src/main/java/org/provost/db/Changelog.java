@@ -112,6 +112,38 @@ public final class Changelog {
     return recorded;
   }
 
+  /** What {@link #recordWithNewId} did: the new row's id, the change's revision, and the rows written. */
+  public record RecordedNew(long id, long revision, long rows) {}
+
+  /**
+   * {@link #recordWith} for a row that takes its id from {@code table}'s serial sequence in the same statement:
+   * the id, the change that names it, and the write, in one round trip. {@code write} may read the new id as
+   * {@code (SELECT id FROM i)} and the revision as {@code (SELECT revision FROM r)}; its parameters follow the
+   * change's. As with {@link #recordWith}, the change is recorded even when the write changes no row.
+   *
+   * @param table a table with a serial {@code id} column (a constant of the caller, never input)
+   * @param name  the statement's name in metrics and slow-query logs ({@code grant.insert})
+   */
+  public static RecordedNew recordWithNewId(Connection c, Change.Entity entity, String table, Change.Op op,
+      long userId, String name, String write, Object... params) throws SQLException {
+    lock(c);
+    Object[] all = new Object[4 + params.length];
+    all[0] = entity.stored();
+    all[1] = op.stored();
+    all[2] = userId == Change.NO_USER ? null : userId;
+    all[3] = CHANNEL;
+    System.arraycopy(params, 0, all, 4, params.length);
+    RecordedNew recorded = Jdbc.one(c, "/* " + name + " */ WITH i AS MATERIALIZED"
+        + " (SELECT nextval(pg_get_serial_sequence('" + table + "', 'id')) AS id),"
+        + " r AS (INSERT INTO changelog (entity, entity_id, op, user_id) SELECT ?, i.id::text, ?, ? FROM i"
+        + " RETURNING revision), n AS (SELECT pg_notify(?, r.revision::text) FROM r),"
+        + " w AS (" + write + ")"
+        + " SELECT i.id, r.revision, (SELECT count(*) FROM w), (SELECT count(*) FROM n) FROM i, r",
+        rs -> new RecordedNew(rs.getLong(1), rs.getLong(2), rs.getLong(3)), all).orElseThrow();
+    TX.get().note(recorded.revision(), entity, userId);
+    return recorded;
+  }
+
   /**
    * Rows written in bulk behind the feed's back: every instance reloads everything.
    *

@@ -49,13 +49,12 @@ public final class GrantRoutes {
       long userId = req.pathId("id", "user");
       NewGrant g = NewGrant.read(req.json(NewGrant.FIELDS));
       return counted(granted, authority.writeGrouped(db, c -> {
-        // the user (404 when unknown) and the role, in one round trip under the writer lock
-        Long[] role = Jdbc.one(c, "SELECT (SELECT id FROM roles WHERE name = ?) AS role_id FROM users WHERE id = ?",
-            rs -> new Long[] {Jdbc.nullableLong(rs, "role_id")}, g.role(), userId)
-            .orElseThrow(() -> new ServiceException.NotFound("user", userId));
-        Optional<Long> roleId = Optional.ofNullable(role[0]);
-        // found, locked against deletion until commit (grants name their scope without a foreign key) and named
-        Optional<Scopes.Found> scope = Scopes.findLocked(c, g.scope());
+        // the user (404 when unknown), the role, the scope (found, locked against deletion until commit, as
+        // grants name their scope without a foreign key, and named) and whether this grant is held already:
+        // one round trip under the writer lock
+        GrantStore.Resolved resolved = GrantStore.resolve(c, userId, g);
+        Optional<Long> roleId = Optional.ofNullable(resolved.roleId());
+        Optional<Scopes.Found> scope = resolved.scope();
         List<FieldError> errors = new ArrayList<>();
         if (roleId.isEmpty()) errors.add(new FieldError("role", "no such role: " + g.role()));
         if (scope.isEmpty()) errors.add(new FieldError("scope", "names a " + g.scope().kind().prefix()
@@ -65,16 +64,15 @@ public final class GrantRoutes {
         String scopeName = scope.get().name();
         authority.requireGrant(c, req.principal(), userId, roleId.get(), g.role(), where, scopeName);
         // every refusal before the first change (a grouped write: GroupCommit); under the writer lock no
-        // duplicate can appear between this check and the insert
-        long id = GrantStore.nextIdUnlessHeld(c, userId, roleId.get(), where, g);
-        if (id < 0) {
+        // duplicate can appear between the resolve and the insert
+        if (resolved.held()) {
           throw new ServiceException.Conflict("duplicate", "user " + userId + " already holds role " + g.role()
               + " in " + scopeName + " for the same period",
               List.of(new FieldError("role", "already granted to this user in this scope for the same period")));
         }
-        Grant created = GrantStore.insert(c, id, userId, roleId.get(), g.role(), where, scopeName, g,
+        Grant created = GrantStore.insert(c, userId, roleId.get(), g.role(), where, scopeName, g,
             req.principal().actorUserId());
-        Audit.record(c, req.principal(), "grant.create", "grant", id, null, created.toJson());
+        Audit.record(c, req.principal(), "grant.create", "grant", created.id(), null, created.toJson());
         return Reply.created(created.toJson());
       }));
     });

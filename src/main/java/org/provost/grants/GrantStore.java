@@ -3,6 +3,7 @@ package org.provost.grants;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.provost.authz.Scope;
@@ -39,35 +40,57 @@ final class GrantStore {
   }
 
   /**
-   * The id the next grant will get (taken before the insert, so its change can be recorded with it), or -1
-   * when the user already holds this role in this scope for exactly this window: one round trip. A
-   * duplicate still takes a number from the sequence (ids have gaps anyway: a rolled-back grant leaves one).
+   * What a new grant names, as this transaction sees it (under the writer lock): the role's id (null when no
+   * role has that name), the scope found, locked against deletion and named (empty when it does not exist:
+   * {@link Scopes#lockedLookup}), and whether the user already holds this role in this scope for exactly this
+   * window.
    */
-  static long nextIdUnlessHeld(Connection c, long userId, long roleId, Scope scope, NewGrant g) throws SQLException {
-    return Jdbc.returningLong(c, """
-        SELECT CASE WHEN EXISTS (SELECT 1 FROM grants WHERE user_id = ? AND role_id = ? AND scope_type = ?
-            AND scope_id IS NOT DISTINCT FROM ?::bigint AND valid_from IS NOT DISTINCT FROM ?::timestamptz
-            AND valid_until IS NOT DISTINCT FROM ?::timestamptz)
-          THEN -1 ELSE nextval(pg_get_serial_sequence('grants', 'id')) END""",
-        userId, roleId, scope.kind().code(), scope.scopeIdOrNull(), g.validFrom(), g.validUntil());
+  record Resolved(Long roleId, Optional<Scopes.Found> scope, boolean held) {}
+
+  /**
+   * Resolves {@code g} for user {@code userId} in one round trip (the first statement of a grant, where there
+   * were three). Throws NotFound when the user does not exist.
+   */
+  static Resolved resolve(Connection c, long userId, NewGrant g) throws SQLException {
+    Scopes.LockedLookup scope = Scopes.lockedLookup(g.scope());
+    List<Object> params = new ArrayList<>();
+    params.add(g.scope().kind().code());
+    params.add(g.validFrom());
+    params.add(g.validUntil());
+    params.add(g.role());
+    params.addAll(scope.params());
+    params.add(userId);
+    return Jdbc.one(c, """
+        /* grant.resolve */ SELECT r.id AS role_id, s.id AS scope_id, s.name AS scope_name,
+          EXISTS (SELECT 1 FROM grants h WHERE h.user_id = u.id AND h.role_id = r.id AND h.scope_type = ?
+            AND h.scope_id IS NOT DISTINCT FROM s.id AND h.valid_from IS NOT DISTINCT FROM ?::timestamptz
+            AND h.valid_until IS NOT DISTINCT FROM ?::timestamptz) AS held
+        FROM users u LEFT JOIN roles r ON r.name = ? LEFT JOIN LATERAL (%s) s ON true
+        WHERE u.id = ?""".formatted(scope.sql()), rs -> {
+          String name = rs.getString("scope_name"); // NULL: no such scope
+          Optional<Scopes.Found> found = name == null ? Optional.empty() : Optional.of(new Scopes.Found(
+              Scopes.LockedLookup.scope(g.scope().kind(), Jdbc.nullableLong(rs, "scope_id")), name));
+          return new Resolved(Jdbc.nullableLong(rs, "role_id"), found, rs.getBoolean("held"));
+        }, params.toArray()).orElseThrow(() -> new ServiceException.NotFound("user", userId));
   }
 
   /**
-   * Records the grant's change ({@link Changelog}) and inserts it, in one statement, and returns it as stored,
-   * built from what was inserted rather than read back (the window is already at timestamptz's precision:
-   * Input truncates instants to microseconds).
+   * Takes the grant's id, records its change ({@link Changelog}) and inserts it, in one statement, and returns
+   * it as stored, built from what was inserted rather than read back (the window is already at timestamptz's
+   * precision: Input truncates instants to microseconds).
    */
-  static Grant insert(Connection c, long id, long userId, long roleId, String role, Scope scope, String scopeName,
+  static Grant insert(Connection c, long userId, long roleId, String role, Scope scope, String scopeName,
       NewGrant g, Long grantedBy) throws SQLException {
-    long revision = Changelog.recordWith(c, Change.Entity.GRANT, id, Change.Op.CREATE, userId, "grant.insert", """
+    Changelog.RecordedNew r = Changelog.recordWithNewId(c, Change.Entity.GRANT, "grants", Change.Op.CREATE, userId,
+        "grant.insert", """
         INSERT INTO grants (id, user_id, role_id, scope_type, scope_id, valid_from, valid_until, reason,
                             granted_by, revision)
-        SELECT ?::bigint, ?::bigint, ?::bigint, ?::smallint, ?::bigint, ?::timestamptz, ?::timestamptz, ?::text,
-          ?::bigint, r.revision FROM r RETURNING 1""",
-        id, userId, roleId, scope.kind().code(), scope.scopeIdOrNull(), g.validFrom(), g.validUntil(), g.reason(),
-        grantedBy).revision();
-    return new Grant(id, userId, roleId, role, scope, scopeName, g.validFrom(), g.validUntil(), g.reason(),
-        grantedBy, revision);
+        SELECT i.id, ?::bigint, ?::bigint, ?::smallint, ?::bigint, ?::timestamptz, ?::timestamptz, ?::text,
+          ?::bigint, r.revision FROM i, r RETURNING 1""",
+        userId, roleId, scope.kind().code(), scope.scopeIdOrNull(), g.validFrom(), g.validUntil(), g.reason(),
+        grantedBy);
+    return new Grant(r.id(), userId, roleId, role, scope, scopeName, g.validFrom(), g.validUntil(), g.reason(),
+        grantedBy, r.revision());
   }
 
   /**
