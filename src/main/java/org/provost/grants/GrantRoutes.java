@@ -3,8 +3,6 @@ package org.provost.grants;
 import io.micrometer.core.instrument.Counter;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -12,14 +10,10 @@ import org.provost.audit.Audit;
 import org.provost.authz.Authority;
 import org.provost.authz.Scope;
 import org.provost.authz.Scopes;
-import org.provost.db.Changelog;
-import org.provost.feed.Change;
 import org.provost.db.Database;
-import org.provost.db.Jdbc;
 import org.provost.error.ServiceException;
 import org.provost.error.ServiceException.FieldError;
 import org.provost.http.Api;
-import org.provost.http.Principal;
 import org.provost.http.Reply;
 
 /**
