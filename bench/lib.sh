@@ -55,8 +55,9 @@ bench_analyze() {
   echo "statistics refreshed (ANALYZE $1; autovacuum $(psql -Atq -h 127.0.0.1 -U postgres -d "$1" -c 'SHOW autovacuum'))"
 }
 
-# CPU time per process group (clock ticks, user + system): instances (provost serve), loadgen (provost
-# loadtest), nginx, postgres, other; and the machine's busy and softirq ticks from /proc/stat.
+# CPU time per process (clock ticks, user + system) with its group: instances (provost serve), loadgen
+# (provost loadtest), nginx, postgres, other; and the machine's busy and softirq ticks from /proc/stat.
+# Lines: GROUP PID TICKS.
 bench_cpu_snapshot() {
   local p comm cmd group
   for p in /proc/[0-9]*; do
@@ -68,16 +69,19 @@ bench_cpu_snapshot() {
       java) cmd=$(tr '\0' ' ' < "$p/cmdline" 2>/dev/null) || continue
             case "$cmd" in *" loadtest "*) group=loadgen ;; *" serve"*) group=instances ;; esac ;;
     esac
-    awk -v g="$group" '{print g, $14 + $15}' "$p/stat" 2>/dev/null
-  done | awk '{t[$1] += $2} END {for (g in t) print g, t[g]}'
-  awk '/^cpu / {print "machine-busy", $2 + $3 + $4 + $7 + $8; print "machine-softirq", $8}' /proc/stat
+    awk -v g="$group" -v pid="${p#/proc/}" '{print g, pid, $14 + $15}' "$p/stat" 2>/dev/null
+  done
+  awk '/^cpu / {print "machine-busy 0", $2 + $3 + $4 + $7 + $8; print "machine-softirq 0", $8}' /proc/stat
 }
 
-# Prints, per group, the cores it used between two snapshots SECONDS apart and its CPU microseconds per
-# request at RATE requests/s: where the machine's two cores went during a measurement.
+# Prints, per group, the cores its processes used between two snapshots SECONDS apart (processes in both) and
+# its CPU microseconds per request at RATE requests/s: where the machine's two cores went during a measurement.
 #   bench_cpu_report BEFORE_FILE AFTER_FILE SECONDS RATE
 bench_cpu_report() {
   local hz; hz=$(getconf CLK_TCK)
-  join <(sort "$1") <(sort "$2") | awk -v s="$3" -v r="$4" -v hz="$hz" '
-    { d = ($3 - $2) / hz; printf "  %-16s %5.2f cores  %7.1f us per request\n", $1, d / s, d / s / r * 1e6 }'
+  awk -v s="$3" -v r="$4" -v hz="$hz" '
+    NR == FNR { before[$1 " " $2] = $3; next }
+    ($1 " " $2) in before { d[$1] += ($3 - before[$1 " " $2]) / hz }
+    END { for (g in d) printf "  %-16s %5.2f cores  %7.1f us per request\n", g, d[g] / s, d[g] / s / r * 1e6 }
+  ' "$1" "$2" | sort
 }
