@@ -2,6 +2,7 @@
 # loopback, the reference every figure is compared with in the same run, and one Provost (launcher
 # defaults, PROVOST_JAVA_OPTS passed through) on an existing database, both stopped when the script exits.
 #   bench_start DATABASE PROVOST_PORT NGINX_PORT [BODY]   sets root, work, port, nginx_port, provost_pid
+#   bench_provost DATABASE PORT                            one more Provost (after bench_start), sets provost_pid
 #   bench_ref                                              one wrk run against nginx, printed as a line
 #   bench_analyze, bench_cpu_snapshot, bench_cpu_report    see below (two-instances.sh uses them alone)
 # Only loopback addresses are used. Needs nginx, wrk, curl and PostgreSQL on 127.0.0.1:5432.
@@ -32,11 +33,18 @@ http {
 NGINX
   nginx -p "$work" -c nginx.conf
   bench_analyze "$db"
-  PROVOST_DATABASE_URL="postgresql://postgres@127.0.0.1:5432/$db" PROVOST_HTTP_PORT=$port \
+  bench_provost "$db" "$port"
+}
+
+# Starts `provost serve` on DATABASE at 127.0.0.1:PORT (launcher defaults; PROVOST_JAVA_OPTS and other
+# PROVOST_ settings pass through from the environment), logging to $work/provost.log, and waits until it is
+# ready; sets provost_pid. Returns 1, printing the log, when it is not ready within 120 s.
+bench_provost() {
+  PROVOST_DATABASE_URL="postgresql://postgres@127.0.0.1:5432/$1" PROVOST_HTTP_PORT=$2 \
     PROVOST_HTTP_HOST=127.0.0.1 PROVOST_ADMIN_PASSWORD=bench-admin-password \
     "$root/provost" serve > "$work/provost.log" 2>&1 &
   provost_pid=$!
-  for _ in $(seq 1 240); do curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null && return 0; sleep 0.5; done
+  for _ in $(seq 1 240); do curl -sf "http://127.0.0.1:$2/health/ready" >/dev/null && return 0; sleep 0.5; done
   echo "bench: provost did not become ready; its log:" >&2
   cat "$work/provost.log" >&2
   return 1

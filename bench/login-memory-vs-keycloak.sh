@@ -146,15 +146,8 @@ measure() {
     "$(tr ' ' '\n' <<< "$samples" | grep . | sort -n | tail -1)" "$peak" "$rate" "$p99" "$non2xx" "$errors")")
 }
 
-provost_serve() { # JAVA_OPTIONS (empty: the launcher's): starts Provost on the seeded database, sets provost_pid
-  PROVOST_JAVA_OPTS="$1" PROVOST_DATABASE_URL="postgresql://postgres@127.0.0.1:5432/$db" PROVOST_HTTP_PORT=$port \
-    PROVOST_HTTP_HOST=127.0.0.1 PROVOST_ADMIN_PASSWORD=bench-admin-password \
-    "$root/provost" serve > "$work/provost.log" 2>&1 &
-  provost_pid=$!
-  for _ in $(seq 1 240); do curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null && return 0; sleep 0.5; done
-  echo "bench: provost did not become ready; its log:" >&2
-  cat "$work/provost.log" >&2
-  return 1
+provost_serve() { # JAVA_OPTIONS: starts Provost on the seeded database with them, sets provost_pid
+  PROVOST_JAVA_OPTS="$1" bench_provost "$db" "$port"
 }
 
 provost_stop() { kill "$provost_pid" 2>/dev/null || true; wait "$provost_pid" 2>/dev/null || true; provost_pid=; }
