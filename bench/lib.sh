@@ -2,7 +2,7 @@
 # loopback, the reference every figure is compared with in the same run, and one Provost (launcher
 # defaults, PROVOST_JAVA_OPTS passed through) on an existing database, both stopped when the script exits.
 #   bench_start DATABASE PROVOST_PORT NGINX_PORT [BODY]   sets root, work, port, nginx_port, provost_pid
-#   bench_provost DATABASE PORT                            one more Provost (after bench_start), sets provost_pid
+#   bench_provost DATABASE PORT                            another Provost in place of the one stopped before
 #   bench_ref                                              one wrk run against nginx, printed as a line
 #   bench_analyze, bench_cpu_snapshot, bench_cpu_report    see below (two-instances.sh uses them alone)
 # Only loopback addresses are used. Needs nginx, wrk, curl and PostgreSQL on 127.0.0.1:5432.
@@ -38,7 +38,8 @@ NGINX
 
 # Starts `provost serve` on DATABASE at 127.0.0.1:PORT (launcher defaults; PROVOST_JAVA_OPTS and other
 # PROVOST_ settings pass through from the environment), logging to $work/provost.log, and waits until it is
-# ready; sets provost_pid. Returns 1, printing the log, when it is not ready within 120 s.
+# ready; sets provost_pid. Returns 1, printing the log, when it is not ready within 120 s. One at a time: stop
+# the previous one first (bench_stop kills only provost_pid, and the log is overwritten).
 bench_provost() {
   PROVOST_DATABASE_URL="postgresql://postgres@127.0.0.1:5432/$1" PROVOST_HTTP_PORT=$2 \
     PROVOST_HTTP_HOST=127.0.0.1 PROVOST_ADMIN_PASSWORD=bench-admin-password \
@@ -65,11 +66,12 @@ bench_analyze() {
 
 # CPU time per process (clock ticks, user + system) with its group: instances (provost serve), loadgen
 # (provost loadtest), nginx, postgres, other; and the machine's busy and softirq ticks from /proc/stat.
-# Lines: GROUP PID TICKS.
+# Lines: GROUP PID TICKS. Reads /proc with shell builtins (a fork only per java process), so a snapshot takes
+# milliseconds, not the second that a fork per process took under load.
 bench_cpu_snapshot() {
-  local p comm cmd group
+  local p comm stat cmd group
   for p in /proc/[0-9]*; do
-    comm=$(cat "$p/comm" 2>/dev/null) || continue
+    { read -r comm < "$p/comm" && read -r stat < "$p/stat"; } 2>/dev/null || continue
     group=other
     case "$comm" in
       nginx) group=nginx ;;
@@ -77,19 +79,27 @@ bench_cpu_snapshot() {
       java) cmd=$(tr '\0' ' ' < "$p/cmdline" 2>/dev/null) || continue
             case "$cmd" in *" loadtest "*) group=loadgen ;; *" serve"*) group=instances ;; esac ;;
     esac
-    awk -v g="$group" -v pid="${p#/proc/}" '{print g, pid, $14 + $15}' "$p/stat" 2>/dev/null
+    # the fields after the name, which may hold spaces and ends at the last ')': utime and stime are 12 and 13
+    set -- ${stat##*) }
+    echo "$group ${p#/proc/} $(( ${12} + ${13} ))"
   done
   awk '/^cpu / {print "machine-busy 0", $2 + $3 + $4 + $7 + $8; print "machine-softirq 0", $8}' /proc/stat
 }
 
 # Prints, per group, the cores its processes used between two snapshots SECONDS apart (processes in both) and
 # its CPU microseconds per request at RATE requests/s: where the machine's two cores went during a measurement.
+# A process in only one snapshot (it started or ended between them) is left out, and said so.
 #   bench_cpu_report BEFORE_FILE AFTER_FILE SECONDS RATE
 bench_cpu_report() {
   local hz; hz=$(getconf CLK_TCK)
   awk -v s="$3" -v r="$4" -v hz="$hz" '
     NR == FNR { before[$1 " " $2] = $3; next }
-    ($1 " " $2) in before { d[$1] += ($3 - before[$1 " " $2]) / hz }
-    END { for (g in d) printf "  %-16s %5.2f cores  %7.1f us per request\n", g, d[g] / s, d[g] / s / r * 1e6 }
+    ($1 " " $2) in before { d[$1] += ($3 - before[$1 " " $2]) / hz; seen[$1 " " $2] = 1; next }
+    { only[$1]++ }
+    END {
+      for (g in d) printf "  %-16s %5.2f cores  %7.1f us per request\n", g, d[g] / s, d[g] / s / r * 1e6
+      for (k in before) if (!(k in seen)) { split(k, f, " "); only[f[1]]++ }
+      for (g in only) printf "  (%s: %d process(es) in one snapshot only, not counted)\n", g, only[g]
+    }
   ' "$1" "$2" | sort
 }

@@ -43,7 +43,8 @@ loadtest=$!
 # the measured seconds begin with the first progress line that is not a warm-up one
 for _ in $(seq 1 1200); do grep -qE '^\[ *[0-9]+s\]' "$CLUSTER_DIR/loadtest.out" 2>/dev/null && break; sleep 0.1; done
 bench_cpu_snapshot > "$CLUSTER_DIR/cpu.before"; t0=$(date +%s%N)
-sleep "$((secs > 2 ? secs - 1 : secs))"
+# the first measured progress line comes about 1 s into the measured seconds: end the window 1 s before they do
+sleep "$((secs > 3 ? secs - 2 : 1))"
 bench_cpu_snapshot > "$CLUSTER_DIR/cpu.after"; t1=$(date +%s%N)
 wait "$loadtest"
 window=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.2f", (b - a) / 1e9}')

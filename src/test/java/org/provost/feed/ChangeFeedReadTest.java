@@ -38,7 +38,7 @@ class ChangeFeedReadTest {
       // the open form 'revision > ? ORDER BY revision LIMIT 10000' was a sequential scan of all 30,000 rows
       // and a sort here; the window is read through the key (an index or bitmap scan, as estimates go)
       assertThat(plan).as(String.join("\n", plan)).noneMatch(line -> line.contains("Seq Scan"))
-          .anyMatch(line -> line.contains("Index Cond: ((revision > $1) AND (revision < ($1 + "));
+          .anyMatch(line -> line.contains("Index Cond: ((revision > $1) AND (revision < "));
     }
   }
 
