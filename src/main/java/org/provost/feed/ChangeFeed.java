@@ -26,7 +26,7 @@ public final class ChangeFeed implements AutoCloseable {
   static final int BATCH_SPAN = 10_000;
   /**
    * The changes after {@code ?} (twice the applied revision), at most {@link #BATCH_SPAN} revisions from the
-   * first of them. The window is bounded on both sides so that even a generic plan, whose estimate knows no
+   * first of them, each with the changelog's last revision (whether a further window holds more). The window is bounded on both sides so that even a generic plan, whose estimate knows no
    * parameter, reads the primary key's range: the open form {@code revision > ? ORDER BY revision LIMIT n}
    * was planned as a sequential scan and sort of the whole changelog whenever the statistics were older than
    * the table (PostgreSQL keeps one plan for a statement after five runs). The changelog only grows, and this
@@ -34,7 +34,7 @@ public final class ChangeFeed implements AutoCloseable {
    * stops a read: the window starts at the first revision that exists.
    */
   static final String SELECT = """
-      SELECT %s FROM changelog
+      SELECT %s, (SELECT max(revision) FROM changelog) FROM changelog
       WHERE revision > ? AND revision < (SELECT min(revision) FROM changelog WHERE revision > ?) + %d
       ORDER BY revision""".formatted(Change.COLUMNS, BATCH_SPAN);
 
@@ -135,14 +135,20 @@ public final class ChangeFeed implements AutoCloseable {
     }
   }
 
+  /** Reads and applies windows of changes until none is left that was committed when the last read began. */
   private void drain(Connection c) throws SQLException {
     synchronized (drainLock) {
-      drainLocked(c);
+      while (running && drainLocked(c)) {
+        // more was committed beyond this window (a backlog, or a gap of BATCH_SPAN revisions): read on now
+        // rather than at the next NOTIFY or poll
+      }
     }
   }
 
-  private void drainLocked(Connection c) throws SQLException {
+  /** One window; true when the changelog held revisions beyond it as that read saw it. */
+  private boolean drainLocked(Connection c) throws SQLException {
     List<Change> batch = new ArrayList<>();
+    long head = 0;
     try (PreparedStatement ps = c.prepareStatement(SELECT)) {
       ps.setLong(1, applied);
       ps.setLong(2, applied);
@@ -150,10 +156,11 @@ public final class ChangeFeed implements AutoCloseable {
         while (rs.next()) {
           batch.add(Change.fromRow(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
               rs.getLong(5)));
+          head = rs.getLong(6);
         }
       }
     }
-    if (batch.isEmpty()) return;
+    if (batch.isEmpty()) return false;
     for (Consumer<List<Change>> listener : listeners) {
       try {
         listener.accept(batch);
@@ -162,11 +169,12 @@ public final class ChangeFeed implements AutoCloseable {
         LOG.error("change feed listener failed on revisions {}..{}; retrying", batch.getFirst().revision(),
             batch.getLast().revision(), e);
         sleepQuietly(Math.min(1000, pollMillis));
-        return;
+        return false;
       }
     }
     applied = batch.getLast().revision();
     appliedWait.signal();
+    return head > applied;
   }
 
   private static void sleepQuietly(long millis) {
