@@ -25,9 +25,10 @@ public final class ChangeFeed implements AutoCloseable {
   /** Revisions one read spans at most, from the first one after the applied revision. */
   static final int BATCH_SPAN = 10_000;
   /**
-   * The changes after {@code ?} (twice the applied revision), at most {@link #BATCH_SPAN} revisions from the
-   * first of them, each with the changelog's last revision (whether a further window holds more). The window is bounded on both sides so that even a generic plan, whose estimate knows no
-   * parameter, reads the primary key's range: the open form {@code revision > ? ORDER BY revision LIMIT n}
+   * The changes after the applied revision (bound to both {@code ?}), at most {@link #BATCH_SPAN} revisions from
+   * the first of them, each with the changelog's last revision (whether a further window holds more). The
+   * window is bounded on both sides so that even a generic plan, whose estimate knows no parameter, reads the
+   * primary key's range: the open form {@code revision > ? ORDER BY revision LIMIT n}
    * was planned as a sequential scan and sort of the whole changelog whenever the statistics were older than
    * the table (PostgreSQL keeps one plan for a statement after five runs). The changelog only grows, and this
    * runs at every poll, NOTIFY and wake of every instance. A gap in revisions (a rolled-back number) never
