@@ -2,6 +2,9 @@ package org.provost.db;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import org.provost.feed.Change;
 
 /**
@@ -95,21 +98,9 @@ public final class Changelog {
    */
   public static Recorded recordWith(Connection c, Change.Entity entity, long entityId, Change.Op op, long userId,
       String name, String write, Object... params) throws SQLException {
-    lock(c);
-    Object[] all = new Object[5 + params.length];
-    all[0] = entity.stored();
-    all[1] = String.valueOf(entityId);
-    all[2] = op.stored();
-    all[3] = userId == Change.NO_USER ? null : userId;
-    all[4] = CHANNEL;
-    System.arraycopy(params, 0, all, 5, params.length);
-    Recorded recorded = Jdbc.one(c, "/* " + name + " */ WITH r AS (INSERT INTO changelog (entity, entity_id, op, user_id)"
-        + " VALUES (?, ?, ?, ?) RETURNING revision), n AS (SELECT pg_notify(?, r.revision::text) FROM r),"
-        + " w AS (" + write + ")"
-        + " SELECT r.revision, (SELECT count(*) FROM w), (SELECT count(*) FROM n) FROM r",
-        rs -> new Recorded(rs.getLong(1), rs.getLong(2)), all).orElseThrow();
-    TX.get().note(recorded.revision(), entity, userId);
-    return recorded;
+    RecordedNew r = recordIn(c, entity, "SELECT ?::bigint AS id", new Object[] {entityId}, op, userId, name, write,
+        params);
+    return new Recorded(r.revision(), r.rows());
   }
 
   /** What {@link #recordWithNewId} did: the new row's id, the change's revision, and the rows written. */
@@ -126,20 +117,30 @@ public final class Changelog {
    */
   public static RecordedNew recordWithNewId(Connection c, Change.Entity entity, String table, Change.Op op,
       long userId, String name, String write, Object... params) throws SQLException {
+    return recordIn(c, entity, "SELECT nextval(pg_get_serial_sequence('" + table + "', 'id')) AS id",
+        new Object[0], op, userId, name, write, params);
+  }
+
+  /**
+   * The one statement of {@link #recordWith} and {@link #recordWithNewId}: the entity's id ({@code idSql},
+   * one column {@code id}, as CTE {@code i}), its change with NOTIFY ({@code r}, {@code n}) and the write
+   * ({@code w}). Parameters in text order: {@code idParams}, the change's, then {@code params}.
+   */
+  private static RecordedNew recordIn(Connection c, Change.Entity entity, String idSql, Object[] idParams,
+      Change.Op op, long userId, String name, String write, Object[] params) throws SQLException {
     lock(c);
-    Object[] all = new Object[4 + params.length];
-    all[0] = entity.stored();
-    all[1] = op.stored();
-    all[2] = userId == Change.NO_USER ? null : userId;
-    all[3] = CHANNEL;
-    System.arraycopy(params, 0, all, 4, params.length);
-    RecordedNew recorded = Jdbc.one(c, "/* " + name + " */ WITH i AS MATERIALIZED"
-        + " (SELECT nextval(pg_get_serial_sequence('" + table + "', 'id')) AS id),"
+    List<Object> all = new ArrayList<>(Arrays.asList(idParams));
+    all.add(entity.stored());
+    all.add(op.stored());
+    all.add(userId == Change.NO_USER ? null : userId);
+    all.add(CHANNEL);
+    all.addAll(Arrays.asList(params));
+    RecordedNew recorded = Jdbc.one(c, Jdbc.named(name, "WITH i AS MATERIALIZED (" + idSql + "),"
         + " r AS (INSERT INTO changelog (entity, entity_id, op, user_id) SELECT ?, i.id::text, ?, ? FROM i"
         + " RETURNING revision), n AS (SELECT pg_notify(?, r.revision::text) FROM r),"
         + " w AS (" + write + ")"
-        + " SELECT i.id, r.revision, (SELECT count(*) FROM w), (SELECT count(*) FROM n) FROM i, r",
-        rs -> new RecordedNew(rs.getLong(1), rs.getLong(2), rs.getLong(3)), all).orElseThrow();
+        + " SELECT i.id, r.revision, (SELECT count(*) FROM w), (SELECT count(*) FROM n) FROM i, r"),
+        rs -> new RecordedNew(rs.getLong(1), rs.getLong(2), rs.getLong(3)), all.toArray()).orElseThrow();
     TX.get().note(recorded.revision(), entity, userId);
     return recorded;
   }
