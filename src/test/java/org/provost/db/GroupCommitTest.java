@@ -67,7 +67,7 @@ class GroupCommitTest {
       Jdbc.returningLong(lock, "SELECT 1 FROM pg_advisory_xact_lock(?)", Changelog.LOCK_KEY);
       // a first write the committer takes alone and blocks on the lock with, so the rest queue behind it
       answers.add(CompletableFuture.supplyAsync(() -> database.db.writeGrouped(append("first")), callers));
-      awaitPending(committer, 1);
+      awaitLockWaiter(lock);
       for (int i = 0; i < writes.size(); i++) {
         Database.Work<String> w = writes.get(i);
         answers.add(CompletableFuture.supplyAsync(() -> database.db.writeGrouped(w), callers));
@@ -86,6 +86,21 @@ class GroupCommitTest {
     assertThat(answers.getFirst().get()).isEqualTo("first");
     assertThat(committer.groups() - groupsBefore).as("the first alone, the rest together").isEqualTo(2);
     return out;
+  }
+
+  /**
+   * Waits until another session waits for the writer lock that {@code lock} holds: the committer has taken a
+   * write out of its queue and is inside its group. Counting pending writes is not enough: a write counts as
+   * pending before the committer takes it, and writes queued before it does would join its group.
+   */
+  private static void awaitLockWaiter(Connection lock) throws Exception {
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    String waiters = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+        + " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())";
+    while (Jdbc.returningLong(lock, waiters) < 1) {
+      if (System.nanoTime() > deadline) fail("nobody waits for the writer lock");
+      Thread.sleep(1);
+    }
   }
 
   private static void awaitPending(GroupCommit committer, int n) throws InterruptedException {
@@ -158,7 +173,7 @@ class GroupCommitTest {
         lock.setAutoCommit(false);
         Jdbc.returningLong(lock, "SELECT 1 FROM pg_advisory_xact_lock(?)", Changelog.LOCK_KEY);
         inGroup = CompletableFuture.supplyAsync(() -> other.db.writeGrouped(append("in group")), callers);
-        awaitPending(committer, 1);
+        awaitLockWaiter(lock);
         queued = CompletableFuture.supplyAsync(() -> other.db.writeGrouped(append("queued")), callers);
         awaitPending(committer, 2);
         // the committer is blocked on the lock inside its group: stopping it must not strand the queued write
