@@ -14,6 +14,7 @@ import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.provost.db.Jdbc;
 import org.provost.testing.Http.Response;
 
@@ -28,16 +29,31 @@ public final class AccessFixture {
   public static final List<String> ACCESS_TABLES = List.of("permissions", "roles", "role_permissions",
       "role_includes", "grants", "audit_events", "changelog");
 
-  private final TestServer server;
-  private final String adminToken;
+  private final Supplier<String> jdbcUrl;
+  private final Http http;
+  private final Supplier<String> adminToken;
 
+  /** A fixture on {@code server}, acting as an admin session it logs in now. */
   public AccessFixture(TestServer server) {
-    this.server = server;
-    this.adminToken = server.adminToken();
+    String token = server.adminToken();
+    this.jdbcUrl = server::jdbcUrl;
+    this.http = server.http;
+    this.adminToken = () -> token;
   }
 
+  /**
+   * A fixture bound before its server runs ({@link ProvostServer}): the database URL and the admin token are
+   * asked for at each use.
+   */
+  AccessFixture(Supplier<String> jdbcUrl, Http http, Supplier<String> adminToken) {
+    this.jdbcUrl = jdbcUrl;
+    this.http = http;
+    this.adminToken = adminToken;
+  }
+
+  /** The admin session this fixture acts as. */
   public String adminToken() {
-    return adminToken;
+    return adminToken.get();
   }
 
   /**
@@ -62,7 +78,7 @@ public final class AccessFixture {
   }
 
   public void sql(String sql, Object... params) {
-    try (Connection c = DriverManager.getConnection(server.jdbcUrl())) {
+    try (Connection c = DriverManager.getConnection(jdbcUrl.get())) {
       Jdbc.update(c, sql, params);
     } catch (SQLException e) {
       throw new IllegalStateException(sql, e);
@@ -70,7 +86,7 @@ public final class AccessFixture {
   }
 
   public long count(String sql, Object... params) {
-    try (Connection c = DriverManager.getConnection(server.jdbcUrl())) {
+    try (Connection c = DriverManager.getConnection(jdbcUrl.get())) {
       return Jdbc.returningLong(c, sql, params);
     } catch (SQLException e) {
       throw new IllegalStateException(sql, e);
@@ -95,7 +111,7 @@ public final class AccessFixture {
 
   private Map<String, String> snapshot(List<String> tables) {
     Map<String, String> out = new LinkedHashMap<>();
-    try (Connection c = DriverManager.getConnection(server.jdbcUrl())) {
+    try (Connection c = DriverManager.getConnection(jdbcUrl.get())) {
       for (String table : tables) {
         try (PreparedStatement ps = c.prepareStatement("SELECT count(*) || ':' || md5(coalesce(string_agg(t::text,"
             + " ',' ORDER BY t::text), '')) FROM " + table + " t"); ResultSet rs = ps.executeQuery()) {
@@ -111,7 +127,7 @@ public final class AccessFixture {
 
   /** Creates a person through the users API (department code or null) and returns their id. */
   public long user(String username, String department) {
-    Response r = server.http.post("/v1/users", adminToken, new JsonObject().put("username", username)
+    Response r = http.post("/v1/users", adminToken(), new JsonObject().put("username", username)
         .put("email", username + "@uni.test").put("type", "faculty").put("department", department)
         .put("password", PASSWORD));
     assertThat(r.status()).as("create user %s: %s", username, r).isEqualTo(201);
@@ -119,12 +135,12 @@ public final class AccessFixture {
   }
 
   public String login(String username) {
-    return server.http.login(username, PASSWORD);
+    return http.login(username, PASSWORD);
   }
 
   /** An API key made by the holder of {@code token}, with these permissions; returns {id, key}. */
   public JsonObject client(String token, String name, String... permissions) {
-    Response r = server.http.post("/v1/clients", token, new JsonObject().put("name", name)
+    Response r = http.post("/v1/clients", token, new JsonObject().put("name", name)
         .put("permissions", new JsonArray(List.of((Object[]) permissions))));
     assertThat(r.status()).as("create client %s: %s", name, r).isEqualTo(201);
     return r.json();
@@ -137,7 +153,7 @@ public final class AccessFixture {
 
   /** POST /v1/users/{id}/grants with the given token. */
   public Response tryGrant(String token, long userId, String role, String scope) {
-    return server.http.post("/v1/users/" + userId + "/grants", token,
+    return http.post("/v1/users/" + userId + "/grants", token,
         new JsonObject().put("role", role).put("scope", scope).put("reason", "test"));
   }
 
@@ -154,8 +170,8 @@ public final class AccessFixture {
    */
   public boolean check(Object subject, String permission, String resource) {
     long latest = count("SELECT coalesce(max(revision), 0) FROM changelog");
-    Response r = server.http.get("/v1/check?subject=" + subject + "&permission=" + permission + "&resource="
-        + URLEncoder.encode(resource, StandardCharsets.UTF_8) + "&at_least_revision=" + latest, adminToken);
+    Response r = http.get("/v1/check?subject=" + subject + "&permission=" + permission + "&resource="
+        + URLEncoder.encode(resource, StandardCharsets.UTF_8) + "&at_least_revision=" + latest, adminToken());
     assertThat(r.status()).as("check: %s", r).isEqualTo(200);
     return r.json().getBoolean("allowed");
   }

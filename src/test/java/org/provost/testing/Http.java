@@ -9,14 +9,24 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.function.IntSupplier;
 
 /** A plain HTTP client over a real socket, for tests. */
 public final class Http {
   private static final HttpClient CLIENT = HttpClient.newBuilder()
       .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
-  private final int port;
+  private final IntSupplier port;
 
+  /** A client of the server on 127.0.0.1:{@code port}. */
   public Http(int port) {
+    this(() -> port);
+  }
+
+  /**
+   * A client of a server whose port is known only once it runs: {@code port} is asked at each request (and
+   * may throw, e.g. IllegalStateException, while there is no server yet).
+   */
+  public Http(IntSupplier port) {
     this.port = port;
   }
 
@@ -68,7 +78,7 @@ public final class Http {
 
   /** A JSON request with one extra header (e.g. X-Forwarded-For), no token. */
   public Response sendWithHeader(String method, String path, String header, String value, String json) {
-    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port.getAsInt() + path))
         .timeout(Duration.ofSeconds(30)).header(header, value).header("Content-Type", "application/json")
         .method(method, HttpRequest.BodyPublishers.ofString(json)).build();
     try {
@@ -89,7 +99,7 @@ public final class Http {
   /** Like {@link #send(String, String, String, String, String)}, with extra headers as name, value pairs. */
   public Response send(String method, String path, String token, String body, String contentType,
       String... headers) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port.getAsInt() + path))
         .timeout(Duration.ofSeconds(30))
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
             : HttpRequest.BodyPublishers.ofString(body));

@@ -35,8 +35,18 @@ public final class Scrape {
     }
   }
 
+  /** Scrapes {@code server}'s {@code /metrics}; throws AssertionError unless it answers 200. */
   public static Scrape of(TestServer server) {
-    Http.Response r = server.http.get("/metrics", null);
+    return of(server.http);
+  }
+
+  /** Scrapes the {@link ProvostServer}'s {@code /metrics}, as {@link #of(TestServer)}. */
+  public static Scrape of(ProvostServer server) {
+    return of(server.http);
+  }
+
+  private static Scrape of(Http http) {
+    Http.Response r = http.get("/metrics", null);
     if (r.status() != 200) throw new AssertionError("/metrics answered " + r);
     return new Scrape(r.body());
   }

@@ -42,8 +42,17 @@ public final class TestServer implements AutoCloseable {
   public static TestServer startOn(String jdbcUrl, boolean ownsDatabase, Map<String, String> overrides,
       Clock clock) {
     Config config = Config.from(settings(overrides));
-    App app = App.start(config, Database.connect(jdbcUrl, config), clock);
-    return new TestServer(app, jdbcUrl, ownsDatabase);
+    return new TestServer(startApp(config, Database.connect(jdbcUrl, config), clock), jdbcUrl, ownsDatabase);
+  }
+
+  /** Starts the app on {@code db}, closing {@code db} when the start fails (the app closes it once started). */
+  private static App startApp(Config config, Database db, Clock clock) {
+    try {
+      return App.start(config, db, clock);
+    } catch (RuntimeException | Error e) {
+      db.close();
+      throw e;
+    }
   }
 
   /**
@@ -53,7 +62,7 @@ public final class TestServer implements AutoCloseable {
   public static TestServer startWith(String jdbcUrl, java.util.function.Function<Config, Database> open,
       Map<String, String> overrides) {
     Config config = Config.from(settings(overrides));
-    return new TestServer(App.start(config, open.apply(config), Clock.systemUTC()), jdbcUrl, false);
+    return new TestServer(startApp(config, open.apply(config), Clock.systemUTC()), jdbcUrl, false);
   }
 
   public static Map<String, String> settings(Map<String, String> overrides) {
