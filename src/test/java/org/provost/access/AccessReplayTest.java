@@ -11,13 +11,11 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.provost.testing.AccessFixture;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.provost.testing.Http;
 import org.provost.testing.Http.Response;
-import org.provost.testing.TestServer;
+import org.provost.testing.ProvostServer;
 
 /**
  * Access review answers at past instants against an independent replay of the audit log (issue 11 item 1).
@@ -38,22 +36,9 @@ class AccessReplayTest {
   static final List<String> COURSES = List.of("CS101", "CS202", "MATH201", "C1", "C2");
   static final List<String> REASONS = List.of("", "teaches", "=1+2", "+cmd", "-x", "@sum", "a,b", "say \"hi\"",
       "line\nbreak", "é ü 中");
-  static TestServer server;
-  static Http http;
-  static String admin;
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.start();
-    new AccessFixture(server).directory();
-    http = server.http;
-    admin = server.adminToken();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (server != null) server.close();
-  }
+  @RegisterExtension
+  static final ProvostServer server = ProvostServer.builder().directory().build();
+  static final Http http = server.http;
 
   @Test
   void reviewsAtPastInstants_matchAReplayOfTheAuditLog() {
@@ -68,19 +53,19 @@ class AccessReplayTest {
     List<Long> users = new ArrayList<>();
     List<Long> liveGrants = new ArrayList<>();
     List<Instant> instants = new ArrayList<>();
-    ok(http.post("/v1/permissions", admin, new JsonObject().put("name", "lab.use")), why);
-    ok(http.post("/v1/departments", admin, new JsonObject().put("code", "D1").put("name", "One").put("parent", "SCI")), why);
-    ok(http.post("/v1/departments", admin, new JsonObject().put("code", "D2").put("name", "Two").put("parent", "D1")), why);
-    ok(http.post("/v1/courses", admin, new JsonObject().put("code", "C1").put("title", "C").put("department", "D1")), why);
-    ok(http.post("/v1/courses", admin, new JsonObject().put("code", "C2").put("title", "C").put("department", "D2")), why);
+    ok(http.post("/v1/permissions", server.admin(), new JsonObject().put("name", "lab.use")), why);
+    ok(http.post("/v1/departments", server.admin(), new JsonObject().put("code", "D1").put("name", "One").put("parent", "SCI")), why);
+    ok(http.post("/v1/departments", server.admin(), new JsonObject().put("code", "D2").put("name", "Two").put("parent", "D1")), why);
+    ok(http.post("/v1/courses", server.admin(), new JsonObject().put("code", "C1").put("title", "C").put("department", "D1")), why);
+    ok(http.post("/v1/courses", server.admin(), new JsonObject().put("code", "C2").put("title", "C").put("department", "D2")), why);
     for (String c : List.of("C1", "C2")) {
-      ok(http.post("/v1/offerings", admin, new JsonObject().put("course", c).put("term", "2026-fall")), why);
+      ok(http.post("/v1/offerings", server.admin(), new JsonObject().put("course", c).put("term", "2026-fall")), why);
     }
     for (String r : List.of("ra", "rb", "rc")) {
-      ok(http.post("/v1/roles", admin, new JsonObject().put("name", r).put("permissions", subset(random, POOL))), why);
+      ok(http.post("/v1/roles", server.admin(), new JsonObject().put("name", r).put("permissions", subset(random, POOL))), why);
     }
     for (int i = 0; i < 8; i++) {
-      users.add(ok(http.post("/v1/users", admin, new JsonObject().put("username", "rp" + i).put("email", "rp" + i
+      users.add(ok(http.post("/v1/users", server.admin(), new JsonObject().put("username", "rp" + i).put("email", "rp" + i
           + "@uni.test").put("type", "staff").put("display_name", "R " + i).put("department", pick(random, DEPARTMENTS))),
           why).getLong("id"));
     }
@@ -97,11 +82,11 @@ class AccessReplayTest {
           if (random.nextBoolean()) body.put("valid_from", from.toString());
           if (random.nextBoolean()) body.put("valid_until", from.plusMillis(1 + random.nextInt(2500)).toString());
         }
-        Response r = http.post("/v1/users/" + user + "/grants", admin, body);
+        Response r = http.post("/v1/users/" + user + "/grants", server.admin(), body);
         if (r.status() == 201) liveGrants.add(r.json().getLong("id"));
       } else if (op < 50 && !liveGrants.isEmpty()) {
         long g = liveGrants.remove(random.nextInt(liveGrants.size()));
-        ok(http.delete("/v1/grants/" + g, admin), why);
+        ok(http.delete("/v1/grants/" + g, server.admin()), why);
       } else if (op < 65) {
         JsonObject body = new JsonObject();
         String role = pick(random, EDITABLE);
@@ -111,19 +96,19 @@ class AccessReplayTest {
           inc.remove(role);
           body.put("includes", inc);
         }
-        http.patch("/v1/roles/" + role, admin, body); // an include cycle is refused: fine, nothing changes
+        http.patch("/v1/roles/" + role, server.admin(), body); // an include cycle is refused: fine, nothing changes
       } else if (op < 75) {
         String d = pick(random, DEPARTMENTS.subList(1, DEPARTMENTS.size()));
         String parent = random.nextInt(4) == 0 ? null : pick(random, DEPARTMENTS);
-        http.patch("/v1/departments/" + d, admin, new JsonObject().put("parent", parent)); // cycles are refused
+        http.patch("/v1/departments/" + d, server.admin(), new JsonObject().put("parent", parent)); // cycles are refused
       } else if (op < 83) {
-        ok(http.patch("/v1/courses/" + pick(random, COURSES), admin,
+        ok(http.patch("/v1/courses/" + pick(random, COURSES), server.admin(),
             new JsonObject().put("department", pick(random, DEPARTMENTS))), why);
       } else if (op < 91) {
-        if (random.nextBoolean()) ok(http.delete("/v1/users/" + user, admin), why);
-        else ok(http.patch("/v1/users/" + user, admin, new JsonObject().put("active", true)), why);
+        if (random.nextBoolean()) ok(http.delete("/v1/users/" + user, server.admin()), why);
+        else ok(http.patch("/v1/users/" + user, server.admin(), new JsonObject().put("active", true)), why);
       } else {
-        ok(http.patch("/v1/users/" + user, admin, new JsonObject().put("department", pick(random, DEPARTMENTS))), why);
+        ok(http.patch("/v1/users/" + user, server.admin(), new JsonObject().put("department", pick(random, DEPARTMENTS))), why);
       }
       instants.add(now());
     }
@@ -145,7 +130,7 @@ class AccessReplayTest {
         String after = "";
         while (true) {
           JsonObject got = ok(http.get("/v1/access-review?permission=" + permission + "&resource=" + enc(resource)
-              + "&at=" + enc(at.toString()) + "&limit=" + limit + after, admin), why);
+              + "&at=" + enc(at.toString()) + "&limit=" + limit + after, server.admin()), why);
           assertThat(got.getJsonArray("items").size()).as(why).isLessThanOrEqualTo(limit);
           pages.addAll(got.getJsonArray("items"));
           if (!got.getBoolean("has_more")) break;
@@ -166,7 +151,7 @@ class AccessReplayTest {
       }
       for (int q = 0; q < 3; q++) {
         long user = pick(random, users);
-        JsonObject got = ok(http.get("/v1/users/" + user + "/access?at=" + enc(at.toString()), admin), why);
+        JsonObject got = ok(http.get("/v1/users/" + user + "/access?at=" + enc(at.toString()), server.admin()), why);
         assertThat(got.getJsonArray("permissions")).as("%s: access of user %d at %s", why, user, at)
             .isEqualTo(model.access(user, at));
         compared++;
@@ -193,11 +178,11 @@ class AccessReplayTest {
       String permission = pick(random, POOL);
       String resource = random.nextInt(6) == 0 ? "global" : scope(random);
       java.util.Set<Long> reviewed = new java.util.TreeSet<>();
-      ok(http.get("/v1/access-review?permission=" + permission + "&resource=" + enc(resource) + "&limit=500", admin),
+      ok(http.get("/v1/access-review?permission=" + permission + "&resource=" + enc(resource) + "&limit=500", server.admin()),
           why).getJsonArray("items").forEach(i -> reviewed.add(((JsonObject) i).getJsonObject("user").getLong("id")));
       java.util.Set<Long> checked = new java.util.TreeSet<>();
       for (long u : everyone) {
-        if (ok(http.get("/v1/check?subject=" + u + "&permission=" + permission + "&resource=" + enc(resource), admin),
+        if (ok(http.get("/v1/check?subject=" + u + "&permission=" + permission + "&resource=" + enc(resource), server.admin()),
             why).getBoolean("allowed")) {
           checked.add(u);
         }
@@ -209,20 +194,20 @@ class AccessReplayTest {
   }
 
   static long adminId() {
-    return http.get("/v1/me", admin).json().getJsonObject("user").getLong("id");
+    return http.get("/v1/me", server.admin()).json().getJsonObject("user").getLong("id");
   }
 
   /** The state the audit log does not describe: roles from the migrations and the SQL-written directory. */
   static AuditReplay snapshot() {
     AuditReplay m = new AuditReplay();
-    for (Object o : http.get("/v1/roles", admin).json().getJsonArray("items")) {
+    for (Object o : http.get("/v1/roles", server.admin()).json().getJsonArray("items")) {
       JsonObject r = (JsonObject) o;
       m.apply(new JsonObject().put("action", "role.create").put("after", r));
     }
-    for (Object o : http.get("/v1/departments?limit=100", admin).json().getJsonArray("items")) {
+    for (Object o : http.get("/v1/departments?limit=100", server.admin()).json().getJsonArray("items")) {
       m.apply(new JsonObject().put("action", "department.create").put("after", o));
     }
-    for (Object o : http.get("/v1/courses?limit=100", admin).json().getJsonArray("items")) {
+    for (Object o : http.get("/v1/courses?limit=100", server.admin()).json().getJsonArray("items")) {
       m.apply(new JsonObject().put("action", "course.create").put("after", o));
     }
     return m;
@@ -233,7 +218,7 @@ class AccessReplayTest {
     List<JsonObject> out = new ArrayList<>();
     String after = "0";
     while (true) {
-      JsonObject page = http.get("/v1/audit?limit=1000&after=" + after, admin).json();
+      JsonObject page = http.get("/v1/audit?limit=1000&after=" + after, server.admin()).json();
       page.getJsonArray("items").forEach(e -> out.add((JsonObject) e));
       if (!page.getBoolean("has_more")) return out;
       after = page.getString("next");

@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.provost.testing.AccessFixture;
 import org.provost.testing.Http;
-import org.provost.testing.TestServer;
+import org.provost.testing.ProvostServer;
 
 /**
  * A reviewer's authority is today's, over today's tree; an answer about the past shows grants on the scopes
@@ -19,28 +19,19 @@ import org.provost.testing.TestServer;
  * grants (and their reasons) of a department they never had authority over.
  */
 class AccessReviewPastScopeTest {
-  static TestServer server;
-  static AccessFixture fx;
-  static Http http;
-  static String admin;
+  @RegisterExtension
+  static final ProvostServer server = ProvostServer.builder().directory().build();
+  static final AccessFixture fx = server.fixture();
+  static final Http http = server.http;
   static String reviewer;
 
   @BeforeAll
-  static void start() {
-    server = TestServer.start();
-    fx = new AccessFixture(server).directory();
-    http = server.http;
-    admin = fx.adminToken();
-    assertThat(http.post("/v1/roles", admin, new JsonObject().put("name", "reviewer")
+  static void seed() {
+    assertThat(http.post("/v1/roles", server.admin(), new JsonObject().put("name", "reviewer")
         .put("permissions", new JsonArray().add("access.review"))).status()).isEqualTo(201);
     long cory = fx.user("cory", "CS");
-    fx.grant(admin, cory, "reviewer", "department:CS");
+    fx.grant(server.admin(), cory, "reviewer", "department:CS");
     reviewer = fx.login("cory");
-  }
-
-  @AfterAll
-  static void stop() {
-    if (server != null) server.close();
   }
 
   static Http.Response review(String token, String resource, Instant at) {
@@ -50,32 +41,32 @@ class AccessReviewPastScopeTest {
 
   @Test
   void aDepartmentMovedIntoTheReviewersTree_isReviewableNow_butItsPastUnderAnotherParentIsNot() {
-    assertThat(http.post("/v1/departments", admin, new JsonObject().put("code", "BIO").put("name", "Biology")
+    assertThat(http.post("/v1/departments", server.admin(), new JsonObject().put("code", "BIO").put("name", "Biology")
         .put("parent", "MATH")).status()).isEqualTo(201);
     long mara = fx.user("mara", "MATH");
-    fx.grant(admin, mara, "teaching_assistant", "department:MATH");
+    fx.grant(server.admin(), mara, "teaching_assistant", "department:MATH");
     Instant before = AccessReviewApiTest.pause();
-    assertThat(http.patch("/v1/departments/BIO", admin, new JsonObject().put("parent", "CS")).status()).isEqualTo(200);
+    assertThat(http.patch("/v1/departments/BIO", server.admin(), new JsonObject().put("parent", "CS")).status()).isEqualTo(200);
     AccessReviewApiTest.pause();
 
     assertThat(AccessReviewApiTest.holders(review(reviewer, "department:BIO", null))).doesNotContainKey("mara");
     Http.Response past = review(reviewer, "department:BIO", before);
     assertThat(past.status()).as(past.toString()).isEqualTo(403);
     assertThat(past.body()).doesNotContain("mara");
-    assertThat(AccessReviewApiTest.holders(review(admin, "department:BIO", before))).containsKey("mara");
+    assertThat(AccessReviewApiTest.holders(review(server.admin(), "department:BIO", before))).containsKey("mara");
   }
 
   @Test
   void aCodeReusedForANewDepartment_doesNotOpenTheOldOnesPast() {
-    assertThat(http.post("/v1/departments", admin, new JsonObject().put("code", "CHEM").put("name", "Chemistry"))
+    assertThat(http.post("/v1/departments", server.admin(), new JsonObject().put("code", "CHEM").put("name", "Chemistry"))
         .status()).isEqualTo(201);
     long nico = fx.user("nico", null);
-    JsonObject grant = fx.grant(admin, nico, "teaching_assistant", "department:CHEM");
+    JsonObject grant = fx.grant(server.admin(), nico, "teaching_assistant", "department:CHEM");
     Instant then = AccessReviewApiTest.pause();
-    assertThat(http.delete("/v1/grants/" + grant.getLong("id"), admin).status()).isEqualTo(200);
-    Http.Response gone = http.delete("/v1/departments/CHEM", admin);
+    assertThat(http.delete("/v1/grants/" + grant.getLong("id"), server.admin()).status()).isEqualTo(200);
+    Http.Response gone = http.delete("/v1/departments/CHEM", server.admin());
     assertThat(gone.status()).as(gone.toString()).isIn(200, 204);
-    assertThat(http.post("/v1/departments", admin, new JsonObject().put("code", "CHEM").put("name", "Chem lab")
+    assertThat(http.post("/v1/departments", server.admin(), new JsonObject().put("code", "CHEM").put("name", "Chem lab")
         .put("parent", "CS")).status()).isEqualTo(201);
     AccessReviewApiTest.pause();
 
@@ -83,6 +74,6 @@ class AccessReviewPastScopeTest {
     Http.Response past = review(reviewer, "department:CHEM", then);
     assertThat(past.status()).as(past.toString()).isEqualTo(403);
     assertThat(past.body()).doesNotContain("nico");
-    assertThat(AccessReviewApiTest.holders(review(admin, "department:CHEM", then))).containsKey("nico");
+    assertThat(AccessReviewApiTest.holders(review(server.admin(), "department:CHEM", then))).containsKey("nico");
   }
 }

@@ -6,39 +6,26 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.provost.testing.AccessFixture;
 import org.provost.testing.Http.Response;
-import org.provost.testing.TestServer;
+import org.provost.testing.ProvostServer;
 
 /** Imports are audited per user (issue 8 item 7); audit follows the account, not the name (item 8). */
 class AuditIdentityTest {
-  static TestServer server;
-  static AccessFixture fx;
-  static String admin;
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.start();
-    fx = new AccessFixture(server).directory();
-    admin = fx.adminToken();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (server != null) server.close();
-  }
+  @RegisterExtension
+  static final ProvostServer server = ProvostServer.builder().directory().build();
+  static final AccessFixture fx = server.fixture();
 
   static JsonArray events(String query) {
-    Response r = server.http.get("/v1/audit?" + query, admin);
+    Response r = server.http.get("/v1/audit?" + query, server.admin());
     assertThat(r.status()).as(r.toString()).isEqualTo(200);
     return r.json().getJsonArray("items");
   }
 
   static JsonObject importCsv(String query, String csv) {
-    Response r = server.http.send("POST", "/v1/imports" + query, admin, csv, "text/csv");
+    Response r = server.http.send("POST", "/v1/imports" + query, server.admin(), csv, "text/csv");
     assertThat(r.status()).as(r.toString()).isEqualTo(200);
     return r.json();
   }
@@ -86,11 +73,11 @@ class AuditIdentityTest {
   @Test
   void afterARename_theUsersSessionActsAndIsAuditedUnderTheAccount_andFiltersAcceptIdOrName() {
     long id = fx.user("oldname", null);
-    fx.grant(admin, id, "admin", "global");
+    fx.grant(server.admin(), id, "admin", "global");
     String token = fx.login("oldname");
     Response before = server.http.post("/v1/departments", token, new JsonObject().put("code", "PRE").put("name", "P"));
     assertThat(before.status()).as(before.toString()).isEqualTo(201);
-    Response renamed = server.http.patch("/v1/users/" + id, admin, new JsonObject().put("username", "newname"));
+    Response renamed = server.http.patch("/v1/users/" + id, server.admin(), new JsonObject().put("username", "newname"));
     assertThat(renamed.status()).as(renamed.toString()).isEqualTo(200);
     Response after = server.http.post("/v1/departments", token, new JsonObject().put("code", "POST1").put("name", "P"));
     assertThat(after.status()).as(after.toString()).isEqualTo(201);

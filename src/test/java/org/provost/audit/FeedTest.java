@@ -12,12 +12,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.provost.testing.AccessFixture;
 import org.provost.testing.Http.Response;
-import org.provost.testing.TestServer;
+import org.provost.testing.ProvostServer;
 
 /**
  * Feeds deliver every committed row exactly once (issue 8 item 6): a reader tails {@code GET /v1/audit?after=}
@@ -26,21 +25,9 @@ import org.provost.testing.TestServer;
  * what each reader saw is compared with the database: nothing missed, nothing repeated.
  */
 class FeedTest {
-  static TestServer server;
-  static AccessFixture fx;
-  static String admin;
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.start(Map.of("PROVOST_DB_POOL_MAX_SIZE", "12"));
-    fx = new AccessFixture(server).directory();
-    admin = fx.adminToken();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (server != null) server.close();
-  }
+  @RegisterExtension
+  static final ProvostServer server = ProvostServer.builder().config("PROVOST_DB_POOL_MAX_SIZE", "12").directory().build();
+  static final AccessFixture fx = server.fixture();
 
   /** Follows a feed until {@code done} is set and two more reads find nothing new; returns what it saw. */
   static List<JsonObject> tail(String path, String cursor, AtomicBoolean done) {
@@ -49,7 +36,7 @@ class FeedTest {
     boolean last = false;
     while (true) {
       boolean finishing = done.get();
-      Response r = server.http.get(path + "?limit=37&after=" + after, admin);
+      Response r = server.http.get(path + "?limit=37&after=" + after, server.admin());
       assertThat(r.status()).as(r.toString()).isEqualTo(200);
       var items = r.json().getJsonArray("items");
       items.forEach(i -> seen.add((JsonObject) i));
@@ -74,9 +61,9 @@ class FeedTest {
       writers.add(pool.submit(() -> {
         for (int i = 0; i < 40; i++) {
           Response r = (i + writer) % 2 == 0
-              ? server.http.post("/v1/departments", admin, new JsonObject()
+              ? server.http.post("/v1/departments", server.admin(), new JsonObject()
                   .put("code", "D" + writer + "X" + i).put("name", "Dept " + i).put("parent", "SCI"))
-              : server.http.post("/v1/users/" + target + "/grants", admin, new JsonObject()
+              : server.http.post("/v1/users/" + target + "/grants", server.admin(), new JsonObject()
                   .put("role", "instructor").put("scope", "course:CS101").put("reason", "feed")
                   .put("valid_from", java.time.Instant.parse("2030-01-01T00:00:00Z").plusSeconds(60L * (writer * 40 + i))
                       .toString()));
@@ -111,14 +98,14 @@ class FeedTest {
     ExecutorService pool = Executors.newFixedThreadPool(4);
     Future<List<JsonObject>> reader = pool.submit(() -> tail("/v1/users/changes", "change", done));
     Future<?> importer = pool.submit(() -> {
-      Response r = server.http.send("POST", "/v1/imports", admin, csv.toString(), "text/csv");
+      Response r = server.http.send("POST", "/v1/imports", server.admin(), csv.toString(), "text/csv");
       assertThat(r.status()).as(r.toString()).isEqualTo(200);
       assertThat(r.json().getJsonObject("counts").getInteger("created")).isEqualTo(20_000);
     });
     Future<?> writer = pool.submit(() -> {
       for (int i = 0; i < 60; i++) {
         long id = fx.user("feedwriter" + i, "CS");
-        Response r = server.http.patch("/v1/users/" + id, admin, new JsonObject().put("display_name", "changed " + i));
+        Response r = server.http.patch("/v1/users/" + id, server.admin(), new JsonObject().put("display_name", "changed " + i));
         assertThat(r.status()).as(r.toString()).isEqualTo(200);
       }
       return null;

@@ -6,12 +6,12 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.provost.testing.AccessFixture;
 import org.provost.testing.Http;
 import org.provost.testing.Http.Response;
+import org.provost.testing.ProvostServer;
 import org.provost.testing.TestServer;
 
 /**
@@ -19,23 +19,10 @@ import org.provost.testing.TestServer;
  * writing nothing: no row of any access, account, session, audit or changelog table changes.
  */
 class AuthorityScenarioTest {
-  static TestServer server;
-  static AccessFixture fx;
-  static Http http;
-  static String admin;
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.start();
-    fx = new AccessFixture(server).directory();
-    http = server.http;
-    admin = fx.adminToken();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (server != null) server.close();
-  }
+  @RegisterExtension
+  static final ProvostServer server = ProvostServer.builder().directory().build();
+  static final AccessFixture fx = server.fixture();
+  static final Http http = server.http;
 
   /** Runs {@code attack}, expects {@code status} with {@code code}, and that nothing at all was written. */
   private static Response refused(int status, String code, Supplier<Response> attack) {
@@ -49,7 +36,7 @@ class AuthorityScenarioTest {
 
   private static long departmentAdmin(String name, String department) {
     long id = fx.user(name, department);
-    fx.grant(admin, id, "department_admin", "department:" + department);
+    fx.grant(server.admin(), id, "department_admin", "department:" + department);
     return id;
   }
 
@@ -61,7 +48,7 @@ class AuthorityScenarioTest {
   void departmentAdmin_cannotSetThePasswordOfAGlobalAdminWhoseHomeIsTheirDepartment() {
     departmentAdmin("da_takeover", "CS");
     long boss = fx.user("boss_in_cs", "CS");
-    fx.grant(admin, boss, "admin", "global");
+    fx.grant(server.admin(), boss, "admin", "global");
     String da = fx.login("da_takeover");
     Response r = refused(403, "outranked",
         () -> http.patch("/v1/users/" + boss, da, password("taken-over-password-1")));
@@ -80,7 +67,7 @@ class AuthorityScenarioTest {
   void sessions_areListedAndEnded_onlyByTheirOwnerOrSomeoneWhoOutranksThem() {
     departmentAdmin("da_sessions", "CS");
     long boss = fx.user("boss_sessions", "CS");
-    fx.grant(admin, boss, "admin", "global");
+    fx.grant(server.admin(), boss, "admin", "global");
     String bossToken = fx.login("boss_sessions");
     String da = fx.login("da_sessions");
     refused(403, "outranked", () -> http.delete("/v1/users/" + boss + "/sessions", da));
@@ -91,24 +78,24 @@ class AuthorityScenarioTest {
     refused(403, "outranked", () -> http.delete("/v1/users/" + boss + "/sessions/" + only, da));
     // one session ended by someone who outranks its owner: that one stops, the owner's others go on
     String second = fx.login("boss_sessions");
-    assertThat(http.delete("/v1/users/" + boss + "/sessions/" + only, admin).status()).isEqualTo(200);
+    assertThat(http.delete("/v1/users/" + boss + "/sessions/" + only, server.admin()).status()).isEqualTo(200);
     assertThat(http.get("/v1/me", bossToken).status()).isEqualTo(401);
     assertThat(http.get("/v1/me", second).status()).isEqualTo(200);
-    assertThat(http.delete("/v1/users/" + boss + "/sessions/" + only, admin).status()).isEqualTo(404);
-    assertThat(http.delete("/v1/users/" + fx.id("da_sessions") + "/sessions/" + only, admin).status()).isEqualTo(404);
-    assertThat(http.delete("/v1/users/" + boss + "/sessions", admin).status()).isEqualTo(200);
+    assertThat(http.delete("/v1/users/" + boss + "/sessions/" + only, server.admin()).status()).isEqualTo(404);
+    assertThat(http.delete("/v1/users/" + fx.id("da_sessions") + "/sessions/" + only, server.admin()).status()).isEqualTo(404);
+    assertThat(http.delete("/v1/users/" + boss + "/sessions", server.admin()).status()).isEqualTo(200);
     assertThat(http.get("/v1/me", second).status()).isEqualTo(401);
   }
 
   @Test
   void globalRegistrar_andAUsersWriteKey_cannotResetAnAdminsPassword() {
     long registrar = fx.user("registrar_1", null);
-    fx.grant(admin, registrar, "registrar", "global");
+    fx.grant(server.admin(), registrar, "registrar", "global");
     long other = fx.user("second_admin", null);
-    fx.grant(admin, other, "admin", "global");
+    fx.grant(server.admin(), other, "admin", "global");
     String reg = fx.login("registrar_1");
     refused(403, "outranked", () -> http.patch("/v1/users/" + other, reg, password("taken-over-password-2")));
-    String key = fx.client(admin, "users-writer", "users.write").getString("key");
+    String key = fx.client(server.admin(), "users-writer", "users.write").getString("key");
     refused(403, "outranked", () -> http.patch("/v1/users/" + other, key, password("taken-over-password-3")));
     // the registrar still administers people who hold no more than they do
     long student = fx.user("plain_student", null);
@@ -140,7 +127,7 @@ class AuthorityScenarioTest {
   void anAdministratorsReset_endsEverySessionOfTheUser() {
     long id = fx.user("reset_me", null);
     String session = fx.login("reset_me");
-    Response r = http.patch("/v1/users/" + id, admin, password("reset-by-the-admin-1"));
+    Response r = http.patch("/v1/users/" + id, server.admin(), password("reset-by-the-admin-1"));
     assertThat(r.status()).as(r.toString()).isEqualTo(200);
     assertThat(http.get("/v1/me", session).status()).isEqualTo(401);
     assertThat(fx.count("SELECT count(*) FROM audit_events WHERE action = 'user.password_reset' AND target_id = ?",
@@ -149,22 +136,22 @@ class AuthorityScenarioTest {
 
   @Test
   void theBuiltinAdminRole_cannotBeEdited_byARolesWriteKey_orByTheAdmin() {
-    String key = fx.client(admin, "roles-writer", "roles.write").getString("key");
+    String key = fx.client(server.admin(), "roles-writer", "roles.write").getString("key");
     JsonObject one = new JsonObject().put("permissions", new JsonArray().add("library.borrow"));
     refused(403, "builtin_role", () -> http.patch("/v1/roles/admin", key, one));
-    refused(403, "builtin_role", () -> http.patch("/v1/roles/admin", admin, one));
-    refused(403, "builtin_role", () -> http.delete("/v1/roles/admin", admin));
+    refused(403, "builtin_role", () -> http.patch("/v1/roles/admin", server.admin(), one));
+    refused(403, "builtin_role", () -> http.delete("/v1/roles/admin", server.admin()));
     // nor can the key strip another built-in role of what it does not hold itself
     refused(403, "cannot_delegate", () -> http.patch("/v1/roles/registrar", key, one));
   }
 
   @Test
   void aNewPermission_isHeldByTheAdminRole_andTheAdminCanPutItIntoARole() {
-    assertThat(http.post("/v1/permissions", admin, new JsonObject().put("name", "parking.permit")).status())
+    assertThat(http.post("/v1/permissions", server.admin(), new JsonObject().put("name", "parking.permit")).status())
         .isEqualTo(201);
-    JsonArray adminRole = http.get("/v1/roles/admin", admin).json().getJsonArray("effective_permissions");
+    JsonArray adminRole = http.get("/v1/roles/admin", server.admin()).json().getJsonArray("effective_permissions");
     assertThat(adminRole.getList()).contains("parking.permit");
-    Response r = http.post("/v1/roles", admin, new JsonObject().put("name", "parking_officer")
+    Response r = http.post("/v1/roles", server.admin(), new JsonObject().put("name", "parking_officer")
         .put("permissions", new JsonArray().add("parking.permit")));
     assertThat(r.status()).as(r.toString()).isEqualTo(201);
     assertThat(fx.check("admin", "parking.permit", "global")).isTrue();
@@ -174,12 +161,12 @@ class AuthorityScenarioTest {
   void departmentAdmin_cannotRevokeARegistrarGrantInTheirDepartment_norAGrantsKeyAnAdminsGrant() {
     departmentAdmin("da_revoker", "MATH");
     long clerk = fx.user("math_clerk", "MATH");
-    long grant = fx.grant(admin, clerk, "registrar", "department:MATH").getLong("id");
+    long grant = fx.grant(server.admin(), clerk, "registrar", "department:MATH").getLong("id");
     String da = fx.login("da_revoker");
     refused(403, "cannot_delegate", () -> http.delete("/v1/grants/" + grant, da));
     long other = fx.user("third_admin", null);
-    long adminGrant = fx.grant(admin, other, "admin", "global").getLong("id");
-    String key = fx.client(admin, "grants-writer", "grants.write").getString("key");
+    long adminGrant = fx.grant(server.admin(), other, "admin", "global").getLong("id");
+    String key = fx.client(server.admin(), "grants-writer", "grants.write").getString("key");
     refused(403, "cannot_delegate", () -> http.delete("/v1/grants/" + adminGrant, key));
   }
 
@@ -190,7 +177,7 @@ class AuthorityScenarioTest {
     refused(403, "self_grant", () -> fx.tryGrant(da, me, "department_admin", "department:CS"));
     refused(403, "self_grant", () -> fx.tryGrant(da, me, "instructor", "offering:CS101/2026-fall"));
     // a key acts for its owner: it cannot grant to its owner either
-    String key = fx.client(admin, "granting-key", "grants.write", "users.write").getString("key");
+    String key = fx.client(server.admin(), "granting-key", "grants.write", "users.write").getString("key");
     long adminId = fx.id("admin");
     refused(403, "self_grant", () -> fx.tryGrant(key, adminId, "student", "global"));
   }
@@ -204,20 +191,20 @@ class AuthorityScenarioTest {
     assertThat(AccessFixture.fields(r)).containsExactly("username");
     long other = fx.user("renamed_later", "CS");
     refused(400, "invalid_input", () -> http.patch("/v1/users/" + other, da, new JsonObject().put("username", "2")));
-    assertThat(http.get("/v1/check?subject=1&permission=users.write", admin).json().getBoolean("allowed"))
+    assertThat(http.get("/v1/check?subject=1&permission=users.write", server.admin()).json().getBoolean("allowed"))
         .as("user id 1 is the bootstrap admin").isTrue();
   }
 
   @Test
   void anApiKey_losesWhatItsOwnerLoses_andStopsWhenTheOwnerIsDeactivated() {
     long maker = fx.user("key_maker", null);
-    long grant = fx.grant(admin, maker, "admin", "global").getLong("id");
+    long grant = fx.grant(server.admin(), maker, "admin", "global").getLong("id");
     String key = fx.client(fx.login("key_maker"), "makers-key", "users.read", "authz.check").getString("key");
     assertThat(http.get("/v1/users?limit=1", key).status()).isEqualTo(200);
-    assertThat(http.delete("/v1/grants/" + grant, admin).status()).isEqualTo(200);
+    assertThat(http.delete("/v1/grants/" + grant, server.admin()).status()).isEqualTo(200);
     assertThat(http.get("/v1/users?limit=1", key).status()).isEqualTo(403);
     assertThat(http.get("/v1/check?subject=admin&permission=users.read", key).status()).isEqualTo(403);
-    assertThat(http.delete("/v1/users/" + maker, admin).status()).isEqualTo(200);
+    assertThat(http.delete("/v1/users/" + maker, server.admin()).status()).isEqualTo(200);
     Response gone = http.get("/v1/users?limit=1", key);
     assertThat(gone.status()).isEqualTo(401);
     assertThat(gone.json().getString("code")).isEqualTo("owner_inactive");
@@ -225,19 +212,19 @@ class AuthorityScenarioTest {
 
   @Test
   void clients_areListedWithTheirOwner_canBeRotated_andReowned() {
-    JsonObject made = fx.client(admin, "rotating-app", "authz.check");
+    JsonObject made = fx.client(server.admin(), "rotating-app", "authz.check");
     long id = made.getLong("id");
     String old = made.getString("key");
-    JsonObject listed = http.get("/v1/clients", admin).items().stream().map(JsonObject.class::cast)
+    JsonObject listed = http.get("/v1/clients", server.admin()).items().stream().map(JsonObject.class::cast)
         .filter(o -> o.getLong("id") == id).findFirst().orElseThrow();
     assertThat(listed.getString("owner")).isEqualTo("admin");
-    Response rotated = http.post("/v1/clients/" + id + "/rotate", admin, new JsonObject());
+    Response rotated = http.post("/v1/clients/" + id + "/rotate", server.admin(), new JsonObject());
     assertThat(rotated.status()).as(rotated.toString()).isEqualTo(200);
     String fresh = rotated.json().getString("key");
     assertThat(http.get("/v1/check?subject=admin&permission=users.read", old).status()).isEqualTo(401);
     assertThat(http.get("/v1/check?subject=admin&permission=users.read", fresh).status()).isEqualTo(200);
     long heir = fx.user("key_heir", null);
-    fx.grant(admin, heir, "admin", "global");
+    fx.grant(server.admin(), heir, "admin", "global");
     String heirToken = fx.login("key_heir");
     Response reowned = http.patch("/v1/clients/" + id, heirToken, new JsonObject().put("owner", "key_heir"));
     assertThat(reowned.status()).as(reowned.toString()).isEqualTo(200);
@@ -267,7 +254,7 @@ class AuthorityScenarioTest {
       long id = fx.user("gone_" + i, null);
       String token = fx.login("gone_" + i);
       assertThat(http.get("/v1/me", token).status()).isEqualTo(200);
-      assertThat(http.delete("/v1/users/" + id, admin).status()).isEqualTo(200);
+      assertThat(http.delete("/v1/users/" + id, server.admin()).status()).isEqualTo(200);
       assertThat(http.get("/v1/me", token).status()).as("round %d", i).isEqualTo(401);
     }
   }
@@ -275,9 +262,9 @@ class AuthorityScenarioTest {
   @Test
   void aMove_givesNobodyWhatTheMoverDoesNotHold() {
     // an instructor granted on department MATH would gain grades.write in CS's courses if CS moved under MATH
-    fx.grant(admin, fx.user("math_teacher", "MATH"), "instructor", "department:MATH");
+    fx.grant(server.admin(), fx.user("math_teacher", "MATH"), "instructor", "department:MATH");
     long registrar = fx.user("registrar_mover", null);
-    fx.grant(admin, registrar, "registrar", "global");
+    fx.grant(server.admin(), registrar, "registrar", "global");
     String reg = fx.login("registrar_mover");
     refused(403, "cannot_delegate",
         () -> http.patch("/v1/departments/CS", reg, new JsonObject().put("parent", "MATH")));
@@ -288,9 +275,9 @@ class AuthorityScenarioTest {
   @Test
   void aRegistrarsImport_cannotChangeOrDeactivateAnAdmin() {
     long registrar = fx.user("registrar_importer", null);
-    fx.grant(admin, registrar, "registrar", "global");
+    fx.grant(server.admin(), registrar, "registrar", "global");
     long boss = fx.user("imported_boss", null);
-    fx.grant(admin, boss, "admin", "global");
+    fx.grant(server.admin(), boss, "admin", "global");
     fx.sql("UPDATE users SET external_id = 'SIS-BOSS' WHERE id = ?", boss);
     String reg = fx.login("registrar_importer");
     String csv = "external_id,email\nSIS-BOSS,boss-new@evil.test\n";

@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.provost.testing.AccessFixture;
 import org.provost.testing.Http;
 import org.provost.testing.Http.Response;
-import org.provost.testing.TestServer;
+import org.provost.testing.ProvostServer;
 
 /**
  * "Nobody can grant a role that carries a permission they do not hold themselves in that scope": scoped
@@ -21,29 +21,22 @@ class DelegationApiTest {
   static final String CS101 = "offering:CS101/2026-fall";
   static final String CS202 = "offering:CS202/2026-fall";
   static final String MATH201 = "offering:MATH201/2026-fall";
-  static TestServer server;
-  static AccessFixture fx;
-  static Http http;
+  @RegisterExtension
+  static final ProvostServer server = ProvostServer.builder().directory().build();
+  static final AccessFixture fx = server.fixture();
+  static final Http http = server.http;
   static String deptAdmin;
   static String instructor;
   static long newcomer;
 
   @BeforeAll
-  static void start() {
-    server = TestServer.start();
-    fx = new AccessFixture(server).directory();
-    http = server.http;
+  static void seed() {
     String admin = fx.adminToken();
     fx.grant(admin, fx.user("cs_head", "CS"), "department_admin", "department:CS");
     fx.grant(admin, fx.user("lecturer", "CS"), "instructor", CS101);
     newcomer = fx.user("newcomer", "CS");
     deptAdmin = fx.login("cs_head");
     instructor = fx.login("lecturer");
-  }
-
-  @AfterAll
-  static void stop() {
-    if (server != null) server.close();
   }
 
   private static void assertRefused(Response r, String code, String missing) {

@@ -6,41 +6,27 @@ import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.provost.testing.AccessFixture;
 import org.provost.testing.Http;
 import org.provost.testing.Http.Response;
-import org.provost.testing.TestServer;
+import org.provost.testing.ProvostServer;
 
 /** Granting, listing and revoking over the real API, and /v1/check following each change. */
 class GrantApiTest {
   static final String OFFERING = "offering:CS101/2026-fall";
-  static TestServer server;
-  static AccessFixture fx;
-  static Http http;
-  static String admin;
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.start();
-    fx = new AccessFixture(server).directory();
-    http = server.http;
-    admin = fx.adminToken();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (server != null) server.close();
-  }
+  @RegisterExtension
+  static final ProvostServer server = ProvostServer.builder().directory().build();
+  static final AccessFixture fx = server.fixture();
+  static final Http http = server.http;
 
   @Test
   void grantThenRevoke_flipsTheCheck_andAnswersRevisions() {
     long alice = fx.user("alice", "CS");
     assertThat(fx.check("alice", "grades.write", OFFERING)).isFalse();
 
-    Response granted = http.post("/v1/users/" + alice + "/grants", admin, new JsonObject().put("role", "instructor")
+    Response granted = http.post("/v1/users/" + alice + "/grants", server.admin(), new JsonObject().put("role", "instructor")
         .put("scope", OFFERING).put("reason", "teaches CS101 this fall"));
     assertThat(granted.status()).as(granted.toString()).isEqualTo(201);
     JsonObject g = granted.json();
@@ -60,30 +46,30 @@ class GrantApiTest {
     assertThat(fx.check("alice", "grades.write", OFFERING)).isTrue();
     assertThat(fx.check(alice, "grades.write", "offering:CS202/2026-fall")).isFalse();
     assertThat(http.get("/v1/check?subject=alice&permission=grades.write&resource=" + OFFERING
-        + "&at_least_revision=" + revision, admin).json().getBoolean("allowed")).isTrue();
+        + "&at_least_revision=" + revision, server.admin()).json().getBoolean("allowed")).isTrue();
 
-    Response revoked = http.delete("/v1/grants/" + g.getLong("id"), admin);
+    Response revoked = http.delete("/v1/grants/" + g.getLong("id"), server.admin());
     assertThat(revoked.status()).as(revoked.toString()).isEqualTo(200);
     assertThat(revoked.json().getBoolean("revoked")).isTrue();
     assertThat(revoked.json().getLong("revision")).isGreaterThan(revision);
     assertThat(fx.check("alice", "grades.write", OFFERING)).isFalse();
     assertThat(fx.count("SELECT count(*) FROM audit_events WHERE action = 'grant.revoke' AND target_id = ?"
         + " AND before ->> 'scope' = ? AND after IS NULL", g.getLong("id").toString(), OFFERING)).isEqualTo(1);
-    assertThat(http.delete("/v1/grants/" + g.getLong("id"), admin).status()).isEqualTo(404);
+    assertThat(http.delete("/v1/grants/" + g.getLong("id"), server.admin()).status()).isEqualTo(404);
   }
 
   @Test
   void grantOutsideItsValidityWindow_doesNotCount() {
     long bob = fx.user("bob", "CS");
     Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-    Response later = http.post("/v1/users/" + bob + "/grants", admin, new JsonObject().put("role", "teaching_assistant")
+    Response later = http.post("/v1/users/" + bob + "/grants", server.admin(), new JsonObject().put("role", "teaching_assistant")
         .put("scope", OFFERING).put("valid_from", now.plus(30, ChronoUnit.DAYS).toString())
         .put("valid_until", now.plus(120, ChronoUnit.DAYS).toString()));
     assertThat(later.status()).as(later.toString()).isEqualTo(201);
     assertThat(later.json().getString("valid_from")).isEqualTo(now.plus(30, ChronoUnit.DAYS).toString());
     assertThat(fx.check("bob", "roster.read", OFFERING)).isFalse();
 
-    Response current = http.post("/v1/users/" + bob + "/grants", admin, new JsonObject().put("role", "teaching_assistant")
+    Response current = http.post("/v1/users/" + bob + "/grants", server.admin(), new JsonObject().put("role", "teaching_assistant")
         .put("scope", OFFERING).put("valid_from", now.minus(1, ChronoUnit.DAYS).toString())
         .put("valid_until", now.plus(1, ChronoUnit.DAYS).toString()));
     assertThat(current.status()).as(current.toString()).isEqualTo(201);
@@ -93,7 +79,7 @@ class GrantApiTest {
   @Test
   void departmentGrant_coversTheDepartmentsOfferings_butNotAnothers() {
     long carol = fx.user("carol", "CS");
-    fx.grant(admin, carol, "teaching_assistant", "department:CS");
+    fx.grant(server.admin(), carol, "teaching_assistant", "department:CS");
     assertThat(fx.check("carol", "grades.read", OFFERING)).isTrue();
     assertThat(fx.check("carol", "grades.read", "course:CS202")).isTrue();
     assertThat(fx.check("carol", "grades.read", "offering:MATH201/2026-fall")).isFalse();
@@ -102,12 +88,12 @@ class GrantApiTest {
   @Test
   void listing_isForTheUserThemself_orGrantsReadInTheirDepartment() {
     long dora = fx.user("dora", "MATH");
-    fx.grant(admin, dora, "student", "department:MATH");
+    fx.grant(server.admin(), dora, "student", "department:MATH");
     fx.user("eve", "MATH");
     long mathAdmin = fx.user("math_admin", "MATH");
-    fx.grant(admin, mathAdmin, "department_admin", "department:MATH");
+    fx.grant(server.admin(), mathAdmin, "department_admin", "department:MATH");
     long csAdmin = fx.user("cs_admin", "CS");
-    fx.grant(admin, csAdmin, "department_admin", "department:CS");
+    fx.grant(server.admin(), csAdmin, "department_admin", "department:CS");
 
     Response own = http.get("/v1/users/" + dora + "/grants", fx.login("dora"));
     assertThat(own.status()).isEqualTo(200);
@@ -116,24 +102,24 @@ class GrantApiTest {
     assertThat(http.get("/v1/users/" + dora + "/grants", fx.login("math_admin")).status()).isEqualTo(200);
     assertThat(http.get("/v1/users/" + dora + "/grants", fx.login("eve")).status()).isEqualTo(403);
     assertThat(http.get("/v1/users/" + dora + "/grants", fx.login("cs_admin")).status()).isEqualTo(403);
-    assertThat(http.get("/v1/users/" + dora + "/grants", admin).items()).hasSize(1);
-    assertThat(http.get("/v1/users/999999/grants", admin).status()).isEqualTo(404);
-    assertThat(http.get("/v1/users/nobody/grants", admin).status()).isEqualTo(404);
+    assertThat(http.get("/v1/users/" + dora + "/grants", server.admin()).items()).hasSize(1);
+    assertThat(http.get("/v1/users/999999/grants", server.admin()).status()).isEqualTo(404);
+    assertThat(http.get("/v1/users/nobody/grants", server.admin()).status()).isEqualTo(404);
   }
 
   @Test
   void revoke_needsGrantsWriteInTheGrantsScope() {
     long frank = fx.user("frank", "MATH");
-    JsonObject g = fx.grant(admin, frank, "student", "department:MATH");
+    JsonObject g = fx.grant(server.admin(), frank, "student", "department:MATH");
     long csAdmin = fx.user("cs_admin_2", "CS");
-    fx.grant(admin, csAdmin, "department_admin", "department:CS");
+    fx.grant(server.admin(), csAdmin, "department_admin", "department:CS");
     Map<String, String> before = fx.snapshot();
 
     Response r = http.delete("/v1/grants/" + g.getLong("id"), fx.login("cs_admin_2"));
     assertThat(r.status()).isEqualTo(403);
     assertThat(fx.snapshot()).isEqualTo(before);
-    assertThat(http.delete("/v1/grants/999999", admin).status()).isEqualTo(404);
-    assertThat(http.delete("/v1/grants/x1", admin).status()).isEqualTo(404);
+    assertThat(http.delete("/v1/grants/999999", server.admin()).status()).isEqualTo(404);
+    assertThat(http.delete("/v1/grants/x1", server.admin()).status()).isEqualTo(404);
   }
 
   @Test
@@ -141,7 +127,7 @@ class GrantApiTest {
     long bea = fx.user("bea", "CS");
     // timestamptz keeps microseconds and the API truncates to them: the answer of the write (built without a
     // read-back) must say exactly what the table holds
-    Response granted = http.post("/v1/users/" + bea + "/grants", admin, new JsonObject().put("role", "student")
+    Response granted = http.post("/v1/users/" + bea + "/grants", server.admin(), new JsonObject().put("role", "student")
         .put("scope", "department:CS").put("valid_from", "2026-01-01T00:00:00.1234567Z")
         .put("valid_until", "2027-01-01T00:00:00.9999996Z"));
     assertThat(granted.status()).as(granted.toString()).isEqualTo(201);
@@ -149,11 +135,11 @@ class GrantApiTest {
     assertThat(granted.json().getString("valid_until")).isEqualTo("2027-01-01T00:00:00.999999Z");
     assertThat(fx.count("SELECT count(*) FROM grants WHERE id = ? AND valid_from = '2026-01-01T00:00:00.123456Z'"
         + " AND valid_until = '2027-01-01T00:00:00.999999Z'", granted.json().getLong("id"))).isEqualTo(1);
-    JsonObject listed = http.get("/v1/users/" + bea + "/grants", admin).items().getJsonObject(0);
+    JsonObject listed = http.get("/v1/users/" + bea + "/grants", server.admin()).items().getJsonObject(0);
     assertThat(listed.getString("valid_from")).isEqualTo(granted.json().getString("valid_from"));
     assertThat(listed.getString("valid_until")).isEqualTo(granted.json().getString("valid_until"));
     // the same window again is a duplicate, however it is spelled
-    Response again = http.post("/v1/users/" + bea + "/grants", admin, new JsonObject().put("role", "student")
+    Response again = http.post("/v1/users/" + bea + "/grants", server.admin(), new JsonObject().put("role", "student")
         .put("scope", "department:CS").put("valid_from", "2026-01-01T00:00:00.123456Z")
         .put("valid_until", "2027-01-01T00:00:00.9999991Z"));
     assertThat(again.status()).as(again.toString()).isEqualTo(409);

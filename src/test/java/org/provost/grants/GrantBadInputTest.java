@@ -4,33 +4,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.provost.testing.AccessFixture;
 import org.provost.testing.Http.Response;
-import org.provost.testing.TestServer;
+import org.provost.testing.ProvostServer;
 
 /** POST /v1/users/{id}/grants given bad input: a 4xx naming the field, and not one row written. */
 class GrantBadInputTest {
-  static TestServer server;
-  static AccessFixture fx;
+  @RegisterExtension
+  static final ProvostServer server = ProvostServer.builder().directory().build();
+  static final AccessFixture fx = server.fixture();
   static long user;
 
   @BeforeAll
-  static void start() {
-    server = TestServer.start();
-    fx = new AccessFixture(server).directory();
+  static void seed() {
     user = fx.user("grace", "CS");
     fx.grant(fx.adminToken(), user, "student", "department:CS");
-  }
-
-  @AfterAll
-  static void stop() {
-    if (server != null) server.close();
   }
 
   static Stream<Arguments> badGrants() {

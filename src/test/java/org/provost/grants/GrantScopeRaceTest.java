@@ -6,29 +6,18 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.provost.db.Jdbc;
 import org.provost.testing.AccessFixture;
 import org.provost.testing.Http.Response;
-import org.provost.testing.TestServer;
+import org.provost.testing.ProvostServer;
 
 /** Grants name their scope without a foreign key: a grant and its scope's deletion must not both succeed. */
 class GrantScopeRaceTest {
-  static TestServer server;
-  static AccessFixture fx;
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.start();
-    fx = new AccessFixture(server).directory();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (server != null) server.close();
-  }
+  @RegisterExtension
+  static final ProvostServer server = ProvostServer.builder().directory().build();
+  static final AccessFixture fx = server.fixture();
 
   @Test
   void aGrantWrittenWhileItsOfferingIsDeleted_waits_thenIsRefused_andLeavesNoDanglingGrant() throws Exception {

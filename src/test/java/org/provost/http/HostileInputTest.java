@@ -11,11 +11,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.provost.testing.AccessFixture;
 import org.provost.testing.Http.Response;
+import org.provost.testing.ProvostServer;
 import org.provost.testing.TestServer;
 
 /**
@@ -25,9 +26,9 @@ import org.provost.testing.TestServer;
  * 400 naming the field; a route without a valid baseline request here fails the test, so new routes join it.
  */
 class HostileInputTest {
-  static TestServer server;
-  static AccessFixture fx;
-  static String admin;
+  @RegisterExtension
+  static final ProvostServer server = ProvostServer.builder().directory().build();
+  static final AccessFixture fx = server.fixture();
   static long userId;
   static long clientId;
   static long grantId;
@@ -48,15 +49,12 @@ class HostileInputTest {
   static final Map<String, Baseline> BASELINES = new LinkedHashMap<>();
 
   @BeforeAll
-  static void start() {
-    server = TestServer.start();
-    fx = new AccessFixture(server).directory();
-    admin = fx.adminToken();
+  static void seed() {
     userId = fx.user("hostile_target", "CS");
-    clientId = server.http.post("/v1/clients", admin, new JsonObject().put("name", "hostile-client")).json()
+    clientId = server.http.post("/v1/clients", server.admin(), new JsonObject().put("name", "hostile-client")).json()
         .getLong("id");
-    grantId = fx.grant(admin, userId, "instructor", "course:CS101").getLong("id");
-    assertThat(server.http.post("/v1/roles", admin, new JsonObject().put("name", "hostile_role")
+    grantId = fx.grant(server.admin(), userId, "instructor", "course:CS101").getLong("id");
+    assertThat(server.http.post("/v1/roles", server.admin(), new JsonObject().put("name", "hostile_role")
         .put("permissions", new JsonArray().add("users.read"))).status()).isEqualTo(201);
     JsonObject newUser = new JsonObject().put("username", "fresh").put("email", "fresh@uni.example")
         .put("type", "student").put("password", "a-good-password").put("display_name", "F").put("department", "CS")
@@ -131,11 +129,6 @@ class HostileInputTest {
     BASELINES.put(route, new Baseline(path, body));
   }
 
-  @AfterAll
-  static void stop() {
-    if (server != null) server.close();
-  }
-
   /** One hostile request and the field it must be refused for. */
   record Case(String route, String field, String method, String path, String body, String contentType) {}
 
@@ -183,7 +176,7 @@ class HostileInputTest {
 
     List<String> failures = new ArrayList<>();
     for (Case c : cases) {
-      Response r = server.http.send(c.method(), c.path(), admin, c.body(), c.contentType());
+      Response r = server.http.send(c.method(), c.path(), server.admin(), c.body(), c.contentType());
       List<String> fields = r.status() == 400 && r.body().startsWith("{") ? AccessFixture.fields(r) : List.of();
       boolean named = fields.stream().anyMatch(f -> f.equals(c.field()) || f.startsWith(c.field() + "[")
           || f.startsWith(c.field() + ".") || f.endsWith("." + c.field()));

@@ -11,12 +11,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.provost.testing.AccessFixture;
 import org.provost.testing.Http.Response;
-import org.provost.testing.TestServer;
+import org.provost.testing.ProvostServer;
 
 /**
  * Every filter of every listing, alone and in each pair, against a reference computed here from the whole
@@ -24,8 +24,8 @@ import org.provost.testing.TestServer;
  * small pages, so the cursor is exercised with each filter too.
  */
 class ListingFilterTest {
-  static TestServer server;
-  static String admin;
+  @RegisterExtension
+  static final ProvostServer server = ProvostServer.builder().directory().build();
 
   /** A listing filter: its query parameter, values to try, and whether an item matches a value. */
   record Filter(String name, List<String> values, Matcher matches) {}
@@ -36,10 +36,8 @@ class ListingFilterTest {
   }
 
   @BeforeAll
-  static void start() {
-    server = TestServer.start();
-    AccessFixture fx = new AccessFixture(server).directory();
-    admin = fx.adminToken();
+  static void seed() {
+    AccessFixture fx = server.fixture();
     fx.sql("""
         INSERT INTO departments (code, name) VALUES ('ARTS', 'Arts');
         INSERT INTO departments (code, name, parent_id) SELECT 'HIST', 'History', id FROM departments WHERE code = 'ARTS';
@@ -61,14 +59,9 @@ class ListingFilterTest {
           .put("display_name", (i % 3 == 0 ? "Exa " : "Dee ") + username)
           .put("type", types[random.nextInt(types.length)]).put("department", departments[random.nextInt(departments.length)])
           .put("verified", random.nextBoolean()).put("active", random.nextInt(4) != 0);
-      Response r = server.http.post("/v1/users", admin, body);
+      Response r = server.http.post("/v1/users", server.admin(), body);
       assertThat(r.status()).as(r.toString()).isEqualTo(201);
     }
-  }
-
-  @AfterAll
-  static void stop() {
-    if (server != null) server.close();
   }
 
   /** Every item of a listing, following {@code next} in pages of {@code limit}. */
@@ -78,7 +71,7 @@ class ListingFilterTest {
     for (int pages = 0; pages < 1000; pages++) {
       String url = path + (path.contains("?") ? "&" : "?") + "limit=" + limit
           + (after == null ? "" : "&after=" + URLEncoder.encode(after, StandardCharsets.UTF_8));
-      Response r = server.http.get(url, admin);
+      Response r = server.http.get(url, server.admin());
       assertThat(r.status()).as(url + ": " + r).isEqualTo(200);
       r.json().getJsonArray("items").forEach(i -> out.add((JsonObject) i));
       after = r.json().getString("next");

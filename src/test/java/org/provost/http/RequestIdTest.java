@@ -6,29 +6,17 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.provost.testing.AccessFixture;
 import org.provost.testing.CapturedLogs;
 import org.provost.testing.Http.Response;
-import org.provost.testing.TestServer;
+import org.provost.testing.ProvostServer;
 
 class RequestIdTest {
-  static TestServer server;
-  static AccessFixture fixture;
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.start(Map.of("PROVOST_ACCESS_LOG", "true"));
-    fixture = new AccessFixture(server).directory();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (server != null) server.close();
-  }
+  @RegisterExtension
+  static final ProvostServer server = ProvostServer.builder().config("PROVOST_ACCESS_LOG", "true").directory().build();
+  static final AccessFixture fixture = server.fixture();
 
   private static Response get(String path, String requestId) {
     return server.http.send("GET", path, fixture.adminToken(), null, null, "X-Request-Id", requestId);

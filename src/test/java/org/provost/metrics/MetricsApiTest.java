@@ -3,17 +3,15 @@ package org.provost.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonObject;
-import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.provost.http.Api;
 import org.provost.testing.AccessFixture;
 import org.provost.testing.Http.Response;
+import org.provost.testing.ProvostServer;
 import org.provost.testing.Scrape;
-import org.provost.testing.TestServer;
 
 /**
  * Known traffic, then {@code /metrics}: every series an operator's question needs exists, and its count
@@ -21,19 +19,9 @@ import org.provost.testing.TestServer;
  * timer is recorded just after its answer is written, so a count is awaited (never a duration).
  */
 class MetricsApiTest {
-  static TestServer server;
-  static AccessFixture fixture;
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.start(Map.of("PROVOST_LOGIN_MAX_FAILURES", "2"));
-    fixture = new AccessFixture(server).directory();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (server != null) server.close();
-  }
+  @RegisterExtension
+  static final ProvostServer server = ProvostServer.builder().config("PROVOST_LOGIN_MAX_FAILURES", "2").directory().build();
+  static final AccessFixture fixture = server.fixture();
 
   @Test
   void logins_areCountedByOutcome() {

@@ -5,33 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.provost.testing.AccessFixture;
 import org.provost.testing.Http;
 import org.provost.testing.Http.Response;
-import org.provost.testing.TestServer;
+import org.provost.testing.ProvostServer;
 
 /** Permissions and roles over the real API: definitions, closures, cycles, built-ins, roles in use. */
 class RoleApiTest {
-  static TestServer server;
-  static AccessFixture fx;
-  static Http http;
-  static String admin;
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.start();
-    fx = new AccessFixture(server).directory();
-    http = server.http;
-    admin = fx.adminToken();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (server != null) server.close();
-  }
+  @RegisterExtension
+  static final ProvostServer server = ProvostServer.builder().directory().build();
+  static final AccessFixture fx = server.fixture();
+  static final Http http = server.http;
 
   private static JsonObject role(String name, JsonArray permissions, JsonArray includes) {
     return new JsonObject().put("name", name).put("description", "a " + name).put("permissions", permissions)
@@ -51,7 +37,7 @@ class RoleApiTest {
   @Test
   void permission_create_isListedAudited_andAnswersItsRevision() {
     long before = fx.count("SELECT coalesce(max(revision), 0) FROM changelog");
-    Response r = http.post("/v1/permissions", admin,
+    Response r = http.post("/v1/permissions", server.admin(),
         new JsonObject().put("name", "lab.equipment.book").put("description", "book lab equipment"));
     assertThat(r.status()).as(r.toString()).isEqualTo(201);
     assertThat(r.json().getString("name")).isEqualTo("lab.equipment.book");
@@ -62,12 +48,12 @@ class RoleApiTest {
     assertThat(fx.count("""
         SELECT count(*) FROM audit_events WHERE action = 'permission.create' AND target_id = 'lab.equipment.book'
           AND after ->> 'description' = 'book lab equipment'""")).isEqualTo(1);
-    assertThat(http.get("/v1/permissions", admin).body()).contains("lab.equipment.book");
+    assertThat(http.get("/v1/permissions", server.admin()).body()).contains("lab.equipment.book");
   }
 
   @Test
   void role_create_get_patch_delete_roundTrip() {
-    Response created = http.post("/v1/roles", admin,
+    Response created = http.post("/v1/roles", server.admin(),
         role("lab_manager", new JsonArray().add("facilities.book"), new JsonArray().add("student")));
     assertThat(created.status()).as(created.toString()).isEqualTo(201);
     assertThat(created.json().getJsonArray("permissions")).containsExactly("facilities.book");
@@ -81,28 +67,28 @@ class RoleApiTest {
     assertThat(got.status()).isEqualTo(200);
     assertThat(got.json().getString("description")).isEqualTo("a lab_manager");
 
-    Response described = http.patch("/v1/roles/lab_manager", admin, new JsonObject().put("description", "runs labs"));
+    Response described = http.patch("/v1/roles/lab_manager", server.admin(), new JsonObject().put("description", "runs labs"));
     assertThat(described.status()).as(described.toString()).isEqualTo(200);
     assertThat(described.json().getJsonArray("permissions")).containsExactly("facilities.book");
     assertThat(described.json().getJsonArray("includes")).containsExactly("student");
 
-    Response replaced = http.patch("/v1/roles/lab_manager", admin,
+    Response replaced = http.patch("/v1/roles/lab_manager", server.admin(),
         new JsonObject().put("name", "lab_lead").put("permissions", new JsonArray().add("roster.read")));
     assertThat(replaced.status()).as(replaced.toString()).isEqualTo(200);
     assertThat(replaced.json().getString("name")).isEqualTo("lab_lead");
     assertThat(replaced.json().getJsonArray("permissions")).containsExactly("roster.read");
     assertThat(replaced.json().getJsonArray("includes")).containsExactly("student");
     assertThat(replaced.json().getLong("revision")).isGreaterThan(described.json().getLong("revision"));
-    assertThat(http.get("/v1/roles/lab_manager", admin).status()).isEqualTo(404);
+    assertThat(http.get("/v1/roles/lab_manager", server.admin()).status()).isEqualTo(404);
     assertThat(fx.count("""
         SELECT count(*) FROM audit_events WHERE action = 'role.update' AND target_id = 'lab_manager'
           AND before -> 'permissions' = '["facilities.book"]' AND after -> 'permissions' = '["roster.read"]'"""))
         .isEqualTo(1);
 
-    Response deleted = http.delete("/v1/roles/lab_lead", admin);
+    Response deleted = http.delete("/v1/roles/lab_lead", server.admin());
     assertThat(deleted.status()).as(deleted.toString()).isEqualTo(200);
     assertThat(deleted.json().getLong("revision")).isGreaterThan(replaced.json().getLong("revision"));
-    assertThat(http.get("/v1/roles/lab_lead", admin).status()).isEqualTo(404);
+    assertThat(http.get("/v1/roles/lab_lead", server.admin()).status()).isEqualTo(404);
     assertThat(fx.count("SELECT count(*) FROM changelog WHERE entity = 'role' AND op = 'delete' AND revision = ?",
         deleted.json().getLong("revision"))).isEqualTo(1);
     assertThat(fx.count("SELECT count(*) FROM audit_events WHERE action = 'role.delete' AND target_id = 'lab_lead'"
@@ -111,7 +97,7 @@ class RoleApiTest {
 
   @Test
   void roles_listShowsBuiltinsWithClosureThroughIncludes() {
-    Response r = http.get("/v1/roles", admin);
+    Response r = http.get("/v1/roles", server.admin());
     assertThat(r.status()).isEqualTo(200);
     JsonObject deptAdmin = r.items().stream().map(JsonObject.class::cast)
         .filter(o -> o.getString("name").equals("department_admin")).findFirst().orElseThrow();
@@ -123,37 +109,37 @@ class RoleApiTest {
 
   @Test
   void include_thatWouldMakeACycle_is409Cycle_andWritesNothing() {
-    assertThat(http.post("/v1/roles", admin, role("ring_c", new JsonArray(), new JsonArray())).status()).isEqualTo(201);
-    assertThat(http.post("/v1/roles", admin, role("ring_b", new JsonArray(), new JsonArray().add("ring_c")))
+    assertThat(http.post("/v1/roles", server.admin(), role("ring_c", new JsonArray(), new JsonArray())).status()).isEqualTo(201);
+    assertThat(http.post("/v1/roles", server.admin(), role("ring_b", new JsonArray(), new JsonArray().add("ring_c")))
         .status()).isEqualTo(201);
-    assertThat(http.post("/v1/roles", admin, role("ring_a", new JsonArray(), new JsonArray().add("ring_b")))
+    assertThat(http.post("/v1/roles", server.admin(), role("ring_a", new JsonArray(), new JsonArray().add("ring_b")))
         .status()).isEqualTo(201);
     Map<String, String> before = fx.snapshot();
 
     for (String include : new String[] {"ring_a", "ring_b", "ring_c"}) {
-      Response r = http.patch("/v1/roles/ring_c", admin, new JsonObject().put("includes", new JsonArray().add(include)));
+      Response r = http.patch("/v1/roles/ring_c", server.admin(), new JsonObject().put("includes", new JsonArray().add(include)));
       assertThat(r.status()).as(include + ": " + r).isEqualTo(409);
       assertThat(r.json().getString("code")).isEqualTo("cycle");
       assertThat(AccessFixture.fields(r)).containsExactly("includes");
     }
     assertThat(fx.snapshot()).isEqualTo(before);
-    Response fine = http.patch("/v1/roles/ring_a", admin, new JsonObject().put("includes", new JsonArray().add("ring_c")));
+    Response fine = http.patch("/v1/roles/ring_a", server.admin(), new JsonObject().put("includes", new JsonArray().add("ring_c")));
     assertThat(fine.status()).as(fine.toString()).isEqualTo(200);
   }
 
   @Test
   void builtinRole_cannotBeDeletedOrRenamed_butItsDescriptionMayChange() {
     Map<String, String> before = fx.snapshot();
-    Response delete = http.delete("/v1/roles/instructor", admin);
+    Response delete = http.delete("/v1/roles/instructor", server.admin());
     assertThat(delete.status()).isEqualTo(409);
     assertThat(delete.json().getString("code")).isEqualTo("builtin");
-    Response rename = http.patch("/v1/roles/instructor", admin, new JsonObject().put("name", "lecturer"));
+    Response rename = http.patch("/v1/roles/instructor", server.admin(), new JsonObject().put("name", "lecturer"));
     assertThat(rename.status()).isEqualTo(409);
     assertThat(rename.json().getString("code")).isEqualTo("builtin");
     assertThat(AccessFixture.fields(rename)).containsExactly("name");
     assertThat(fx.snapshot()).isEqualTo(before);
 
-    Response same = http.patch("/v1/roles/staff", admin,
+    Response same = http.patch("/v1/roles/staff", server.admin(),
         new JsonObject().put("name", "staff").put("description", "a member of university staff"));
     assertThat(same.status()).as(same.toString()).isEqualTo(200);
     assertThat(same.json().getBoolean("builtin")).isTrue();
@@ -161,26 +147,26 @@ class RoleApiTest {
 
   @Test
   void roleStillGrantedOrIncluded_cannotBeDeleted_is409InUse() {
-    assertThat(http.post("/v1/roles", admin, role("grader", new JsonArray().add("grades.read"), new JsonArray()))
+    assertThat(http.post("/v1/roles", server.admin(), role("grader", new JsonArray().add("grades.read"), new JsonArray()))
         .status()).isEqualTo(201);
     long userId = fx.user("grader_person", null);
-    JsonObject grant = fx.grant(admin, userId, "grader", "global");
+    JsonObject grant = fx.grant(server.admin(), userId, "grader", "global");
     Map<String, String> before = fx.snapshot();
-    Response granted = http.delete("/v1/roles/grader", admin);
+    Response granted = http.delete("/v1/roles/grader", server.admin());
     assertThat(granted.status()).isEqualTo(409);
     assertThat(granted.json().getString("code")).isEqualTo("in_use");
     assertThat(fx.snapshot()).isEqualTo(before);
 
-    assertThat(http.delete("/v1/grants/" + grant.getLong("id"), admin).status()).isEqualTo(200);
-    assertThat(http.post("/v1/roles", admin, role("head_grader", new JsonArray(), new JsonArray().add("grader")))
+    assertThat(http.delete("/v1/grants/" + grant.getLong("id"), server.admin()).status()).isEqualTo(200);
+    assertThat(http.post("/v1/roles", server.admin(), role("head_grader", new JsonArray(), new JsonArray().add("grader")))
         .status()).isEqualTo(201);
-    Response included = http.delete("/v1/roles/grader", admin);
+    Response included = http.delete("/v1/roles/grader", server.admin());
     assertThat(included.status()).isEqualTo(409);
     assertThat(included.json().getString("code")).isEqualTo("in_use");
     assertThat(included.json().getString("detail")).contains("head_grader");
 
-    assertThat(http.delete("/v1/roles/head_grader", admin).status()).isEqualTo(200);
-    assertThat(http.delete("/v1/roles/grader", admin).status()).isEqualTo(200);
+    assertThat(http.delete("/v1/roles/head_grader", server.admin()).status()).isEqualTo(200);
+    assertThat(http.delete("/v1/roles/grader", server.admin()).status()).isEqualTo(200);
   }
 
   @Test
@@ -198,10 +184,10 @@ class RoleApiTest {
 
   @Test
   void roleEditor_cannotMakeARoleCarryAPermissionTheyLack() {
-    assertThat(http.post("/v1/roles", admin, role("role_editor", new JsonArray().add("roles.write"), new JsonArray()))
+    assertThat(http.post("/v1/roles", server.admin(), role("role_editor", new JsonArray().add("roles.write"), new JsonArray()))
         .status()).isEqualTo(201);
     long editor = fx.user("editor_person", null);
-    fx.grant(admin, editor, "role_editor", "global");
+    fx.grant(server.admin(), editor, "role_editor", "global");
     String token = fx.login("editor_person");
     Map<String, String> before = fx.snapshot();
 

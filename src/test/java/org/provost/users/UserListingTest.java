@@ -10,12 +10,12 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.provost.testing.AccessFixture;
 import org.provost.testing.Http.Response;
-import org.provost.testing.TestServer;
+import org.provost.testing.ProvostServer;
 
 /**
  * {@code GET /v1/users} pages as UserListing plans them (index orders for filters, a deferred join for
@@ -24,16 +24,13 @@ import org.provost.testing.TestServer;
  * times, so PostgreSQL's generic plan (after five executions) is exercised too.
  */
 class UserListingTest {
-  static TestServer server;
-  static AccessFixture fx;
-  static String admin;
+  @RegisterExtension
+  static final ProvostServer server = ProvostServer.builder().directory().build();
+  static final AccessFixture fx = server.fixture();
   static long edgeStart;
 
   @BeforeAll
-  static void start() {
-    server = TestServer.start();
-    fx = new AccessFixture(server).directory();
-    admin = server.adminToken();
+  static void seed() {
     // 2,400 users: "bulk" ones (more than UserListing.FEW match "bulk"), every 80th a "rare" one; students
     // first, then faculty, as a seed or an import lays them out; every third unverified, every seventh inactive
     fx.sql("""
@@ -60,11 +57,6 @@ class UserListingTest {
           + " 'staff')", u[0], u[1], u[0].toLowerCase(java.util.Locale.ROOT), u[1].toLowerCase(java.util.Locale.ROOT), u[2]);
     }
     fx.sql("ANALYZE users");
-  }
-
-  @AfterAll
-  static void stop() {
-    if (server != null) server.close();
   }
 
   @Test
@@ -94,7 +86,7 @@ class UserListingTest {
     List<Long> seen = new ArrayList<>();
     String after = null;
     for (int page = 0; page < 20; page++) {
-      Response r = server.http.get("/v1/users?limit=7&q=rare" + (after == null ? "" : "&after=" + after), admin);
+      Response r = server.http.get("/v1/users?limit=7&q=rare" + (after == null ? "" : "&after=" + after), server.admin());
       assertThat(r.status()).as("%s", r).isEqualTo(200);
       r.items().forEach(u -> seen.add(((JsonObject) u).getLong("id")));
       after = r.json().getString("next");
@@ -107,8 +99,8 @@ class UserListingTest {
   @Test
   void pageBody_isTheSameJsonAsOneUser() {
     long id = fx.user("listed", "CS");
-    Response page = server.http.get("/v1/users?limit=1&q=listed", admin);
-    JsonObject one = server.http.get("/v1/users/" + id, admin).json();
+    Response page = server.http.get("/v1/users?limit=1&q=listed", server.admin());
+    JsonObject one = server.http.get("/v1/users/" + id, server.admin()).json();
     assertThat(page.items().getJsonObject(0)).isEqualTo(one);
     assertThat(page.json().fieldNames()).containsExactlyInAnyOrder("items", "next", "has_more");
   }
@@ -157,11 +149,11 @@ class UserListingTest {
     fx.user("deptq-math", "MATH");
     long cs2 = fx.user("deptq-cs2", "CS");
     for (String after : new String[] {"", "&after=" + (cs - 1)}) {
-      Response r = server.http.get("/v1/users?limit=1&q=DEPTQ&department=CS" + after, admin);
+      Response r = server.http.get("/v1/users?limit=1&q=DEPTQ&department=CS" + after, server.admin());
       assertThat(r.status()).as("%s", r).isEqualTo(200);
       assertThat(r.items().getJsonObject(0).getLong("id")).isEqualTo(cs);
       Response next = server.http.get("/v1/users?limit=1&q=DEPTQ&department=CS&after=" + r.json().getString("next"),
-          admin);
+          server.admin());
       assertThat(next.items().getJsonObject(0).getLong("id")).isEqualTo(cs2);
       assertThat(next.json().getBoolean("has_more")).isFalse();
     }
@@ -169,8 +161,8 @@ class UserListingTest {
 
   @Test
   void emptyPrefix_listsEveryone() {
-    Response all = server.http.get("/v1/users?limit=50", admin);
-    Response empty = server.http.get("/v1/users?limit=50&q=", admin);
+    Response all = server.http.get("/v1/users?limit=50", server.admin());
+    Response empty = server.http.get("/v1/users?limit=50&q=", server.admin());
     assertThat(empty.status()).isEqualTo(200);
     assertThat(empty.body()).isEqualTo(all.body());
   }
@@ -184,11 +176,11 @@ class UserListingTest {
         + " ('awkward', 'awkward@edge.test', 'awkward', 'awkward@edge.test', ?, 'staff', ?),"
         + " ('awkward2', 'awkward2@edge.test', 'awkward2', 'awkward2@edge.test', ?, 'staff', NULL)",
         bmp, "ext\"1\\", bmp + " \uD83D\uDE00");
-    String one = server.http.get("/v1/users/" + fx.id("awkward"), admin).body();
-    Response page = server.http.get("/v1/users?limit=1&q=awkward", admin);
+    String one = server.http.get("/v1/users/" + fx.id("awkward"), server.admin()).body();
+    Response page = server.http.get("/v1/users?limit=1&q=awkward", server.admin());
     assertThat(page.body()).startsWith("{\"items\":[" + one + "],\"next\":\"");
-    JsonObject two = server.http.get("/v1/users/" + fx.id("awkward2"), admin).json();
-    Response second = server.http.get("/v1/users?limit=1&q=awkward&after=" + page.json().getString("next"), admin);
+    JsonObject two = server.http.get("/v1/users/" + fx.id("awkward2"), server.admin()).json();
+    Response second = server.http.get("/v1/users?limit=1&q=awkward&after=" + page.json().getString("next"), server.admin());
     assertThat(second.items().getJsonObject(0)).isEqualTo(two);
     assertThat(second.items().getJsonObject(0).getString("display_name")).isEqualTo(bmp + " \uD83D\uDE00");
   }
@@ -200,7 +192,7 @@ class UserListingTest {
     String cursor = after == 0 ? null : String.valueOf(after);
     for (int page = 0; page < 100; page++) {
       Response r = server.http.get("/v1/users?limit=" + limit + "&q=" + q + (cursor == null ? "" : "&after=" + cursor),
-          admin);
+          server.admin());
       assertThat(r.status()).as("%s", r).isEqualTo(200);
       assertThat(r.items().size()).isLessThanOrEqualTo(limit);
       for (Object o : r.items()) {
@@ -220,7 +212,7 @@ class UserListingTest {
   private static void same(String query, String where, int offset) {
     List<Long> expected = ids(where, offset, 51);
     for (int i = 0; i < 8; i++) {
-      Response r = server.http.get("/v1/users?limit=50&" + query, admin);
+      Response r = server.http.get("/v1/users?limit=50&" + query, server.admin());
       assertThat(r.status()).as("%s: %s", query, r).isEqualTo(200);
       JsonArray items = r.items();
       List<Long> got = new ArrayList<>();
