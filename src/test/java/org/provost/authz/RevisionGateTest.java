@@ -11,15 +11,13 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.provost.testing.AccessFixture;
 import org.provost.testing.Http;
 import org.provost.testing.Http.Response;
-import org.provost.testing.TestServer;
+import org.provost.testing.ProvostServer;
 
 /**
  * {@code at_least_revision} is decided in one place for every read answered from the index (check, batch,
@@ -29,35 +27,23 @@ import org.provost.testing.TestServer;
 class RevisionGateTest {
   static final String[] ROUTES = {"/v1/check?subject=admin&permission=users.read",
       "/v1/check/explain?subject=admin&permission=users.read", "/v1/me"};
-  static TestServer server;
-  static Http http;
-  static String admin;
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.start(Map.of("PROVOST_MAX_REVISION_WAITERS", "4"));
-    http = server.http;
-    admin = server.adminToken();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (server != null) server.close();
-  }
+  @RegisterExtension
+  static final ProvostServer server = ProvostServer.builder().config("PROVOST_MAX_REVISION_WAITERS", "4").admin().build();
+  static final Http http = server.http;
 
   private static long current() {
-    return http.get("/v1/check?subject=admin&permission=users.read", admin).json().getLong("revision");
+    return http.get("/v1/check?subject=admin&permission=users.read", server.admin()).json().getLong("revision");
   }
 
   private static Response batch(Object atLeast) {
     JsonObject body = new JsonObject().put("checks", new JsonArray().add(new JsonObject().put("subject", "admin")
         .put("permission", "users.read")));
     if (atLeast != null) body.put("at_least_revision", atLeast);
-    return http.post("/v1/check/batch", admin, body);
+    return http.post("/v1/check/batch", server.admin(), body);
   }
 
   private static Response get(String route, String atLeast) {
-    return http.get(route + (route.contains("?") ? "&" : "?") + "at_least_revision=" + atLeast, admin);
+    return http.get(route + (route.contains("?") ? "&" : "?") + "at_least_revision=" + atLeast, server.admin());
   }
 
   @Test
@@ -112,7 +98,7 @@ class RevisionGateTest {
     for (int i = 0; i < 4; i++) {
       waiting.add(client.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.app().port()
           + "/v1/check?subject=admin&permission=users.read&at_least_revision=" + ahead))
-          .header("Authorization", "Bearer " + admin).build(), HttpResponse.BodyHandlers.ofString()));
+          .header("Authorization", "Bearer " + server.admin()).build(), HttpResponse.BodyHandlers.ofString()));
     }
     long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
     while (server.app().revisionGate().waiting() < 4 && System.nanoTime() < deadline) Thread.sleep(5);
@@ -133,7 +119,7 @@ class RevisionGateTest {
         () -> get("/v1/check?subject=admin&permission=library.borrow", Long.toString(next)));
     long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
     while (server.app().revisionGate().waiting() == 0 && System.nanoTime() < deadline) Thread.sleep(5);
-    assertThat(http.post("/v1/permissions", admin, new JsonObject().put("name", "gate.released")).status())
+    assertThat(http.post("/v1/permissions", server.admin(), new JsonObject().put("name", "gate.released")).status())
         .isEqualTo(201);
     Response r = check.get();
     assertThat(r.status()).as(r.toString()).isEqualTo(200);

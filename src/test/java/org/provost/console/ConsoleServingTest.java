@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpHeaders;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.provost.http.SessionCookie;
 import org.provost.testing.Http;
+import org.provost.testing.ProvostServer;
 import org.provost.testing.TestDatabases;
 import org.provost.testing.TestServer;
 
@@ -19,19 +19,9 @@ import org.provost.testing.TestServer;
  * SameSite=Strict, honoured only beside the CSRF header, cleared and ended by sign-out; Bearer unchanged).
  */
 class ConsoleServingTest {
-  private static TestServer server;
-  private static Http http;
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.start();
-    http = server.http;
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+  @RegisterExtension
+  static final ProvostServer server = ProvostServer.builder().build();
+  static final Http http = server.http;
 
   private static void needsBuiltConsole() {
     if (ConsoleRoutes.class.getResource("/admin-console/index.html") == null) {

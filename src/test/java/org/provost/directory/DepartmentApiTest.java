@@ -8,38 +8,30 @@ import static org.provost.directory.Problem.body;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.provost.testing.Http;
 import org.provost.testing.Http.Response;
-import org.provost.testing.TestServer;
+import org.provost.testing.ProvostServer;
 
 class DepartmentApiTest {
-  static TestServer server;
-  static Http http;
-  static String admin;
+  @RegisterExtension
+  static final ProvostServer server = ProvostServer.builder().admin().build();
+  static final Http http = server.http;
   static DatabaseState db;
 
   @BeforeAll
-  static void start() {
-    server = TestServer.start();
-    http = server.http;
-    admin = server.adminToken();
+  static void seed() {
     db = new DatabaseState(server.jdbcUrl());
     create("ENG", "Engineering", null);
     create("ENG-CS", "Computer Science", "ENG");
   }
 
-  @AfterAll
-  static void stop() {
-    if (server != null) server.close();
-  }
-
   static Response create(String code, String name, String parent) {
-    Response r = http.post("/v1/departments", admin, body("code", code, "name", name, "parent", parent));
+    Response r = http.post("/v1/departments", server.admin(), body("code", code, "name", name, "parent", parent));
     assertThat(r.status()).as("%s", r).isEqualTo(201);
     return r;
   }
@@ -54,29 +46,29 @@ class DepartmentApiTest {
 
     Response child = create("SCI.PHYS", "Physics", "SCI");
     assertThat(child.json().getString("parent")).isEqualTo("SCI");
-    Response read = http.get("/v1/departments/SCI.PHYS", admin);
+    Response read = http.get("/v1/departments/SCI.PHYS", server.admin());
     assertThat(read.status()).isEqualTo(200);
     assertThat(read.json()).isEqualTo(new JsonObject().put("code", "SCI.PHYS").put("name", "Physics")
         .put("parent", "SCI"));
 
     long before = db.currentRevision();
-    Response renamed = http.patch("/v1/departments/SCI.PHYS", admin, body("name", "Physics & Astronomy"));
+    Response renamed = http.patch("/v1/departments/SCI.PHYS", server.admin(), body("name", "Physics & Astronomy"));
     assertThat(renamed.status()).as("%s", renamed).isEqualTo(200);
     assertThat(renamed.json().getString("name")).isEqualTo("Physics & Astronomy");
     assertThat(renamed.json().getString("parent")).isEqualTo("SCI");
     assertThat(db.currentRevision()).as("a rename changes no check").isEqualTo(before);
     assertThat(renamed.json().getLong("revision")).isEqualTo(before);
 
-    Response moved = http.patch("/v1/departments/SCI.PHYS", admin, body("parent", null));
+    Response moved = http.patch("/v1/departments/SCI.PHYS", server.admin(), body("parent", null));
     assertThat(moved.json().getString("parent")).isNull();
     assertThat(moved.json().getLong("revision")).isEqualTo(before + 1);
     assertThat(db.lastChange()).isEqualTo("department move");
 
-    Response deleted = http.delete("/v1/departments/SCI.PHYS", admin);
+    Response deleted = http.delete("/v1/departments/SCI.PHYS", server.admin());
     assertThat(deleted.status()).isEqualTo(200);
     assertThat(deleted.json().getLong("revision")).isEqualTo(db.currentRevision());
     assertThat(db.lastChange()).isEqualTo("department delete");
-    assertThat(http.get("/v1/departments/SCI.PHYS", admin).status()).isEqualTo(404);
+    assertThat(http.get("/v1/departments/SCI.PHYS", server.admin()).status()).isEqualTo(404);
     assertThat(db.count("SELECT count(*) FROM audit_events WHERE target_type = 'department' AND target_id = ?",
         "SCI.PHYS")).isEqualTo(4);
   }
@@ -92,7 +84,7 @@ class DepartmentApiTest {
     List<Boolean> hasMore = new ArrayList<>();
     do {
       Response page = http.get("/v1/departments?parent=PAG&limit=3" + (after.isEmpty() ? "" : "&after=" + after),
-          admin);
+          server.admin());
       assertThat(page.status()).as("%s", page).isEqualTo(200);
       page.items().forEach(o -> seen.add(((JsonObject) o).getString("code")));
       hasMore.add(page.json().getBoolean("has_more"));
@@ -107,30 +99,30 @@ class DepartmentApiTest {
 
   @Test
   void list_defaultsTo50AndRejectsBadLimits() {
-    Response all = http.get("/v1/departments", admin);
+    Response all = http.get("/v1/departments", server.admin());
     assertThat(all.status()).isEqualTo(200);
     assertThat(all.json().getBoolean("has_more")).isFalse();
     assertThat(all.json().getString("next")).isNull();
-    assertInvalid(http.get("/v1/departments?limit=0", admin), "limit");
-    assertInvalid(http.get("/v1/departments?limit=501", admin), "limit");
-    assertInvalid(http.get("/v1/departments?limit=ten", admin), "limit");
-    assertInvalid(http.get("/v1/departments?parent=NOPE", admin), "parent");
+    assertInvalid(http.get("/v1/departments?limit=0", server.admin()), "limit");
+    assertInvalid(http.get("/v1/departments?limit=501", server.admin()), "limit");
+    assertInvalid(http.get("/v1/departments?limit=ten", server.admin()), "limit");
+    assertInvalid(http.get("/v1/departments?parent=NOPE", server.admin()), "parent");
   }
 
   @Test
   void nestingDeeperThan32Levels_is409TooDeep_onCreateAndOnMove() {
     create("DEEP-1", "Level 1", null);
     for (int level = 2; level <= 32; level++) create("DEEP-" + level, "Level " + level, "DEEP-" + (level - 1));
-    Response tooDeep = db.assertNothingWritten(() -> http.post("/v1/departments", admin,
+    Response tooDeep = db.assertNothingWritten(() -> http.post("/v1/departments", server.admin(),
         body("code", "DEEP-33", "name", "Level 33", "parent", "DEEP-32")));
     assertProblem(tooDeep, 409, "too_deep", "parent");
 
     create("TWIG", "Twig", null);
     create("TWIG-LEAF", "Leaf", "TWIG");
-    Response moved = db.assertNothingWritten(() -> http.patch("/v1/departments/TWIG", admin,
+    Response moved = db.assertNothingWritten(() -> http.patch("/v1/departments/TWIG", server.admin(),
         body("parent", "DEEP-31")));
     assertProblem(moved, 409, "too_deep", "parent");
-    assertThat(http.patch("/v1/departments/TWIG", admin, body("parent", "DEEP-30")).status()).isEqualTo(200);
+    assertThat(http.patch("/v1/departments/TWIG", server.admin(), body("parent", "DEEP-30")).status()).isEqualTo(200);
   }
 
   @Test
@@ -139,12 +131,12 @@ class DepartmentApiTest {
     create("CYC-1", "Middle", "CYC");
     create("CYC-2", "Bottom", "CYC-1");
 
-    Response r = db.assertNothingWritten(() -> http.patch("/v1/departments/CYC", admin, body("parent", "CYC-2")));
+    Response r = db.assertNothingWritten(() -> http.patch("/v1/departments/CYC", server.admin(), body("parent", "CYC-2")));
     assertProblem(r, 409, "cycle", "parent");
-    Response self = db.assertNothingWritten(() -> http.patch("/v1/departments/CYC-1", admin, body("parent", "CYC-1")));
+    Response self = db.assertNothingWritten(() -> http.patch("/v1/departments/CYC-1", server.admin(), body("parent", "CYC-1")));
     assertProblem(self, 409, "cycle", "parent");
 
-    Response sideways = http.patch("/v1/departments/CYC-2", admin, body("parent", "CYC"));
+    Response sideways = http.patch("/v1/departments/CYC-2", server.admin(), body("parent", "CYC"));
     assertThat(sideways.status()).as("moving up the tree is no cycle").isEqualTo(200);
   }
 
@@ -152,36 +144,36 @@ class DepartmentApiTest {
   void delete_withSubDepartmentCourseUserOrGrant_is409InUse() {
     create("USED", "Used", null);
     create("USED-SUB", "Sub", "USED");
-    Response sub = db.assertNothingWritten(() -> http.delete("/v1/departments/USED", admin));
+    Response sub = db.assertNothingWritten(() -> http.delete("/v1/departments/USED", server.admin()));
     assertProblem(sub, 409, "in_use", "code");
     assertThat(sub.json().getString("detail")).contains("1 sub-departments");
-    assertThat(http.delete("/v1/departments/USED-SUB", admin).status()).isEqualTo(200);
+    assertThat(http.delete("/v1/departments/USED-SUB", server.admin()).status()).isEqualTo(200);
 
     create("HASCOURSE", "Has a course", null);
-    assertThat(http.post("/v1/courses", admin, body("code", "HC101", "title", "T", "department", "HASCOURSE"))
+    assertThat(http.post("/v1/courses", server.admin(), body("code", "HC101", "title", "T", "department", "HASCOURSE"))
         .status()).isEqualTo(201);
-    assertProblem(db.assertNothingWritten(() -> http.delete("/v1/departments/HASCOURSE", admin)), 409, "in_use",
+    assertProblem(db.assertNothingWritten(() -> http.delete("/v1/departments/HASCOURSE", server.admin())), 409, "in_use",
         "code");
 
     create("HASUSER", "Has a user", null);
-    assertThat(http.post("/v1/users", admin, body("username", "hu", "email", "hu@example.edu", "type", "staff",
+    assertThat(http.post("/v1/users", server.admin(), body("username", "hu", "email", "hu@example.edu", "type", "staff",
         "department", "HASUSER")).status()).isEqualTo(201);
-    Response user = db.assertNothingWritten(() -> http.delete("/v1/departments/HASUSER", admin));
+    Response user = db.assertNothingWritten(() -> http.delete("/v1/departments/HASUSER", server.admin()));
     assertProblem(user, 409, "in_use", "code");
     assertThat(user.json().getString("detail")).contains("1 users");
 
     create("HASGRANT", "Has a grant", null);
     db.grant("admin", "department_admin", 1, db.id("departments", "HASGRANT"));
-    Response grant = db.assertNothingWritten(() -> http.delete("/v1/departments/HASGRANT", admin));
+    Response grant = db.assertNothingWritten(() -> http.delete("/v1/departments/HASGRANT", server.admin()));
     assertProblem(grant, 409, "in_use", "code");
     assertThat(grant.json().getString("detail")).contains("1 grants");
   }
 
   @Test
   void unknownDepartment_is404() {
-    assertProblem(http.get("/v1/departments/NOPE", admin), 404, "not_found", null);
-    assertProblem(http.patch("/v1/departments/NOPE", admin, body("name", "x")), 404, "not_found", null);
-    assertProblem(http.delete("/v1/departments/NOPE", admin), 404, "not_found", null);
+    assertProblem(http.get("/v1/departments/NOPE", server.admin()), 404, "not_found", null);
+    assertProblem(http.patch("/v1/departments/NOPE", server.admin(), body("name", "x")), 404, "not_found", null);
+    assertProblem(http.delete("/v1/departments/NOPE", server.admin()), 404, "not_found", null);
   }
 
   @ParameterizedTest(name = "{0}")
@@ -202,7 +194,7 @@ class DepartmentApiTest {
       duplicate code            | {"code": "ENG", "name": "again"}              | 409 | code
       """)
   void post_badInput_isRejectedNamingTheFieldAndWritesNothing(String why, String json, int status, String field) {
-    Response r = db.assertNothingWritten(() -> http.send("POST", "/v1/departments", admin, json == null ? "" : json,
+    Response r = db.assertNothingWritten(() -> http.send("POST", "/v1/departments", server.admin(), json == null ? "" : json,
         "application/json"));
     assertProblem(r, status, status == 409 ? "duplicate" : "invalid_input", field);
   }
@@ -218,18 +210,18 @@ class DepartmentApiTest {
       unknown parent       | {"parent": "NOPE"}         | 400 | parent
       """)
   void patch_badInput_isRejectedNamingTheFieldAndWritesNothing(String why, String json, int status, String field) {
-    Response r = db.assertNothingWritten(() -> http.send("PATCH", "/v1/departments/ENG-CS", admin, json,
+    Response r = db.assertNothingWritten(() -> http.send("PATCH", "/v1/departments/ENG-CS", server.admin(), json,
         "application/json"));
     assertProblem(r, status, "invalid_input", field);
-    assertThat(http.get("/v1/departments/ENG-CS", admin).json().getString("parent")).isEqualTo("ENG");
+    assertThat(http.get("/v1/departments/ENG-CS", server.admin()).json().getString("parent")).isEqualTo("ENG");
   }
 
   @Test
   void postAndPatch_nameTooLong_is400NamingName() {
     String name = "n".repeat(201);
-    assertInvalid(db.assertNothingWritten(() -> http.post("/v1/departments", admin, body("code", "LONG", "name", name))),
+    assertInvalid(db.assertNothingWritten(() -> http.post("/v1/departments", server.admin(), body("code", "LONG", "name", name))),
         "name");
-    assertInvalid(db.assertNothingWritten(() -> http.patch("/v1/departments/ENG", admin, body("name", name))),
+    assertInvalid(db.assertNothingWritten(() -> http.patch("/v1/departments/ENG", server.admin(), body("name", name))),
         "name");
   }
 }

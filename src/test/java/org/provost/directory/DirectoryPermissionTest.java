@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.provost.directory.Problem.assertProblem;
 import static org.provost.directory.Problem.body;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.provost.testing.Http;
 import org.provost.testing.Http.Response;
-import org.provost.testing.TestServer;
+import org.provost.testing.ProvostServer;
 
 /**
  * Who may write what: a department_admin of ENG (granted in SQL, as the grants API would) runs ENG's
@@ -17,37 +17,29 @@ import org.provost.testing.TestServer;
  */
 class DirectoryPermissionTest {
   static final String PASSWORD = "a-long-enough-password";
-  static TestServer server;
-  static Http http;
-  static String admin;
+  @RegisterExtension
+  static final ProvostServer server = ProvostServer.builder().admin().build();
+  static final Http http = server.http;
   static String dana;
   static String sam;
   static DatabaseState db;
 
   @BeforeAll
-  static void start() {
-    server = TestServer.start();
-    http = server.http;
-    admin = server.adminToken();
+  static void seed() {
     db = new DatabaseState(server.jdbcUrl());
-    created(http.post("/v1/departments", admin, body("code", "ENG", "name", "Engineering")));
-    created(http.post("/v1/departments", admin, body("code", "ENG-CS", "name", "Computer Science", "parent", "ENG")));
-    created(http.post("/v1/departments", admin, body("code", "MATH", "name", "Mathematics")));
-    created(http.post("/v1/courses", admin, body("code", "MA101", "title", "Calculus", "department", "MATH")));
-    created(http.post("/v1/terms", admin, body("code", "2026-fall", "name", "Fall 2026", "starts_on", "2026-09-01",
+    created(http.post("/v1/departments", server.admin(), body("code", "ENG", "name", "Engineering")));
+    created(http.post("/v1/departments", server.admin(), body("code", "ENG-CS", "name", "Computer Science", "parent", "ENG")));
+    created(http.post("/v1/departments", server.admin(), body("code", "MATH", "name", "Mathematics")));
+    created(http.post("/v1/courses", server.admin(), body("code", "MA101", "title", "Calculus", "department", "MATH")));
+    created(http.post("/v1/terms", server.admin(), body("code", "2026-fall", "name", "Fall 2026", "starts_on", "2026-09-01",
         "ends_on", "2026-12-20")));
     for (String user : new String[] {"dana", "sam"}) {
-      created(http.post("/v1/users", admin, body("username", user, "email", user + "@example.edu", "type", "staff",
+      created(http.post("/v1/users", server.admin(), body("username", user, "email", user + "@example.edu", "type", "staff",
           "password", PASSWORD)));
     }
     db.grant("dana", "department_admin", 1, db.id("departments", "ENG"));
     dana = http.login("dana", PASSWORD);
     sam = http.login("sam", PASSWORD);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (server != null) server.close();
   }
 
   static Response created(Response r) {

@@ -8,41 +8,33 @@ import static org.provost.directory.Problem.body;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.provost.testing.Http;
 import org.provost.testing.Http.Response;
-import org.provost.testing.TestServer;
+import org.provost.testing.ProvostServer;
 
 class OfferingApiTest {
-  static TestServer server;
-  static Http http;
-  static String admin;
+  @RegisterExtension
+  static final ProvostServer server = ProvostServer.builder().admin().build();
+  static final Http http = server.http;
   static DatabaseState db;
 
   @BeforeAll
-  static void start() {
-    server = TestServer.start();
-    http = server.http;
-    admin = server.adminToken();
+  static void seed() {
     db = new DatabaseState(server.jdbcUrl());
-    ok(http.post("/v1/departments", admin, body("code", "CS", "name", "Computer Science")));
+    ok(http.post("/v1/departments", server.admin(), body("code", "CS", "name", "Computer Science")));
     for (String course : List.of("CS101", "CS102", "CS103")) {
-      ok(http.post("/v1/courses", admin, body("code", course, "title", course, "department", "CS")));
+      ok(http.post("/v1/courses", server.admin(), body("code", course, "title", course, "department", "CS")));
     }
     for (String term : List.of("2026-fall", "2027-spring")) {
-      ok(http.post("/v1/terms", admin, body("code", term, "name", term, "starts_on", "2026-01-01", "ends_on",
+      ok(http.post("/v1/terms", server.admin(), body("code", term, "name", term, "starts_on", "2026-01-01", "ends_on",
           "2027-12-31")));
     }
-    ok(http.post("/v1/offerings", admin, body("course", "CS101", "term", "2026-fall")));
-  }
-
-  @AfterAll
-  static void stop() {
-    if (server != null) server.close();
+    ok(http.post("/v1/offerings", server.admin(), body("course", "CS101", "term", "2026-fall")));
   }
 
   static Response ok(Response r) {
@@ -52,45 +44,45 @@ class OfferingApiTest {
 
   @Test
   void crud_createReadPatchDelete_roundTrips() {
-    Response created = http.post("/v1/offerings", admin, body("course", "CS102", "term", "2027-spring",
+    Response created = http.post("/v1/offerings", server.admin(), body("course", "CS102", "term", "2027-spring",
         "capacity", 40));
     assertThat(created.status()).as("%s", created).isEqualTo(201);
     assertThat(created.json().getString("id")).isEqualTo("CS102/2027-spring");
     assertThat(created.json().getLong("revision")).isEqualTo(db.currentRevision());
     assertThat(db.lastChange()).isEqualTo("offering create");
-    assertThat(http.get("/v1/offerings/CS102/2027-spring", admin).json()).isEqualTo(new JsonObject()
+    assertThat(http.get("/v1/offerings/CS102/2027-spring", server.admin()).json()).isEqualTo(new JsonObject()
         .put("id", "CS102/2027-spring").put("course", "CS102").put("term", "2027-spring").put("capacity", 40));
 
     long revision = db.currentRevision();
-    Response bigger = http.patch("/v1/offerings/CS102/2027-spring", admin, body("capacity", 60));
+    Response bigger = http.patch("/v1/offerings/CS102/2027-spring", server.admin(), body("capacity", 60));
     assertThat(bigger.status()).as("%s", bigger).isEqualTo(200);
     assertThat(bigger.json().getInteger("capacity")).isEqualTo(60);
-    Response cleared = http.patch("/v1/offerings/CS102/2027-spring", admin, body("capacity", null));
+    Response cleared = http.patch("/v1/offerings/CS102/2027-spring", server.admin(), body("capacity", null));
     assertThat(cleared.json().getValue("capacity")).isNull();
     assertThat(db.currentRevision()).as("capacity changes no check").isEqualTo(revision);
 
-    Response deleted = http.delete("/v1/offerings/CS102/2027-spring", admin);
+    Response deleted = http.delete("/v1/offerings/CS102/2027-spring", server.admin());
     assertThat(deleted.status()).isEqualTo(200);
     assertThat(deleted.json().getLong("revision")).isEqualTo(revision + 1);
     assertThat(db.lastChange()).isEqualTo("offering delete");
-    assertProblem(http.get("/v1/offerings/CS102/2027-spring", admin), 404, "not_found", null);
+    assertProblem(http.get("/v1/offerings/CS102/2027-spring", server.admin()), 404, "not_found", null);
     assertThat(db.count("SELECT count(*) FROM audit_events WHERE target_type = 'offering' AND target_id = ?",
         "CS102/2027-spring")).isEqualTo(4);
   }
 
   @Test
   void list_pagesByCourseThenTerm_andFilters() {
-    ok(http.post("/v1/terms", admin, body("code", "2029-fall", "name", "Fall 2029", "starts_on", "2029-09-01",
+    ok(http.post("/v1/terms", server.admin(), body("code", "2029-fall", "name", "Fall 2029", "starts_on", "2029-09-01",
         "ends_on", "2029-12-20")));
-    ok(http.post("/v1/offerings", admin, body("course", "CS103", "term", "2029-fall")));
-    ok(http.post("/v1/offerings", admin, body("course", "CS103", "term", "2027-spring")));
-    ok(http.post("/v1/offerings", admin, body("course", "CS101", "term", "2029-fall")));
+    ok(http.post("/v1/offerings", server.admin(), body("course", "CS103", "term", "2029-fall")));
+    ok(http.post("/v1/offerings", server.admin(), body("course", "CS103", "term", "2027-spring")));
+    ok(http.post("/v1/offerings", server.admin(), body("course", "CS101", "term", "2029-fall")));
     List<String> seen = new ArrayList<>();
     String cursor = null;
     List<Boolean> more = new ArrayList<>();
     do {
       Response page = http.get("/v1/offerings?course=CS103&limit=1" + (cursor == null ? "" : "&after=" + cursor),
-          admin);
+          server.admin());
       assertThat(page.status()).as("%s", page).isEqualTo(200);
       page.items().forEach(o -> seen.add(((JsonObject) o).getString("id")));
       more.add(page.json().getBoolean("has_more"));
@@ -99,37 +91,37 @@ class OfferingApiTest {
     assertThat(seen).containsExactly("CS103/2027-spring", "CS103/2029-fall");
     assertThat(more).containsExactly(true, false);
 
-    Response fall = http.get("/v1/offerings?term=2029-fall", admin);
+    Response fall = http.get("/v1/offerings?term=2029-fall", server.admin());
     assertThat(fall.items().stream().map(o -> ((JsonObject) o).getString("id")))
         .containsExactly("CS101/2029-fall", "CS103/2029-fall");
-    assertInvalid(http.get("/v1/offerings?course=NOPE", admin), "course");
-    assertInvalid(http.get("/v1/offerings?term=nope", admin), "term");
-    assertInvalid(http.get("/v1/offerings?after=no-slash", admin), "after");
+    assertInvalid(http.get("/v1/offerings?course=NOPE", server.admin()), "course");
+    assertInvalid(http.get("/v1/offerings?term=nope", server.admin()), "term");
+    assertInvalid(http.get("/v1/offerings?after=no-slash", server.admin()), "after");
   }
 
   @Test
   void delete_withGrant_is409InUse() {
-    ok(http.post("/v1/offerings", admin, body("course", "CS102", "term", "2026-fall")));
+    ok(http.post("/v1/offerings", server.admin(), body("course", "CS102", "term", "2026-fall")));
     long id = db.count("""
         SELECT o.id FROM offerings o JOIN courses c ON c.id = o.course_id JOIN terms t ON t.id = o.term_id
         WHERE c.code = 'CS102' AND t.code = '2026-fall'""");
     db.grant("admin", "teaching_assistant", 3, id);
-    Response r = db.assertNothingWritten(() -> http.delete("/v1/offerings/CS102/2026-fall", admin));
+    Response r = db.assertNothingWritten(() -> http.delete("/v1/offerings/CS102/2026-fall", server.admin()));
     assertProblem(r, 409, "in_use", "id");
     assertThat(r.json().getString("detail")).contains("1 grants");
   }
 
   @Test
   void unknownOffering_is404() {
-    assertProblem(http.get("/v1/offerings/CS101/2027-spring", admin), 404, "not_found", null);
-    assertProblem(http.patch("/v1/offerings/CS101/2027-spring", admin, body("capacity", 1)), 404, "not_found",
+    assertProblem(http.get("/v1/offerings/CS101/2027-spring", server.admin()), 404, "not_found", null);
+    assertProblem(http.patch("/v1/offerings/CS101/2027-spring", server.admin(), body("capacity", 1)), 404, "not_found",
         null);
-    assertProblem(http.delete("/v1/offerings/NOPE/2026-fall", admin), 404, "not_found", null);
+    assertProblem(http.delete("/v1/offerings/NOPE/2026-fall", server.admin()), 404, "not_found", null);
   }
 
   @Test
   void post_unknownCourseAndTerm_namesBoth() {
-    Response r = db.assertNothingWritten(() -> http.post("/v1/offerings", admin, body("course", "NOPE", "term",
+    Response r = db.assertNothingWritten(() -> http.post("/v1/offerings", server.admin(), body("course", "NOPE", "term",
         "nope")));
     assertInvalid(r, "course");
     assertThat(Problem.fields(r)).containsExactly("course", "term");
@@ -152,7 +144,7 @@ class OfferingApiTest {
       duplicate            | {"course": "CS101", "term": "2026-fall"}                                     | 409 | id
       """)
   void post_badInput_isRejectedNamingTheFieldAndWritesNothing(String why, String json, int status, String field) {
-    Response r = db.assertNothingWritten(() -> http.send("POST", "/v1/offerings", admin, json, "application/json"));
+    Response r = db.assertNothingWritten(() -> http.send("POST", "/v1/offerings", server.admin(), json, "application/json"));
     assertProblem(r, status, status == 409 ? "duplicate" : "invalid_input", field);
   }
 
@@ -167,7 +159,7 @@ class OfferingApiTest {
       unknown field     | {"seats": 10}             | seats
       """)
   void patch_badInput_isRejectedNamingTheFieldAndWritesNothing(String why, String json, String field) {
-    Response r = db.assertNothingWritten(() -> http.send("PATCH", "/v1/offerings/CS101/2026-fall", admin, json,
+    Response r = db.assertNothingWritten(() -> http.send("PATCH", "/v1/offerings/CS101/2026-fall", server.admin(), json,
         "application/json"));
     assertInvalid(r, field);
   }

@@ -6,23 +6,24 @@ import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.provost.cli.LoadtestCommand;
 import org.provost.testing.Http.Response;
+import org.provost.testing.ProvostServer;
 import org.provost.testing.TestServer;
 import picocli.CommandLine;
 
 /** {@code provost loadtest} end to end against a real Provost, with users named as the seeder names them. */
 class LoadtestApiTest {
   private static final String PASSWORD = "loadtest-users-password";
-  static TestServer server;
+  @RegisterExtension
+  static final ProvostServer server = ProvostServer.builder().build();
 
   @BeforeAll
-  static void start() {
-    server = TestServer.start();
+  static void seed() {
     String admin = server.adminToken();
     // a pool of 5 is 4 students and 1 faculty member
     for (String name : List.of("student000001", "student000002", "student000003", "student000004",
@@ -32,11 +33,6 @@ class LoadtestApiTest {
           .put("password", PASSWORD));
       assertThat(r.status()).as(r.toString()).isEqualTo(201);
     }
-  }
-
-  @AfterAll
-  static void stop() {
-    if (server != null) server.close();
   }
 
   private static JsonObject run(Path dir, String mix, int rate, int seconds, String... more) throws Exception {

@@ -3,29 +3,16 @@ package org.provost.provisioning;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonObject;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.provost.db.Jdbc;
 import org.provost.testing.Http.Response;
-import org.provost.testing.TestServer;
+import org.provost.testing.ProvostServer;
 
 class ImportApiTest {
   static final String HEADER = "external_id,username,email,given_name,family_name,type,department,active,verified\n";
-  static TestServer server;
-  static String admin;
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.start(Map.of("PROVOST_IMPORT_MAX_BYTES", "4096"));
-    admin = server.adminToken();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (server != null) server.close();
-  }
+  @RegisterExtension
+  static final ProvostServer server = ProvostServer.builder().config("PROVOST_IMPORT_MAX_BYTES", "4096").admin().build();
 
   static Response post(String query, String token, String csv, String contentType) {
     return server.http.send("POST", "/v1/imports" + query, token, csv, contentType);
@@ -44,7 +31,7 @@ class ImportApiTest {
 
   @Test
   void post_csv_createsUsers_andAnswersTheReport() {
-    Response r = post("", admin, HEADER + "H1,hope,hope@example.edu,Hope,Ng,student,,,true\n", "text/csv");
+    Response r = post("", server.admin(), HEADER + "H1,hope,hope@example.edu,Hope,Ng,student,,,true\n", "text/csv");
     assertThat(r.status()).as(r.toString()).isEqualTo(200);
     JsonObject report = r.json();
     assertThat(report.getJsonObject("counts").getInteger("created")).isEqualTo(1);
@@ -52,14 +39,14 @@ class ImportApiTest {
     assertThat(report.getLong("revision")).isPositive();
     assertThat(report.getJsonObject("samples").getJsonArray("created").getJsonObject(0).getString("username"))
         .isEqualTo("hope");
-    Response found = server.http.get("/v1/users?q=hope", admin);
+    Response found = server.http.get("/v1/users?q=hope", server.admin());
     assertThat(found.items().getJsonObject(0).getString("external_id")).isEqualTo("H1");
   }
 
   @Test
   void post_dryRun_answersTheReport_andWritesNothing() {
     long before = users();
-    Response r = post("?dry_run=true&snapshot=false", admin, HEADER + "D1,dry,dry@example.edu,,,staff,,,\n",
+    Response r = post("?dry_run=true&snapshot=false", server.admin(), HEADER + "D1,dry,dry@example.edu,,,staff,,,\n",
         "text/csv; charset=utf-8");
     assertThat(r.status()).as(r.toString()).isEqualTo(200);
     assertThat(r.json().getJsonObject("counts").getInteger("created")).isEqualTo(1);
@@ -70,7 +57,7 @@ class ImportApiTest {
   @Test
   void post_invalidRows_is400NamingLineAndField_andWritesNothing() {
     long before = users();
-    Response r = post("", admin, HEADER + "V1,valid,valid@example.edu,,,staff,,,\nV2,bad,nope,,,staff,,,\n",
+    Response r = post("", server.admin(), HEADER + "V1,valid,valid@example.edu,,,staff,,,\nV2,bad,nope,,,staff,,,\n",
         "text/csv");
     assertProblem(r, 400, "line[3].email");
     assertThat(r.json().getString("code")).isEqualTo("invalid_rows");
@@ -79,7 +66,7 @@ class ImportApiTest {
 
   @Test
   void post_skipInvalid_appliesTheRest_andListsTheInvalidRows() {
-    Response r = post("?skip_invalid=true", admin,
+    Response r = post("?skip_invalid=true", server.admin(),
         HEADER + "K1,keep,keep@example.edu,,,staff,,,\nK2,bad,nope,,,staff,,,\n", "text/csv");
     assertThat(r.status()).as(r.toString()).isEqualTo(200);
     assertThat(r.json().getJsonObject("counts").getInteger("created")).isEqualTo(1);
@@ -88,29 +75,29 @@ class ImportApiTest {
 
   @Test
   void post_badParameter_is400NamingIt() {
-    assertProblem(post("?dry_run=maybe", admin, HEADER, "text/csv"), 400, "dry_run");
-    assertProblem(post("?skip_invalid=1", admin, HEADER, "text/csv"), 400, "skip_invalid");
-    assertProblem(post("?dryrun=true", admin, HEADER, "text/csv"), 400, "dryrun");
+    assertProblem(post("?dry_run=maybe", server.admin(), HEADER, "text/csv"), 400, "dry_run");
+    assertProblem(post("?skip_invalid=1", server.admin(), HEADER, "text/csv"), 400, "skip_invalid");
+    assertProblem(post("?dryrun=true", server.admin(), HEADER, "text/csv"), 400, "dryrun");
   }
 
   @Test
   void post_unknownColumn_is400NamingTheColumn() {
-    assertProblem(post("", admin, "external_id,shoe_size\nX1,44\n", "text/csv"), 400, "shoe_size");
-    assertProblem(post("", admin, "", "text/csv"), 400, "header");
+    assertProblem(post("", server.admin(), "external_id,shoe_size\nX1,44\n", "text/csv"), 400, "shoe_size");
+    assertProblem(post("", server.admin(), "", "text/csv"), 400, "header");
   }
 
   @Test
   void post_wrongContentType_is415() {
     long before = users();
-    assertProblem(post("", admin, "{\"external_id\": \"J1\"}", "application/json"), 415, "Content-Type");
-    assertProblem(post("", admin, HEADER, "text/csv; charset=latin1"), 415, "Content-Type");
-    assertProblem(post("", admin, HEADER, null), 415, "Content-Type");
+    assertProblem(post("", server.admin(), "{\"external_id\": \"J1\"}", "application/json"), 415, "Content-Type");
+    assertProblem(post("", server.admin(), HEADER, "text/csv; charset=latin1"), 415, "Content-Type");
+    assertProblem(post("", server.admin(), HEADER, null), 415, "Content-Type");
     assertThat(users()).isEqualTo(before);
   }
 
   @Test
   void post_withoutImportsRun_is403_andWritesNothing() {
-    Response created = server.http.post("/v1/users", admin, new JsonObject().put("username", "clerk")
+    Response created = server.http.post("/v1/users", server.admin(), new JsonObject().put("username", "clerk")
         .put("email", "clerk@example.edu").put("type", "staff").put("password", "clerk-password-1"));
     assertThat(created.status()).as(created.toString()).isEqualTo(201);
     String clerk = server.http.login("clerk", "clerk-password-1");
@@ -131,7 +118,7 @@ class ImportApiTest {
     for (int i = 0; csv.length() <= 4096; i++) csv.append("B").append(i).append(",b").append(i).append(",b").append(i)
         .append("@example.edu,,,staff,,,\n");
     long before = users();
-    assertProblem(post("", admin, csv.toString(), "text/csv"), 413, "body");
+    assertProblem(post("", server.admin(), csv.toString(), "text/csv"), 413, "body");
     assertThat(users()).isEqualTo(before);
   }
 }

@@ -5,36 +5,30 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.provost.testing.AccessFixture;
 import org.provost.testing.Http.Response;
-import org.provost.testing.TestServer;
+import org.provost.testing.ProvostServer;
 
 /**
  * Every POST and PATCH of permissions and roles, given bad input: a 4xx naming the field, and not one row
  * written (the access tables, their audit and changelog rows are digested before and after).
  */
 class RoleBadInputTest {
-  static TestServer server;
-  static AccessFixture fx;
+  @RegisterExtension
+  static final ProvostServer server = ProvostServer.builder().admin().build();
+  static final AccessFixture fx = server.fixture();
 
   @BeforeAll
-  static void start() {
-    server = TestServer.start();
-    fx = new AccessFixture(server);
+  static void seed() {
     Response r = server.http.send("POST", "/v1/roles", fx.adminToken(),
         "{\"name\": \"tutor\", \"permissions\": [\"roster.read\"], \"includes\": [\"student\"]}", "application/json");
     assertThat(r.status()).as(r.toString()).isEqualTo(201);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (server != null) server.close();
   }
 
   static Stream<Arguments> badRequests() {

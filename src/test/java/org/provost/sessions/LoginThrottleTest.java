@@ -8,31 +8,19 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.provost.error.ServiceException;
 import org.provost.testing.Http.Response;
-import org.provost.testing.TestServer;
+import org.provost.testing.ProvostServer;
 
 /** Throttling counts accounts, not strings (issue 8 item 2). */
 class LoginThrottleTest {
-  static TestServer server;
-  static String admin;
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.start();
-    admin = server.adminToken();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (server != null) server.close();
-  }
+  @RegisterExtension
+  static final ProvostServer server = ProvostServer.builder().admin().build();
 
   static void create(String username) {
-    Response r = server.http.post("/v1/users", admin, new JsonObject().put("username", username)
+    Response r = server.http.post("/v1/users", server.admin(), new JsonObject().put("username", username)
         .put("email", username + "@uni.example").put("type", "student").put("password", "the-right-password"));
     assertThat(r.status()).as(r.toString()).isEqualTo(201);
   }

@@ -3,24 +3,15 @@ package org.provost.sessions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.provost.testing.Http.Response;
+import org.provost.testing.ProvostServer;
 import org.provost.testing.TestServer;
 
 class SessionApiTest {
-  static TestServer server;
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (server != null) server.close();
-  }
+  @RegisterExtension
+  static final ProvostServer server = ProvostServer.builder().build();
 
   @Test
   void login_withRightPassword_returnsTokenThatWorksForMe() {

@@ -4,31 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonObject;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.provost.testing.AccessFixture;
 import org.provost.testing.Http.Response;
-import org.provost.testing.TestServer;
+import org.provost.testing.ProvostServer;
 
 /** One account per identifier, however it is typed (issue 8 item 1; issue 7 item 5). */
 class IdentifierApiTest {
-  static TestServer server;
-  static String admin;
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.start();
-    admin = server.adminToken();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (server != null) server.close();
-  }
+  @RegisterExtension
+  static final ProvostServer server = ProvostServer.builder().admin().build();
 
   static Response create(String username, String email) {
-    return server.http.post("/v1/users", admin, new JsonObject().put("username", username).put("email", email)
+    return server.http.post("/v1/users", server.admin(), new JsonObject().put("username", username).put("email", email)
         .put("type", "student").put("password", "a-good-password"));
   }
 
@@ -79,7 +67,7 @@ class IdentifierApiTest {
       assertField(create("eve" + bad.codePointAt(2), bad + "@uni.example"), 400, "email");
     }
     long id = create("dana", "dana@uni.example").json().getLong("id");
-    assertField(server.http.patch("/v1/users/" + id, admin, new JsonObject().put("email", "da\u200bna@uni.example")),
+    assertField(server.http.patch("/v1/users/" + id, server.admin(), new JsonObject().put("email", "da\u200bna@uni.example")),
         400, "email");
   }
 
@@ -88,7 +76,7 @@ class IdentifierApiTest {
     assertField(create("12345", "digits@uni.example"), 400, "username");
     assertField(create("\uff11\uff12", "digits2@uni.example"), 400, "username"); // full-width digits fold to 12
     long id = create("numbers9", "numbers9@uni.example").json().getLong("id");
-    assertField(server.http.patch("/v1/users/" + id, admin, new JsonObject().put("username", "1")), 400, "username");
+    assertField(server.http.patch("/v1/users/" + id, server.admin(), new JsonObject().put("username", "1")), 400, "username");
     assertThat(create("1a", "digits3@uni.example").status()).isEqualTo(201);
   }
 
@@ -109,10 +97,10 @@ class IdentifierApiTest {
     long id = create("Checker", "checker@uni.example").json().getLong("id");
     // explain answers 404 for an unknown subject, so it tells whether the subject was found
     for (String subject : List.of("Checker", "checker", "CHECKER", String.valueOf(id))) {
-      Response r = server.http.get("/v1/check/explain?subject=" + subject + "&permission=users.read", admin);
+      Response r = server.http.get("/v1/check/explain?subject=" + subject + "&permission=users.read", server.admin());
       assertThat(r.status()).as(subject + ": " + r).isEqualTo(200);
     }
-    assertThat(server.http.get("/v1/check/explain?subject=nobody-here&permission=users.read", admin).status())
+    assertThat(server.http.get("/v1/check/explain?subject=nobody-here&permission=users.read", server.admin()).status())
         .isEqualTo(404);
   }
 }
