@@ -4,35 +4,31 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.provost.testing.AccessFixture;
 import org.provost.testing.Http;
 import org.provost.testing.Http.Response;
+import org.provost.testing.ProvostServer;
 import org.provost.testing.TestServer;
 
 /** Two instances on one database: a write on A is seen by B at the revision A answered. */
 class TwoInstanceTest {
+  @RegisterExtension
+  static final ProvostServer servers = ProvostServer.builder().directory().build();
+  static final AccessFixture fx = servers.fixture();
   static TestServer a;
   static TestServer b;
-  static AccessFixture fx;
   static String adminOnA;
   static String adminOnB;
 
   @BeforeAll
-  static void start() {
-    a = TestServer.start();
-    b = a.another(Map.of());
-    fx = new AccessFixture(a).directory();
+  static void startB() {
+    a = servers.instance();
+    b = servers.another(Map.of());
     adminOnA = a.adminToken();
     adminOnB = b.adminToken();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (b != null) b.close();
-    if (a != null) a.close();
   }
 
   static Response checkOnB(String subject, String permission, String resource, long atLeast) {

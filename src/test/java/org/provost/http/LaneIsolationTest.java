@@ -9,11 +9,12 @@ import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.provost.testing.AccessFixture;
 import org.provost.testing.Http.Response;
+import org.provost.testing.ProvostServer;
 import org.provost.testing.Scrape;
 import org.provost.testing.TestServer;
 
@@ -25,36 +26,31 @@ import org.provost.testing.TestServer;
  * for the hash lane and logins. No timing is asserted: only outcomes, obtained while the lane is held.
  */
 class LaneIsolationTest {
+  @RegisterExtension
+  static final ProvostServer servers = ProvostServer.builder().directory().build();
+  static final AccessFixture fx = servers.fixture();
   static TestServer a;
   /** The instance whose lanes are held: its small limits make a full lane easy to reach. */
   static TestServer b;
   /** B's failure limit per client address. */
   static final int ADDRESS_LIMIT = 5;
-  static AccessFixture fx;
   static String adminToken;
   static String userToken;
   static String apiKey;
 
   @BeforeAll
-  static void start() {
-    a = TestServer.start();
-    b = a.another(Map.of("PROVOST_DB_POOL_MAX_SIZE", "3", "PROVOST_DB_POOL_MIN_IDLE", "1",
+  static void startB() {
+    a = servers.instance();
+    b = servers.another(Map.of("PROVOST_DB_POOL_MAX_SIZE", "3", "PROVOST_DB_POOL_MIN_IDLE", "1",
         "PROVOST_SQL_LANE_CONCURRENCY", "3", "PROVOST_SQL_LANE_QUEUE", "1", "PROVOST_SQL_LANE_MAX_WAIT", "100ms",
         "PROVOST_HASH_THREADS", "1", "PROVOST_HASH_LANE_QUEUE", "0", "PROVOST_LOGIN_MAX_FAILURES_PER_ADDRESS",
         Integer.toString(ADDRESS_LIMIT)));
-    fx = new AccessFixture(a).directory();
     fx.user("lena", "CS");
     fx.grant(fx.adminToken(), fx.id("lena"), "teaching_assistant", "offering:CS101/2026-fall");
     // tokens made on A: B has never seen them, so B loads each once, through its fill pool
     adminToken = a.adminToken();
     userToken = fx.login("lena");
     apiKey = fx.client(adminToken, "lane-probe", "authz.check").getString("key");
-  }
-
-  @AfterAll
-  static void stop() {
-    if (b != null) b.close();
-    if (a != null) a.close();
   }
 
   @Test

@@ -8,34 +8,29 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.provost.config.Config;
 import org.provost.db.Jdbc;
 import org.provost.testing.Http.Response;
-import org.provost.testing.TestDatabases;
+import org.provost.testing.ProvostServer;
 import org.provost.testing.TestServer;
 
 /** A seeded university as the running service sees it, on 15 October 2026 (the fall term). */
 class SeedCheckTest {
   static final Instant NOW = Instant.parse("2026-10-15T12:00:00Z");
-  static TestServer server;
+  @RegisterExtension
+  static final ProvostServer server = ProvostServer.builder().clock(Clock.fixed(NOW, ZoneOffset.UTC)).build();
   static String admin;
 
   @BeforeAll
-  static void start() {
-    server = TestServer.startOn(TestDatabases.create(), true, Map.of(), Clock.fixed(NOW, ZoneOffset.UTC));
+  static void seed() {
     Config config = Config.from(TestServer.settings(Map.of()));
     new Seeder(server.app().database(), config.argon2(), Progress.NONE).seed(
         new SeedOptions(200, 30, 10, 6, 30, 2, true, 11, LocalDate.of(2026, 10, 15), "seed-password-for-tests"),
         "test");
     admin = server.adminToken();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (server != null) server.close();
   }
 
   /** [instructor username, offering] of the first instructor grant in {@code term} held by a non-admin. */

@@ -5,15 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.provost.redis.Redis;
 import org.provost.testing.Http.Response;
-import org.provost.testing.RedisStatus;
+import org.provost.testing.ProvostServer;
 import org.provost.testing.Scrape;
-import org.provost.testing.TestDatabases;
-import org.provost.testing.TestRedis;
 import org.provost.testing.TestServer;
 
 /**
@@ -21,31 +19,17 @@ import org.provost.testing.TestServer;
  * instances: a second read is a cache hit, and a role written on A is in the next read on B.
  */
 class RoleCacheTest {
-  static Redis redis;
+  @RegisterExtension
+  static final ProvostServer servers = ProvostServer.builder().redis().build();
   static TestServer a;
   static TestServer b;
   static String admin;
 
   @BeforeAll
-  static void start() {
-    String prefix = TestRedis.prefix();
-    redis = TestRedis.connect(TestRedis.URL, prefix);
-    Map<String, String> settings = Map.of("PROVOST_REDIS_URL", TestRedis.URL, "PROVOST_REDIS_KEY_PREFIX", prefix);
-    a = TestServer.startOn(TestDatabases.create(), true, settings, java.time.Clock.systemUTC());
-    b = TestServer.startOn(a.jdbcUrl(), false, settings, java.time.Clock.systemUTC());
-    RedisStatus.await(a, "up");
-    RedisStatus.await(b, "up");
+  static void startB() {
+    a = servers.instance();
+    b = servers.another(Map.of());
     admin = a.adminToken();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (b != null) b.close();
-    if (a != null) a.close();
-    if (redis != null) {
-      TestRedis.deleteKeys(redis);
-      redis.close();
-    }
   }
 
   static double hits(TestServer server) {

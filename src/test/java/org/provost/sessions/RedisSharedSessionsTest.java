@@ -6,14 +6,13 @@ import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.provost.redis.Redis;
 import org.provost.security.Tokens;
+import org.provost.testing.ProvostServer;
 import org.provost.testing.RedisStatus;
-import org.provost.testing.TestDatabases;
-import org.provost.testing.TestRedis;
 import org.provost.testing.TestServer;
 
 /**
@@ -23,33 +22,22 @@ import org.provost.testing.TestServer;
  */
 class RedisSharedSessionsTest {
   static final SessionExpiryTest.MovableClock clock = new SessionExpiryTest.MovableClock();
-  static Redis redis;
+  @RegisterExtension
+  static final ProvostServer servers = ProvostServer.builder().redis().clock(clock)
+      .config(Map.of("PROVOST_SESSION_IDLE_TIMEOUT", "30m", "PROVOST_SESSION_MAX_LIFETIME", "12h",
+          "PROVOST_LOGIN_MAX_FAILURES", "3"))
+      .build();
   static TestServer a;
   static TestServer b;
+  static Redis redis;
   static String admin;
 
   @BeforeAll
-  static void start() {
-    String prefix = TestRedis.prefix();
-    redis = TestRedis.connect(TestRedis.URL, prefix);
-    Map<String, String> settings = Map.of("PROVOST_REDIS_URL", TestRedis.URL, "PROVOST_REDIS_KEY_PREFIX", prefix,
-        "PROVOST_SESSION_IDLE_TIMEOUT", "30m", "PROVOST_SESSION_MAX_LIFETIME", "12h",
-        "PROVOST_LOGIN_MAX_FAILURES", "3");
-    a = TestServer.startOn(TestDatabases.create(), true, settings, clock);
-    b = TestServer.startOn(a.jdbcUrl(), false, settings, clock);
-    RedisStatus.await(a, "up");
-    RedisStatus.await(b, "up");
+  static void startB() {
+    a = servers.instance();
+    b = servers.another(Map.of());
+    redis = servers.redis();
     admin = a.adminToken();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (b != null) b.close();
-    if (a != null) a.close();
-    if (redis != null) {
-      TestRedis.deleteKeys(redis);
-      redis.close();
-    }
   }
 
   static String key(String token) {

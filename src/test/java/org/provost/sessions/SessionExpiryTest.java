@@ -8,11 +8,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.provost.testing.Http.Response;
-import org.provost.testing.TestDatabases;
+import org.provost.testing.ProvostServer;
 import org.provost.testing.TestServer;
 
 /** Idle timeout, absolute lifetime and login throttling, on a server whose clock the test moves. */
@@ -41,18 +40,11 @@ class SessionExpiryTest {
   }
 
   static final MovableClock clock = new MovableClock();
-  static TestServer server;
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.startOn(TestDatabases.create(), true, Map.of("PROVOST_SESSION_IDLE_TIMEOUT", "30m",
-        "PROVOST_SESSION_MAX_LIFETIME", "2h", "PROVOST_LOGIN_MAX_FAILURES", "3"), clock);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (server != null) server.close();
-  }
+  @RegisterExtension
+  static final ProvostServer server = ProvostServer.builder().clock(clock)
+      .config(Map.of("PROVOST_SESSION_IDLE_TIMEOUT", "30m", "PROVOST_SESSION_MAX_LIFETIME", "2h",
+          "PROVOST_LOGIN_MAX_FAILURES", "3"))
+      .build();
 
   @Test
   void aSessionUnusedForTheIdleTimeout_expires_butUseKeepsItAlive() {
