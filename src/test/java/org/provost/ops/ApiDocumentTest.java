@@ -13,10 +13,9 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.provost.testing.TestServer;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.provost.testing.ProvostServer;
 
 /**
  * docs/API.md and the published {@code /openapi.json} cannot drift (issue 8 item 10): the document's
@@ -27,17 +26,8 @@ class ApiDocumentTest {
   private static final Pattern ROW = Pattern.compile("^\\| `(GET|POST|PUT|PATCH|DELETE) (\\S+)` \\| ([^|]*) \\|",
       Pattern.MULTILINE);
   private static final Pattern PARAMETER = Pattern.compile("`([a-z_]+)`");
-  static TestServer server;
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (server != null) server.close();
-  }
+  @RegisterExtension
+  static final ProvostServer server = ProvostServer.builder().build();
 
   @Test
   void theEndpointTable_isTheOpenApiDocument() throws IOException {
