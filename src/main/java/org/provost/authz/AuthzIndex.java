@@ -253,7 +253,10 @@ public final class AuthzIndex implements Authorizer, AutoCloseable {
     long last = changes.getLast().revision();
     if (everything) {
       reloadAll();
-    } else if (catalogChanged || !grantIds.isEmpty() || !userIds.isEmpty()) {
+    } else if (!catalogChanged && grantIds.isEmpty() && !userIds.isEmpty()) {
+      // the usual batch (grants, revokes, user changes that name their user): one statement
+      for (IndexLoader.UserRow row : own.statement(c -> IndexLoader.loadUsers(c, userIds))) put(row, last);
+    } else if (catalogChanged || !grantIds.isEmpty()) {
       boolean reloadCatalog = catalogChanged;
       own.transaction(c -> {
         if (reloadCatalog) {
@@ -261,7 +264,9 @@ public final class AuthzIndex implements Authorizer, AutoCloseable {
           catalogChangedAt = last;
         }
         userIds.addAll(ownersOf(c, grantIds));
-        for (long id : userIds) put(IndexLoader.loadUser(c, id), last);
+        if (!userIds.isEmpty()) {
+          for (IndexLoader.UserRow row : IndexLoader.loadUsers(c, userIds)) put(row, last);
+        }
         return null;
       });
     }

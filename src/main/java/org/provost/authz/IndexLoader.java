@@ -23,7 +23,11 @@ final class IndexLoader {
   record Snapshot(Catalog catalog, UserTable users, long revision) {}
 
   static Snapshot loadAll(Connection c, Map<String, Integer> usernames) throws SQLException {
-    c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+    // for this transaction only: setTransactionIsolation changes the session, which then had to be set back
+    // after every later transaction on this connection (a round trip per feed batch)
+    try (var st = c.createStatement()) {
+      st.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+    }
     long revision = Changelog.current(c);
     Catalog catalog = loadCatalog(c);
     long maxId = 0;
@@ -72,13 +76,19 @@ final class IndexLoader {
         used = 0;
       }
       if (used + UserTable.SLOTS > buffer.length) buffer = Arrays.copyOf(buffer, buffer.length * 2);
-      buffer[used] = rs.getLong(2);
-      buffer[used + 1] = UserTable.roleScope(rs.getInt(3), ScopeCode.encode(rs.getInt(4), rs.getLong(5)));
-      buffer[used + 2] = rs.getLong(6);
-      buffer[used + 3] = rs.getLong(7);
+      pack(rs, 2, buffer, used);
       used += UserTable.SLOTS;
     }
     if (current >= 0) sink.accept(current, Arrays.copyOf(buffer, used));
+  }
+
+  /** The grant at columns {@code from}.. (id, role, scope type, scope id, from, until) into {@code at}.. */
+  private static void pack(ResultSet rs, int from, long[] buffer, int at) throws SQLException {
+    buffer[at] = rs.getLong(from);
+    buffer[at + 1] = UserTable.roleScope(rs.getInt(from + 1), ScopeCode.encode(rs.getInt(from + 2),
+        rs.getLong(from + 3)));
+    buffer[at + 2] = rs.getLong(from + 4);
+    buffer[at + 3] = rs.getLong(from + 5);
   }
 
   static Catalog loadCatalog(Connection c) throws SQLException {
@@ -114,26 +124,45 @@ final class IndexLoader {
   /** One user as it is now: empty username means the user no longer exists. */
   record UserRow(long id, String username, boolean active, long[] grants) {}
 
-  static UserRow loadUser(Connection c, long userId) throws SQLException {
-    String username = null;
-    boolean active = false;
-    try (PreparedStatement ps = c.prepareStatement("SELECT username_key, is_active FROM users WHERE id = ?")) {
-      ps.setLong(1, userId);
+  /**
+   * The users {@code ids} as they are now, in one statement: their row and grants (a user that no longer
+   * exists comes back with a null username). One round trip for a feed batch's users, where a statement for
+   * each user's row and another for its grants took two per user on every instance.
+   */
+  static java.util.List<UserRow> loadUsers(Connection c, java.util.Collection<Long> ids) throws SQLException {
+    java.util.List<UserRow> rows = new java.util.ArrayList<>(ids.size());
+    try (PreparedStatement ps = c.prepareStatement("""
+        SELECT x.id, u.username_key, coalesce(u.is_active, false), g.id, g.role_id, g.scope_type,
+          coalesce(g.scope_id, 0),
+          coalesce((extract(epoch FROM g.valid_from) * 1000)::bigint, %d),
+          coalesce((extract(epoch FROM g.valid_until) * 1000)::bigint, %d)
+        FROM unnest(?::bigint[]) AS x(id) LEFT JOIN users u ON u.id = x.id LEFT JOIN grants g ON g.user_id = u.id
+        ORDER BY x.id, g.id""".formatted(UserTable.NO_START, UserTable.NO_END))) {
+      ps.setArray(1, c.createArrayOf("bigint", ids.toArray(Long[]::new)));
       try (ResultSet rs = ps.executeQuery()) {
-        if (rs.next()) {
-          username = rs.getString(1);
-          active = rs.getBoolean(2);
+        long[] buffer = new long[64];
+        int used = 0;
+        long current = -1;
+        String username = null;
+        boolean active = false;
+        while (rs.next()) {
+          long user = rs.getLong(1);
+          if (user != current) {
+            if (current >= 0) rows.add(new UserRow(current, username, active, used == 0 ? null : Arrays.copyOf(buffer, used)));
+            current = user;
+            username = rs.getString(2);
+            active = rs.getBoolean(3);
+            used = 0;
+          }
+          rs.getLong(4);
+          if (rs.wasNull()) continue; // a user without grants
+          if (used + UserTable.SLOTS > buffer.length) buffer = Arrays.copyOf(buffer, buffer.length * 2);
+          pack(rs, 4, buffer, used);
+          used += UserTable.SLOTS;
         }
+        if (current >= 0) rows.add(new UserRow(current, username, active, used == 0 ? null : Arrays.copyOf(buffer, used)));
       }
     }
-    long[][] grants = {null};
-    try (PreparedStatement ps = c.prepareStatement(
-        "SELECT " + GRANT_COLUMNS + " FROM grants g WHERE g.user_id = ? ORDER BY g.id")) {
-      ps.setLong(1, userId);
-      try (ResultSet rs = ps.executeQuery()) {
-        readGrants(rs, (user, packed) -> grants[0] = packed);
-      }
-    }
-    return new UserRow(userId, username, active, grants[0]);
+    return rows;
   }
 }

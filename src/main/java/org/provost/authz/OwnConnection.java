@@ -18,11 +18,32 @@ final class OwnConnection implements AutoCloseable {
     this.db = db;
   }
 
+  /** Runs {@code work} in one transaction on this connection; a failure rolls it back and reopens. */
   <T> T transaction(Database.Work<T> work) {
+    return run(work, false);
+  }
+
+  /**
+   * Runs {@code work}, which must be ONE statement (its own snapshot is consistent), outside a transaction:
+   * no BEGIN and no COMMIT, one round trip where a transaction takes two.
+   */
+  <T> T statement(Database.Work<T> work) {
+    return run(work, true);
+  }
+
+  private <T> T run(Database.Work<T> work, boolean autoCommit) {
     try {
       if (connection == null || connection.isClosed()) {
         connection = db.openDedicated();
         connection.setAutoCommit(false);
+      }
+      if (autoCommit) {
+        connection.setAutoCommit(true); // nothing is sent: no transaction is open here
+        try {
+          return work.run(connection);
+        } finally {
+          connection.setAutoCommit(false);
+        }
       }
       try {
         T result = work.run(connection);
@@ -31,8 +52,6 @@ final class OwnConnection implements AutoCloseable {
       } catch (SQLException | RuntimeException e) {
         connection.rollback();
         throw e;
-      } finally {
-        connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
       }
     } catch (SQLException e) {
       close();

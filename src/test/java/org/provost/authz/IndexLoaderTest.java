@@ -1,0 +1,79 @@
+package org.provost.authz;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.provost.db.Jdbc;
+import org.provost.testing.MigratedDatabase;
+
+/**
+ * {@link IndexLoader#loadUsers}, the feed's one statement for a batch's users, against plain per-user SQL over
+ * random graphs: users with grants and without, inactive ones, ids that name no user, in any order.
+ */
+class IndexLoaderTest {
+  static MigratedDatabase database;
+
+  @BeforeAll
+  static void open() {
+    database = MigratedDatabase.create();
+  }
+
+  @AfterAll
+  static void close() {
+    if (database != null) database.close();
+  }
+
+  @Test
+  void loadUsers_agreesWithPerUserSql_onRandomGraphs() {
+    long now = Instant.parse("2026-03-01T12:00:00Z").toEpochMilli();
+    int withGrants = 0;
+    int without = 0;
+    for (int g = 0; g < 60; g++) {
+      long seed = 104_729L * g + 3;
+      RandomGraph graph = new RandomGraph(seed, now);
+      database.db.write(c -> {
+        RandomGraph.clear(c);
+        graph.write(c);
+        return null;
+      });
+      List<Long> asked = new ArrayList<>(graph.users);
+      java.util.Collections.shuffle(asked, new java.util.Random(seed));
+      long missing = graph.users.stream().mapToLong(Long::longValue).max().orElse(0) + 1_000;
+      asked.add(missing);
+      List<IndexLoader.UserRow> rows = database.db.read(c -> IndexLoader.loadUsers(c, asked));
+
+      assertThat(rows).extracting(IndexLoader.UserRow::id).as("seed %d: one row per id asked", seed)
+          .containsExactlyInAnyOrderElementsOf(asked);
+      for (IndexLoader.UserRow row : rows) {
+        if (row.id() == missing) {
+          assertThat(row.username()).as("seed %d: an id that names no user", seed).isNull();
+          assertThat(row.grants()).isNull();
+          continue;
+        }
+        Object[] user = database.db.read(c -> Jdbc.one(c, "SELECT username_key, is_active FROM users WHERE id = ?",
+            rs -> new Object[] {rs.getString(1), rs.getBoolean(2)}, row.id())).orElseThrow();
+        assertThat(row.username()).as("seed %d user %d", seed, row.id()).isEqualTo(user[0]);
+        assertThat(row.active()).as("seed %d user %d", seed, row.id()).isEqualTo(user[1]);
+        List<Long> expected = database.db.read(c -> Jdbc.list(c, """
+            SELECT id, role_id, scope_type, coalesce(scope_id, 0),
+              coalesce((extract(epoch FROM valid_from) * 1000)::bigint, ?),
+              coalesce((extract(epoch FROM valid_until) * 1000)::bigint, ?)
+            FROM grants WHERE user_id = ? ORDER BY id""", rs -> List.of(rs.getLong(1),
+            UserTable.roleScope(rs.getInt(2), ScopeCode.encode(rs.getInt(3), rs.getLong(4))), rs.getLong(5),
+            rs.getLong(6)), UserTable.NO_START, UserTable.NO_END, row.id())).stream().flatMap(List::stream).toList();
+        List<Long> actual = row.grants() == null ? List.of() : Arrays.stream(row.grants()).boxed().toList();
+        assertThat(actual).as("seed %d: grants of user %d, packed", seed, row.id()).isEqualTo(expected);
+        if (expected.isEmpty()) without++;
+        else withGrants++;
+      }
+    }
+    assertThat(withGrants).as("users with grants compared").isGreaterThan(20);
+    assertThat(without).as("users without grants compared").isGreaterThan(5);
+  }
+}
