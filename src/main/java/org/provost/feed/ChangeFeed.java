@@ -47,6 +47,7 @@ public final class ChangeFeed implements AutoCloseable {
   private final Object drainLock = new Object();
   private final java.util.concurrent.atomic.AtomicBoolean waking = new java.util.concurrent.atomic.AtomicBoolean();
   private final java.util.concurrent.atomic.LongAdder wakes = new java.util.concurrent.atomic.LongAdder();
+  private final java.util.concurrent.atomic.LongAdder heard = new java.util.concurrent.atomic.LongAdder();
   private volatile Connector wakeConnector;
   private volatile long applied;
   private volatile boolean running = true;
@@ -85,6 +86,7 @@ public final class ChangeFeed implements AutoCloseable {
    * wakes while one runs make one more read. Never blocks; a failure only leaves the work to the poll.
    */
   public void wake(long revision) {
+    heard.increment();
     Connector pooled = wakeConnector;
     if (pooled == null || !running || revision <= applied || !waking.compareAndSet(false, true)) return;
     wakes.increment();
@@ -96,6 +98,14 @@ public final class ChangeFeed implements AutoCloseable {
         LOG.debug("change feed: a wake could not read ({}); the poll will", e.getMessage());
       }
     });
+  }
+
+  /**
+   * How many revisions other instances published reached this feed ({@link #wake} calls), whether or not
+   * they still had anything to read: NOTIFY, racing the same commit, often applies it first.
+   */
+  public long heard() {
+    return heard.sum();
   }
 
   /** How many wakes read the changelog ahead of the feed's own LISTEN and poll. */
@@ -124,9 +134,10 @@ public final class ChangeFeed implements AutoCloseable {
           st.execute("LISTEN " + Changelog.CHANNEL);
         }
         PGConnection pg = c.unwrap(PGConnection.class);
+        boolean read = true;
         while (running) {
-          drain(c);
-          pg.getNotifications(pollMillis);
+          if (read) drain(c);
+          read = news(pg.getNotifications(pollMillis));
         }
       } catch (SQLException e) {
         if (!running) return;
@@ -134,6 +145,24 @@ public final class ChangeFeed implements AutoCloseable {
         sleepQuietly(1000);
       }
     }
+  }
+
+  /**
+   * Whether to read after a wait that ended with {@code notices}: at a poll (none came), or when one names
+   * a revision not applied yet. A change another instance committed usually reaches this instance twice, by
+   * Redis ({@link #wake}) and by NOTIFY; the second to arrive finds it applied and costs no read (it cost one
+   * round trip per commit per instance). A payload that is not a revision reads, as before.
+   */
+  private boolean news(org.postgresql.PGNotification[] notices) {
+    if (notices == null || notices.length == 0) return true;
+    for (org.postgresql.PGNotification n : notices) {
+      try {
+        if (Long.parseLong(n.getParameter()) > applied) return true;
+      } catch (NumberFormatException e) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Reads and applies windows of changes until none is left that was committed when the last read began. */
