@@ -76,7 +76,7 @@ public final class Seeder {
       progress.fail();
       throw e;
     }
-    analyze(db);
+    afterBulkLoad(db);
     return seeded;
   }
 
@@ -119,14 +119,21 @@ public final class Seeder {
   }
 
   /**
-   * Fresh planner statistics after a bulk load, without waiting for autovacuum: with none, a prefix
-   * search on 10K matching users was planned for 65 and took 6 ms instead of a fraction of one.
+   * Readies the tables a bulk load ({@code seed}, an applied import) filled for reads, without waiting for
+   * autovacuum (off on some machines, and late to a table that was only inserted into):
+   * {@code VACUUM (ANALYZE)} of users, grants and the directory. The vacuum sets the visibility map, so an
+   * index-only scan reads the index alone: without it, the one of {@code offset=5000} visited a heap page
+   * for each of its 5,001 keys (docs/PERFORMANCE.md). The analyze gives the planner statistics: with none,
+   * a prefix search on 10K matching users was planned for 65 and took 6 ms instead of a fraction of one.
+   * VACUUM cannot run inside a transaction, so this runs on a connection of its own, in autocommit; it
+   * blocks neither reads nor writes. Throws when the database cannot be reached (the load is committed).
    */
-  public static void analyze(Database db) {
-    db.write(c -> {
-      execute(c, "ANALYZE users, grants, departments, courses, terms, offerings");
-      return null;
-    });
+  public static void afterBulkLoad(Database db) {
+    try (Connection c = db.direct().getConnection()) {
+      execute(c, "VACUUM (ANALYZE) users, grants, departments, courses, terms, offerings");
+    } catch (SQLException e) {
+      throw new IllegalStateException("VACUUM (ANALYZE) after the bulk load failed: " + e.getMessage(), e);
+    }
   }
 
   /** Copies every person into {@code seed_users}; returns how many. */
