@@ -10,9 +10,12 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 provost_pid=
 work=
 
+# Runs on exit under the callers' `set -e`: a failing kill (the instance already gone, e.g. its build failed)
+# must not end it before nginx is stopped, or nginx lives on, holding the descriptor of the benchmark lock it
+# inherited from `flock` (seen: every other benchmark waited behind it for 10 minutes).
 bench_stop() {
-  [ -n "$provost_pid" ] && kill "$provost_pid" 2>/dev/null
-  [ -n "$work" ] && nginx -p "$work" -c nginx.conf -s stop 2>/dev/null
+  if [ -n "$provost_pid" ]; then kill "$provost_pid" 2>/dev/null || true; fi
+  if [ -n "$work" ]; then nginx -p "$work" -c nginx.conf -s stop 2>/dev/null || true; fi
   return 0
 }
 
