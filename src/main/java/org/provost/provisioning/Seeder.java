@@ -13,6 +13,7 @@ import org.provost.config.Config.Argon2Params;
 import org.provost.db.Changelog;
 import org.provost.db.Database;
 import org.provost.db.Jdbc;
+import org.provost.db.Vacuum;
 import org.provost.security.PasswordHasher;
 import org.provost.users.Identifiers;
 
@@ -120,20 +121,12 @@ public final class Seeder {
 
   /**
    * Readies the tables a bulk load ({@code seed}, an applied import) filled for reads, without waiting for
-   * autovacuum (off on some machines, and late to a table that was only inserted into):
-   * {@code VACUUM (ANALYZE)} of users, grants and the directory. The vacuum sets the visibility map, so an
-   * index-only scan reads the index alone: without it, the one of {@code offset=5000} visited a heap page
-   * for each of its 5,001 keys (docs/PERFORMANCE.md). The analyze gives the planner statistics: with none,
-   * a prefix search on 10K matching users was planned for 65 and took 6 ms instead of a fraction of one.
-   * VACUUM cannot run inside a transaction, so this runs on a connection of its own, in autocommit; it
-   * blocks neither reads nor writes. Throws when the database cannot be reached (the load is committed).
+   * autovacuum: {@link Vacuum#readTables}, so index-only scans read the index alone and plans are made from
+   * the new rows. Runs after the load's commit, on a connection of its own; throws when the database cannot
+   * be reached (the load stays committed).
    */
   public static void afterBulkLoad(Database db) {
-    try (Connection c = db.direct().getConnection()) {
-      execute(c, "VACUUM (ANALYZE) users, grants, departments, courses, terms, offerings");
-    } catch (SQLException e) {
-      throw new IllegalStateException("VACUUM (ANALYZE) after the bulk load failed: " + e.getMessage(), e);
-    }
+    Vacuum.readTables(db.direct());
   }
 
   /** Copies every person into {@code seed_users}; returns how many. */
