@@ -155,8 +155,8 @@ final class UserListing {
   private static void probe(StringBuilder sql, UserStore.Filter f, List<Object> params, String name, String gate,
       int window, int rows) {
     sql.append(",\n").append(name).append(" AS MATERIALIZED (SELECT s.* FROM (SELECT ").append(ROW).append(", ")
-        .append(String.join(", ", SEARCHED)).append(" FROM users WHERE ").append(gate).append(" AND id > (SELECT after FROM arg) ORDER BY id LIMIT ")
-        .append(window).append(") s WHERE TRUE").append(match("s")).append(filters(f, "s", params))
+        .append(String.join(", ", SEARCHED)).append(" FROM users WHERE ").append(gate)
+        .append(" AND id > (SELECT after FROM arg) ORDER BY id LIMIT ").append(window).append(") s WHERE TRUE").append(match("s")).append(filters(f, "s", params))
         .append(" LIMIT ").append(rows).append(")");
   }
 
