@@ -10,9 +10,12 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 provost_pid=
 work=
 
+# Runs on exit under the callers' `set -e`: a failing kill (the instance already gone, e.g. its build failed)
+# must not end it before nginx is stopped, or nginx lives on, holding the descriptor of the benchmark lock it
+# inherited from `flock` (seen: every other benchmark waited behind it for 10 minutes).
 bench_stop() {
-  [ -n "$provost_pid" ] && kill "$provost_pid" 2>/dev/null
-  [ -n "$work" ] && nginx -p "$work" -c nginx.conf -s stop 2>/dev/null
+  if [ -n "$provost_pid" ]; then kill "$provost_pid" 2>/dev/null || true; fi
+  if [ -n "$work" ]; then nginx -p "$work" -c nginx.conf -s stop 2>/dev/null || true; fi
   return 0
 }
 
@@ -56,12 +59,13 @@ bench_ref() {
     "$(wrk -t2 -c16 -d5s "http://127.0.0.1:$nginx_port/" | awk '/Requests\/sec/ {print $2}')"
 }
 
-# PostgreSQL's statistics, refreshed before a measurement: autovacuum is off on this workplace's machines
-# (`SHOW autovacuum`), so without this every plan is made from the row counts of the last ANALYZE, however
-# many rows earlier runs have added since.
+# PostgreSQL's statistics and visibility map, refreshed before a measurement: autovacuum is off on this
+# workplace's machines (`SHOW autovacuum`), so without this every plan is made from the row counts of the
+# last ANALYZE, however many rows earlier runs have added since, and every index-only scan visits the heap
+# for each row written since the last VACUUM (a production database has autovacuum for both).
 bench_analyze() {
-  psql -q -h 127.0.0.1 -U postgres -d "$1" -c ANALYZE
-  echo "statistics refreshed (ANALYZE $1; autovacuum $(psql -Atq -h 127.0.0.1 -U postgres -d "$1" -c 'SHOW autovacuum'))"
+  psql -q -h 127.0.0.1 -U postgres -d "$1" -c 'VACUUM (ANALYZE)'
+  echo "statistics and visibility map refreshed (VACUUM (ANALYZE) $1; autovacuum $(psql -Atq -h 127.0.0.1 -U postgres -d "$1" -c 'SHOW autovacuum'))"
 }
 
 # CPU time per process (clock ticks, user + system) with its group: instances (provost serve), loadgen

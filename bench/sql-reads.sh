@@ -4,7 +4,8 @@
 # compare ratios). Needs nginx, wrk, PostgreSQL on 127.0.0.1:5432 and a database seeded with
 #   ./provost seed --students 10000 --faculty 3000 --role-assign
 #   bench/sql-reads.sh [database] [seconds] [connections]
-# Prints one line per run: requests/s, p99, non-2xx. Provost runs with the launcher's defaults
+# Prints one line per run: requests/s, wrk's p99, the server's own p99 (its response-time buckets), the
+# bound Little's law puts on wrk's mean latency, non-2xx. Provost runs with the launcher's defaults
 # (PROVOST_JAVA_OPTS is passed through when set: give a 1M-user database -Xmx1g). Q_COMMON and Q_RARE are
 # the two prefixes searched (default stu and faculty0001, for the seed; u0 and u000123 for
 # bench/synthetic-university.sql); the grants page is that of the first user Q_RARE finds. PORT and NGINX_PORT
@@ -23,11 +24,31 @@ deep=$(curl -s "$P/v1/users?limit=1&offset=10000" -H "$auth" | sed -E 's/.*"id":
 q_common="${Q_COMMON:-stu}"; q_rare="${Q_RARE:-faculty0001}"
 someone=$(curl -s "$P/v1/users?limit=1&q=$q_rare" -H "$auth" | sed -E 's/.*"id":([0-9]+).*/\1/')
 
+# Provost's own response time for ROUTE (dispatch to answer: provost_http_requests_seconds, 2xx) as the
+# cumulative bucket counts of /metrics; server_p99 BEFORE AFTER prints the smallest bucket bound holding 99%
+# of the requests between the two scrapes. wrk's latencies on this machine exceed what its own rate allows
+# (Little's law: mean latency <= connections / rate; 10-20x above it, for nginx too: docs/PERFORMANCE.md),
+# so its p99 is printed beside this one, measured inside the server, and beside that bound.
+buckets() {
+  curl -s "$P/metrics" | grep '^provost_http_requests_seconds_bucket{method="GET",' | grep "route=\"$1\"" \
+    | grep 'status="2xx"' || true
+}
+server_p99() {
+  paste <(echo "$1") <(echo "$2") | awk '{match($1, /le="[^"]+"/); b[NR] = substr($1, RSTART + 4, RLENGTH - 5)
+    n[NR] = $4 - $2} END {for (i = 1; i <= NR; i++) if (n[i] >= 0.99 * n[NR]) {
+      print (b[i] == "+Inf" ? "+Inf" : "<= " b[i] * 1000 " ms"); exit }}'
+}
+
 run() {
-  local name=$1 url=$2
+  local name=$1 url=$2 route=${3:-} before= after=
+  [ -n "$route" ] && before=$(buckets "$route")
   local out; out=$(wrk -t2 -c"$conns" -d"${secs}s" --latency -H "$auth" "$url")
-  printf '%-44s %10s req/s  p99 %8s  %s\n' "$name" "$(echo "$out" | awk '/Requests\/sec/ {print $2}')" \
-    "$(echo "$out" | awk '$1 == "99%" {print $2}')" "$(echo "$out" | grep -E 'Non-2xx|Socket errors' | tr '\n' ' ')"
+  [ -n "$route" ] && after=$(buckets "$route")
+  local rate; rate=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
+  printf '%-44s %10s req/s  p99 %8s  server p99 %-10s  mean <= %.2f ms  %s\n' "$name" "$rate" \
+    "$(echo "$out" | awk '$1 == "99%" {print $2}')" "$([ -n "$route" ] && server_p99 "$before" "$after" || echo -)" \
+    "$(awk -v c="$conns" -v r="$rate" 'BEGIN {print c / r * 1000}')" \
+    "$(echo "$out" | grep -E 'Non-2xx|Socket errors' | tr '\n' ' ')"
 }
 echo "machine: $(nproc) cores, $(uname -r), load average $(cut -d' ' -f1-3 /proc/loadavg); wrk -t2 -c$conns -d${secs}s"
 # warm-up (JIT, plans, caches), not reported
@@ -35,13 +56,14 @@ for u in "$P/v1/users?limit=50" "$P/v1/users?limit=50&offset=5000" "$P/v1/users?
   wrk -t2 -c"$conns" -d3s -H "$auth" "$u" >/dev/null 2>&1 || true
 done
 run "nginx constant (reference)"                "http://127.0.0.1:$nginx_port/"
-run "GET /v1/users?limit=50"                    "$P/v1/users?limit=50"
-run "GET /v1/users?limit=50&after=<10,000th>"   "$P/v1/users?limit=50&after=$deep"
-run "GET /v1/users?limit=50&type=faculty"       "$P/v1/users?limit=50&type=faculty"
-run "GET /v1/users?limit=50&active=true&verified=true" "$P/v1/users?limit=50&active=true&verified=true"
-run "GET /v1/users?limit=50&q=$q_common"        "$P/v1/users?limit=50&q=$q_common"
-run "GET /v1/users?limit=50&q=$q_rare"          "$P/v1/users?limit=50&q=$q_rare"
-run "GET /v1/users?limit=50&offset=5000"        "$P/v1/users?limit=50&offset=5000"
-run "GET /v1/users/{id}/grants"                 "$P/v1/users/$someone/grants"
+U=/v1/users
+run "GET /v1/users?limit=50"                    "$P/v1/users?limit=50" $U
+run "GET /v1/users?limit=50&after=<10,000th>"   "$P/v1/users?limit=50&after=$deep" $U
+run "GET /v1/users?limit=50&type=faculty"       "$P/v1/users?limit=50&type=faculty" $U
+run "GET /v1/users?limit=50&active=true&verified=true" "$P/v1/users?limit=50&active=true&verified=true" $U
+run "GET /v1/users?limit=50&q=$q_common"        "$P/v1/users?limit=50&q=$q_common" $U
+run "GET /v1/users?limit=50&q=$q_rare"          "$P/v1/users?limit=50&q=$q_rare" $U
+run "GET /v1/users?limit=50&offset=5000"        "$P/v1/users?limit=50&offset=5000" $U
+run "GET /v1/users/{id}/grants"                 "$P/v1/users/$someone/grants" '/v1/users/{id}/grants'
 run "nginx constant (reference, again)"         "http://127.0.0.1:$nginx_port/"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

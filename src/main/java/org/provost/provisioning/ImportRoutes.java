@@ -64,7 +64,7 @@ public final class ImportRoutes {
             }
           });
       ImportReport report = db.write(c -> Importer.run(c, file, options, actor));
-      if (!options.dryRun()) Seeder.analyze(db);
+      if (!options.dryRun()) Seeder.afterBulkLoad(db);
       if (report.rejected()) throw report.rejection();
       return Reply.ok(report.toJson());
     });

@@ -27,11 +27,13 @@ import org.provost.http.JsonOut;
  *       primary key (which it preferred, wrongly assuming the matches spread evenly over the ids);</li>
  *   <li>{@code offset=N} finds the page's first id with an index-only scan of the same order (a deferred
  *       join), then reads the page by keyset, instead of reading and discarding N full rows;</li>
- *   <li>{@code q=} (prefix of username, email or display name, each lowered by PostgreSQL's {@code lower()};
- *       results in id order) first probes the next {@value #PROBE} users in id order (twice the page when
- *       that is more): a common prefix (all the students) fills the page from them; else it collects the
- *       matching ids from the three prefix indexes with explicit range bounds (a generic plan cannot use an
- *       index for {@code LIKE ?}); when there are few (at most {@value #FEW} after the cursor) the page is
+ *   <li>{@code q=} (prefix of username, email or display name, each as stored lowered by PostgreSQL's
+ *       {@code lower()}, migration V41; results in id order) first probes the next {@value #PROBE} users in
+ *       id order (twice the page when that is more): a common prefix (all the students) fills the page from
+ *       them; when it found some but too few, a wider probe of the next {@value #WIDE}; else it collects the
+ *       matching ids from the three {@code (lowered column, id)} indexes with explicit range bounds (a
+ *       generic plan cannot use an index for {@code LIKE ?}), from the index alone once the table is
+ *       vacuumed; when there are few (at most {@value #FEW} after the cursor) the page is
  *       the first of them, else a primary-key scan in id order (or the filter's index) finds the page's
  *       rows. Only the step that is needed runs, and the page's rows are read once, by id. Every
  *       parameter is read from a CTE ({@link #ARG}), so PostgreSQL keeps one generic plan.</li>
@@ -141,19 +143,20 @@ final class UserListing {
       || '%' AS pattern, CASE WHEN t = '' THEN NULL ELSE left(t, -1) || chr(CASE ascii(right(t, 1)) \
       WHEN 55295 THEN 57344 ELSE ascii(right(t, 1)) + 1 END) END AS hi, after \
       FROM (SELECT lower(?::text) AS lo, ?::bigint AS after) a, LATERAL (SELECT rtrim(lo, chr(1114111)) AS t) b)""";
-  private static final String[] SEARCHED = {"username", "email", "display_name"};
+  /** The columns searched, each as stored lowered by PostgreSQL's {@code lower()} (migration V41). */
+  private static final String[] SEARCHED = {"username_lower", "email_lower", "display_name_lower"};
 
   private static String match(String a) {
-    return " AND (lower(" + a + ".username) LIKE (SELECT pattern FROM arg) OR lower(" + a
-        + ".email) LIKE (SELECT pattern FROM arg) OR lower(" + a + ".display_name) LIKE (SELECT pattern FROM arg))";
+    return " AND (" + a + ".username_lower LIKE (SELECT pattern FROM arg) OR " + a
+        + ".email_lower LIKE (SELECT pattern FROM arg) OR " + a + ".display_name_lower LIKE (SELECT pattern FROM arg))";
   }
 
   /** A probe CTE: the first {@code rows} matches among the next {@code window} users, run only when {@code gate}. */
   private static void probe(StringBuilder sql, UserStore.Filter f, List<Object> params, String name, String gate,
       int window, int rows) {
-    sql.append(",\n").append(name).append(" AS MATERIALIZED (SELECT s.* FROM (SELECT ").append(ROW)
-        .append(" FROM users WHERE ").append(gate).append(" AND id > (SELECT after FROM arg) ORDER BY id LIMIT ")
-        .append(window).append(") s WHERE TRUE").append(match("s")).append(filters(f, "s", params))
+    sql.append(",\n").append(name).append(" AS MATERIALIZED (SELECT s.* FROM (SELECT ").append(ROW).append(", ")
+        .append(String.join(", ", SEARCHED)).append(" FROM users WHERE ").append(gate)
+        .append(" AND id > (SELECT after FROM arg) ORDER BY id LIMIT ").append(window).append(") s WHERE TRUE").append(match("s")).append(filters(f, "s", params))
         .append(" LIMIT ").append(rows).append(")");
   }
 
@@ -182,12 +185,12 @@ final class UserListing {
     // 2. else the matching ids from the three prefix indexes, up to FEW + 1 of them
     sql.append(",\ncand AS MATERIALIZED (");
     for (int i = 0; i < SEARCHED.length; i++) {
-      String column = "lower(c." + SEARCHED[i] + ")";
+      String column = "c." + SEARCHED[i];
       if (i > 0) sql.append(" UNION ALL ");
       sql.append("SELECT c.id FROM users c WHERE NOT ").append(probing).append(" AND ").append(column)
           .append(" ~>=~ (SELECT lo FROM arg) AND ").append(column).append(" ~<~ (SELECT hi FROM arg)")
-          // "+ 0": a filter; ANDing the primary key into the bitmap only cost time
-          .append(" AND c.id + 0 > (SELECT after FROM arg)").append(filters(f, "c", params));
+          // the id is the index's second column: the cursor is checked in the index, no heap visit
+          .append(" AND c.id > (SELECT after FROM arg)").append(filters(f, "c", params));
     }
     sql.append(" LIMIT ").append(FEW + 1).append(")");
     String few = "(SELECT hi FROM arg) IS NOT NULL AND (SELECT count(*) FROM cand) <= " + FEW;

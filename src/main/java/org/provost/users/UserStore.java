@@ -84,10 +84,10 @@ public final class UserStore {
       params.add(f.verified());
     }
     if (f.prefix() != null) {
-      // lowered by PostgreSQL's lower(), as the columns are (UserListing does the same)
+      // lowered by PostgreSQL's lower(), as the stored columns are (V41; UserListing does the same)
       String like = escapeLike(f.prefix()) + "%";
-      sql.append(" AND (lower(u.username) LIKE lower(?) OR lower(u.email) LIKE lower(?)"
-          + " OR lower(u.display_name) LIKE lower(?))");
+      sql.append(" AND (u.username_lower LIKE lower(?) OR u.email_lower LIKE lower(?)"
+          + " OR u.display_name_lower LIKE lower(?))");
       params.add(like);
       params.add(like);
       params.add(like);

@@ -44,6 +44,17 @@ class ImportApiTest {
   }
 
   @Test
+  void post_applied_vacuumsTheUsers_soIndexOnlyScansReadTheIndexAlone() {
+    Response r = post("?snapshot=false", admin, HEADER + "A1,vac,vac@example.edu,Vac,Uum,staff,,,true\n", "text/csv");
+    assertThat(r.status()).as(r.toString()).isEqualTo(200);
+    // the import's rows are new tuples: only a VACUUM after it marks their pages all-visible again
+    long notAllVisible = server.app().database().readPrimary(c -> Jdbc.one(c, """
+        SELECT count(*) FROM pg_class WHERE oid = 'users'::regclass AND (relpages = 0 OR relallvisible < relpages)""",
+        rs -> rs.getLong(1)).orElseThrow());
+    assertThat(notAllVisible).isZero();
+  }
+
+  @Test
   void post_dryRun_answersTheReport_andWritesNothing() {
     long before = users();
     Response r = post("?dry_run=true&snapshot=false", server.admin(), HEADER + "D1,dry,dry@example.edu,,,staff,,,\n",

@@ -180,6 +180,20 @@ class SeederTest {
     }
   }
 
+  /**
+   * relallvisible counts the pages the visibility map marks all-visible; only VACUUM sets them, so a table
+   * that was only inserted into has 0, and every index-only scan on it visits the heap.
+   */
+  static final String NOT_ALL_VISIBLE = """
+      SELECT count(*) FROM pg_class WHERE oid IN ('users'::regclass, 'grants'::regclass)
+      AND (relpages = 0 OR relallvisible < relpages)""";
+
+  @Test
+  void seed_vacuumsWhatItLoaded_soIndexOnlyScansReadTheIndexAlone() {
+    assertThat(first.count("SELECT count(*) FROM users")).isGreaterThanOrEqualTo(240);
+    assertThat(first.count(NOT_ALL_VISIBLE)).isZero();
+  }
+
   @Test
   void options_outOfRange_nameTheFlag() {
     assertThatThrownBy(() -> new SeedOptions(1_000_000, 0, 0, 0, 0, 1, false, 1, TODAY, "short"))
