@@ -45,7 +45,7 @@ class ImportApiTest {
 
   @Test
   void post_applied_vacuumsTheUsers_soIndexOnlyScansReadTheIndexAlone() {
-    Response r = post("?snapshot=false", admin, HEADER + "A1,vac,vac@example.edu,Vac,Uum,staff,,,true\n", "text/csv");
+    Response r = post("?snapshot=false", server.admin(), HEADER + "A1,vac,vac@example.edu,Vac,Uum,staff,,,true\n", "text/csv");
     assertThat(r.status()).as(r.toString()).isEqualTo(200);
     // the import's rows are new tuples: only a VACUUM after it marks their pages all-visible again
     long notAllVisible = server.app().database().readPrimary(c -> Jdbc.one(c, """
