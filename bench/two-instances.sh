@@ -17,7 +17,9 @@ set -euo pipefail
 db="${1:-provost_seeded}"; rate="${2:-20000}"; secs="${3:-30}"
 mix="${4:-check=80,me=15,list=2,search=2,grant=1}"
 export CLUSTER_DIR="${CLUSTER_DIR:-$(mktemp -d)}" CLUSTER_PORT="${CLUSTER_PORT:-18090}"
-export PROVOST_DATABASE_URL="postgresql://postgres@127.0.0.1:5432/$db" PROVOST_ADMIN_PASSWORD=bench-admin-password
+# PGPORT (default 5432) points the instances and the ANALYZE at another PostgreSQL (bench/pg-statements.sh)
+export PGPORT="${PGPORT:-5432}"
+export PROVOST_DATABASE_URL="postgresql://postgres@127.0.0.1:$PGPORT/$db" PROVOST_ADMIN_PASSWORD=bench-admin-password
 export PROVOST_JAVA_OPTS="${PROVOST_JAVA_OPTS:--XX:+UseParallelGC -Xms512m -Xmx1g}"
 bench_analyze "$db"
 "$root/deploy/cluster" start 2
