@@ -2,9 +2,8 @@ package org.provost.authz;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.provost.db.Changelog;
 import org.provost.feed.Change;
 import org.provost.testing.MigratedDatabase;
@@ -15,27 +14,18 @@ import org.provost.testing.MigratedDatabase;
  * here can only run out, and the count of waits that ran out says whether one was tried.
  */
 class IndexCatchUpTest {
-  static MigratedDatabase database;
-
-  @BeforeAll
-  static void open() {
-    database = MigratedDatabase.create();
-  }
-
-  @AfterAll
-  static void close() {
-    if (database != null) database.close();
-  }
+  @RegisterExtension
+  static final MigratedDatabase.PerClass database = MigratedDatabase.perClass();
 
   private static void commitAChange() {
-    database.db.write(c -> Changelog.record(c, Change.Entity.ROLE, 1, Change.Op.UPDATE, Change.NO_USER));
+    database.db().write(c -> Changelog.record(c, Change.Entity.ROLE, 1, Change.Op.UPDATE, Change.NO_USER));
   }
 
   @Test
   void aWriteThatRecordedItsOwnChange_decidesBySql_withoutWaitingForTheIndex() {
-    try (AuthzIndex index = AuthzIndex.load(database.db)) {
+    try (AuthzIndex index = AuthzIndex.load(database.db())) {
       ConsistentAuthorizer authorizer = new ConsistentAuthorizer(index);
-      Authorizer chosen = database.db.write(c -> {
+      Authorizer chosen = database.db().write(c -> {
         Changelog.record(c, Change.Entity.ROLE, 1, Change.Op.UPDATE, Change.NO_USER);
         return authorizer.forTransaction(c);
       });
@@ -46,10 +36,10 @@ class IndexCatchUpTest {
 
   @Test
   void aWriteWaitsForALaggingIndexAtMostOnce_thenDecidesBySql() {
-    try (AuthzIndex index = AuthzIndex.load(database.db)) {
+    try (AuthzIndex index = AuthzIndex.load(database.db())) {
       commitAChange(); // the index never applies it: it has no feed
       ConsistentAuthorizer authorizer = new ConsistentAuthorizer(index);
-      database.db.write(c -> {
+      database.db().write(c -> {
         Changelog.lock(c);
         assertThat(authorizer.forTransaction(c)).isNotSameAs(index);
         assertThat(authorizer.forTransaction(c)).isNotSameAs(index);
@@ -62,9 +52,9 @@ class IndexCatchUpTest {
   @Test
   void aCurrentIndex_answersAtOnce() {
     commitAChange();
-    try (AuthzIndex index = AuthzIndex.load(database.db)) {
+    try (AuthzIndex index = AuthzIndex.load(database.db())) {
       ConsistentAuthorizer authorizer = new ConsistentAuthorizer(index);
-      Authorizer chosen = database.db.write(c -> {
+      Authorizer chosen = database.db().write(c -> {
         Changelog.lock(c);
         return authorizer.forTransaction(c);
       });

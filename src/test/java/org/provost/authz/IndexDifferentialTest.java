@@ -5,9 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.sql.Connection;
 import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.provost.db.Database;
 import org.provost.db.Jdbc;
 import org.provost.feed.Change;
@@ -22,22 +21,12 @@ import org.provost.testing.MigratedDatabase;
 class IndexDifferentialTest {
   static final int GRAPHS = Integer.getInteger("provost.diff.graphs", 1000);
   static final int QUERIES = Integer.getInteger("provost.diff.queries", 30);
-  static MigratedDatabase database;
-  static Database db;
-
-  @BeforeAll
-  static void start() {
-    database = MigratedDatabase.create();
-    db = database.db;
-  }
-
-  @AfterAll
-  static void stop() {
-    if (database != null) database.close();
-  }
+  @RegisterExtension
+  static final MigratedDatabase.PerClass database = MigratedDatabase.perClass();
 
   @Test
   void index_agreesWithSql_onRandomGraphs_beforeAndAfterIncrementalChanges() {
+    Database db = database.db();
     SqlAuthorizer sql = new SqlAuthorizer();
     long now = Instant.parse("2026-03-01T12:00:00Z").toEpochMilli();
     int compared = 0;

@@ -6,9 +6,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.provost.db.Jdbc;
 import org.provost.testing.MigratedDatabase;
 
@@ -17,17 +16,8 @@ import org.provost.testing.MigratedDatabase;
  * random graphs: users with grants and without, inactive ones, ids that name no user, in any order.
  */
 class IndexLoaderTest {
-  static MigratedDatabase database;
-
-  @BeforeAll
-  static void open() {
-    database = MigratedDatabase.create();
-  }
-
-  @AfterAll
-  static void close() {
-    if (database != null) database.close();
-  }
+  @RegisterExtension
+  static final MigratedDatabase.PerClass database = MigratedDatabase.perClass();
 
   @Test
   void loadUsers_agreesWithPerUserSql_onRandomGraphs() {
@@ -37,7 +27,7 @@ class IndexLoaderTest {
     for (int g = 0; g < 60; g++) {
       long seed = 104_729L * g + 3;
       RandomGraph graph = new RandomGraph(seed, now);
-      database.db.write(c -> {
+      database.db().write(c -> {
         RandomGraph.clear(c);
         graph.write(c);
         return null;
@@ -46,7 +36,7 @@ class IndexLoaderTest {
       java.util.Collections.shuffle(asked, new java.util.Random(seed));
       long missing = graph.users.stream().mapToLong(Long::longValue).max().orElse(0) + 1_000;
       asked.add(missing);
-      List<IndexLoader.UserRow> rows = database.db.read(c -> IndexLoader.loadUsers(c, asked));
+      List<IndexLoader.UserRow> rows = database.db().read(c -> IndexLoader.loadUsers(c, asked));
 
       assertThat(rows).extracting(IndexLoader.UserRow::id).as("seed %d: one row per id asked", seed)
           .containsExactlyInAnyOrderElementsOf(asked);
@@ -56,11 +46,11 @@ class IndexLoaderTest {
           assertThat(row.grants()).isNull();
           continue;
         }
-        Object[] user = database.db.read(c -> Jdbc.one(c, "SELECT username_key, is_active FROM users WHERE id = ?",
+        Object[] user = database.db().read(c -> Jdbc.one(c, "SELECT username_key, is_active FROM users WHERE id = ?",
             rs -> new Object[] {rs.getString(1), rs.getBoolean(2)}, row.id())).orElseThrow();
         assertThat(row.username()).as("seed %d user %d", seed, row.id()).isEqualTo(user[0]);
         assertThat(row.active()).as("seed %d user %d", seed, row.id()).isEqualTo(user[1]);
-        List<Long> expected = database.db.read(c -> Jdbc.list(c, """
+        List<Long> expected = database.db().read(c -> Jdbc.list(c, """
             SELECT id, role_id, scope_type, coalesce(scope_id, 0),
               coalesce((extract(epoch FROM valid_from) * 1000)::bigint, ?),
               coalesce((extract(epoch FROM valid_until) * 1000)::bigint, ?)

@@ -10,9 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.provost.Provost;
 import org.provost.config.Config;
@@ -24,24 +24,20 @@ import picocli.CommandLine;
 
 /** {@code provost seed} and {@code provost import} end to end through picocli, against a test database. */
 class ProvisioningCommandsTest {
-  static MigratedDatabase d;
+  @RegisterExtension
+  static final MigratedDatabase.PerClass d = MigratedDatabase.perClass();
   static Config config;
   @TempDir
   Path dir;
 
+  /** The commands' settings: the extension's database (made by now), with a seed password and no idle pool. */
   @BeforeAll
   static void database() {
-    d = MigratedDatabase.create();
     Map<String, String> env = new HashMap<>(TestServer.settings(Map.of()));
-    env.put("PROVOST_DATABASE_URL", d.jdbcUrl);
+    env.put("PROVOST_DATABASE_URL", d.jdbcUrl());
     env.put("PROVOST_DB_POOL_MIN_IDLE", "0");
     env.put("PROVOST_SEED_PASSWORD", "password-from-the-environment");
     config = Config.from(env);
-  }
-
-  @AfterAll
-  static void drop() {
-    if (d != null) d.close();
   }
 
   /** What one command line printed and returned. */
@@ -80,7 +76,7 @@ class ProvisioningCommandsTest {
     assertThat(run.err()).contains("provost: users: copy: 65 in");
     assertThat(d.count("SELECT count(*) FROM users WHERE username LIKE 'faculty0000%'")).isEqualTo(10);
     assertThat(d.count("SELECT count(*) FROM grants WHERE scope_type = 3")).isGreaterThanOrEqualTo(16);
-    String hash = d.db.readPrimary(c -> Jdbc.one(c, "SELECT password_hash FROM users WHERE username = 'staff000005'",
+    String hash = d.db().readPrimary(c -> Jdbc.one(c, "SELECT password_hash FROM users WHERE username = 'staff000005'",
         rs -> rs.getString(1)).orElseThrow());
     assertThat(new PasswordHasher(config.argon2()).verify("password-from-the-environment", hash)).isTrue();
 

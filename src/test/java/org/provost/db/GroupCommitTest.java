@@ -14,6 +14,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.provost.error.ServiceException;
 import org.provost.feed.Change;
 import org.provost.testing.MigratedDatabase;
@@ -26,25 +27,25 @@ import org.provost.testing.MigratedDatabase;
  * queue one after another, then let go.
  */
 class GroupCommitTest {
-  static MigratedDatabase database;
+  @RegisterExtension
+  static final MigratedDatabase.PerClass database = MigratedDatabase.perClass();
   static ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor();
 
+  /** The probe table the writes append to; the extension has made the database by now. */
   @BeforeAll
   static void start() {
-    database = MigratedDatabase.create();
-    database.db.write(c -> Jdbc.update(c, "CREATE TABLE group_probe (n bigserial PRIMARY KEY, label text NOT NULL,"
+    database.db().write(c -> Jdbc.update(c, "CREATE TABLE group_probe (n bigserial PRIMARY KEY, label text NOT NULL,"
         + " saw bigint)"));
   }
 
   @AfterAll
   static void stop() {
-    callers.shutdownNow();
-    if (database != null) database.close();
+    callers.shutdownNow(); // the extension closes the database after this
   }
 
   @BeforeEach
   void empty() {
-    database.db.write(c -> Jdbc.update(c, "TRUNCATE group_probe"));
+    database.db().write(c -> Jdbc.update(c, "TRUNCATE group_probe"));
   }
 
   /** A write that records a change and appends {@code label}, noting how many rows it saw before it. */
@@ -59,18 +60,18 @@ class GroupCommitTest {
 
   /** Runs the writes as one group (when the committer takes them together) and returns each outcome. */
   private static List<String> grouped(List<Database.Work<String>> writes) throws Exception {
-    GroupCommit committer = database.db.groupCommit();
+    GroupCommit committer = database.db().groupCommit();
     long groupsBefore = committer.groups();
     List<CompletableFuture<String>> answers = new ArrayList<>();
-    try (Connection lock = DriverManager.getConnection(database.jdbcUrl)) {
+    try (Connection lock = DriverManager.getConnection(database.jdbcUrl())) {
       lock.setAutoCommit(false);
       Jdbc.returningLong(lock, "SELECT 1 FROM pg_advisory_xact_lock(?)", Changelog.LOCK_KEY);
       // a first write the committer takes alone and blocks on the lock with, so the rest queue behind it
-      answers.add(CompletableFuture.supplyAsync(() -> database.db.writeGrouped(append("first")), callers));
+      answers.add(CompletableFuture.supplyAsync(() -> database.db().writeGrouped(append("first")), callers));
       awaitLockWaiter(lock);
       for (int i = 0; i < writes.size(); i++) {
         Database.Work<String> w = writes.get(i);
-        answers.add(CompletableFuture.supplyAsync(() -> database.db.writeGrouped(w), callers));
+        answers.add(CompletableFuture.supplyAsync(() -> database.db().writeGrouped(w), callers));
         awaitPending(committer, i + 2);
       }
       lock.commit();
@@ -112,7 +113,7 @@ class GroupCommitTest {
   }
 
   private static List<String> rows() {
-    return database.db.read(c -> Jdbc.list(c, "SELECT label || ' saw ' || saw FROM group_probe ORDER BY n",
+    return database.db().read(c -> Jdbc.list(c, "SELECT label || ' saw ' || saw FROM group_probe ORDER BY n",
         rs -> rs.getString(1)));
   }
 

@@ -1,7 +1,6 @@
 package org.provost.sessions;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.provost.db.Jdbc;
 import org.provost.testing.MigratedDatabase;
 
@@ -10,27 +9,18 @@ import org.provost.testing.MigratedDatabase;
  * test makes users of its own). Each {@link #store} has its own connection pool, as an instance would.
  */
 class PostgresSessionStoreTest extends SessionStoreContract {
-  static MigratedDatabase database;
-
-  @BeforeAll
-  static void open() {
-    database = MigratedDatabase.create();
-  }
-
-  @AfterAll
-  static void close() {
-    if (database != null) database.close();
-  }
+  @RegisterExtension
+  static final MigratedDatabase.PerClass database = MigratedDatabase.perClass();
 
   @Override
   SessionStore store() {
-    return new PostgresSessionStore(database.db, IDLE);
+    return new PostgresSessionStore(database.db(), IDLE);
   }
 
   @Override
   long newUser(String username) {
     String name = username; // each contract test names its users differently
-    return database.db.write(c -> Jdbc.returningLong(c, """
+    return database.db().write(c -> Jdbc.returningLong(c, """
         INSERT INTO users (username, email, username_key, email_key, type) VALUES (?, ?, ?, ?, 'staff')
         RETURNING id""", name, name + "@example.edu", name, name + "@example.edu"));
   }

@@ -2,13 +2,12 @@ package org.provost.sessions;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.provost.db.Jdbc;
 import org.provost.redis.Redis;
 import org.provost.testing.MigratedDatabase;
@@ -21,19 +20,10 @@ import org.provost.testing.TestRedis;
  * tolerance as {@code serve} sets it (a minute longer: its clock is written about once a minute).
  */
 class TieredSessionStoreTest extends SessionStoreContract {
-  static MigratedDatabase database;
+  @RegisterExtension
+  static final MigratedDatabase.PerClass database = MigratedDatabase.perClass();
   private final List<Redis> connections = new ArrayList<>();
   private String prefix;
-
-  @BeforeAll
-  static void open() {
-    database = MigratedDatabase.create();
-  }
-
-  @AfterAll
-  static void close() {
-    if (database != null) database.close();
-  }
 
   @BeforeEach
   void freshPrefix() {
@@ -49,7 +39,7 @@ class TieredSessionStoreTest extends SessionStoreContract {
 
   /** A second pair of stores on this test's Redis prefix and database: another instance, or a restart. */
   private TieredSessionStore tiered(Redis redis) {
-    return new TieredSessionStore(new PostgresSessionStore(database.db, IDLE + SessionStores.DURABLE_TOUCH_MILLIS),
+    return new TieredSessionStore(new PostgresSessionStore(database.db(), IDLE + SessionStores.DURABLE_TOUCH_MILLIS),
         new RedisSessionStore(redis, IDLE), redis);
   }
 
@@ -74,7 +64,7 @@ class TieredSessionStoreTest extends SessionStoreContract {
     long id = tiered(redis).create(hash, fay, "fay1", T0, T0 + LIFETIME);
     // the ending reached PostgreSQL only (Redis was unreachable, and the instance that owed the removal
     // restarted, forgetting it): Redis still holds a live-looking copy
-    new PostgresSessionStore(database.db, IDLE).end(id, fay);
+    new PostgresSessionStore(database.db(), IDLE).end(id, fay);
     assertThat(new RedisSessionStore(redis, IDLE).find(hash, T0 + 1000)).isPresent();
     assertThat(tiered(redis).find(hash, T0 + 1000)).isEmpty();
   }
@@ -86,7 +76,7 @@ class TieredSessionStoreTest extends SessionStoreContract {
     long gus = newUser("gus" + prefix.hashCode());
     byte[] hash = newHash();
     tiered(redis).create(hash, gus, "gus1", T0, T0 + LIFETIME);
-    database.db.write(c -> Jdbc.update(c, "UPDATE users SET is_active = false WHERE id = ?", gus));
+    database.db().write(c -> Jdbc.update(c, "UPDATE users SET is_active = false WHERE id = ?", gus));
     assertThat(tiered(redis).find(hash, T0 + 1000)).isEmpty();
   }
 
@@ -99,7 +89,7 @@ class TieredSessionStoreTest extends SessionStoreContract {
 
   @Override
   long newUser(String username) {
-    return database.db.write(c -> Jdbc.returningLong(c, """
+    return database.db().write(c -> Jdbc.returningLong(c, """
         INSERT INTO users (username, email, username_key, email_key, type) VALUES (?, ?, ?, ?, 'staff')
         RETURNING id""", username, username + "@example.edu", username, username + "@example.edu"));
   }
