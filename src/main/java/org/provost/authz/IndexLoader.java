@@ -121,7 +121,7 @@ final class IndexLoader {
     return b.build();
   }
 
-  /** One user as it is now: empty username means the user no longer exists. */
+  /** One user as it is now: a null username means the user no longer exists; null grants, none. */
   record UserRow(long id, String username, boolean active, long[] grants) {}
 
   /**
@@ -148,7 +148,7 @@ final class IndexLoader {
         while (rs.next()) {
           long user = rs.getLong(1);
           if (user != current) {
-            if (current >= 0) rows.add(new UserRow(current, username, active, used == 0 ? null : Arrays.copyOf(buffer, used)));
+            if (current >= 0) rows.add(row(current, username, active, buffer, used));
             current = user;
             username = rs.getString(2);
             active = rs.getBoolean(3);
@@ -160,9 +160,14 @@ final class IndexLoader {
           pack(rs, 4, buffer, used);
           used += UserTable.SLOTS;
         }
-        if (current >= 0) rows.add(new UserRow(current, username, active, used == 0 ? null : Arrays.copyOf(buffer, used)));
+        if (current >= 0) rows.add(row(current, username, active, buffer, used));
       }
     }
     return rows;
+  }
+
+  /** A user's row with the first {@code used} slots of {@code buffer} as its grants (none: null). */
+  private static UserRow row(long id, String username, boolean active, long[] buffer, int used) {
+    return new UserRow(id, username, active, used == 0 ? null : Arrays.copyOf(buffer, used));
   }
 }
