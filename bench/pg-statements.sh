@@ -7,7 +7,8 @@
 # pg_stat_statements, as on this project's machines, and runs as root or as the postgres user.
 #   bench/pg-statements.sh [database] [rate] [seconds] [mix]
 # Prints the mix's report, then the 25 statements that took most time, with their calls and rows. Counts are
-# of the measured seconds only: the statistics are reset when the first measured progress line appears.
+# from the first measured progress line on (the statistics are reset then): the measured seconds, and the
+# instances' shutdown after them.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 db="${1:-provost_seeded}"; rate="${2:-8000}"; secs="${3:-15}"
@@ -17,9 +18,14 @@ bin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
 scratch=$(mktemp -d)
 as_postgres() { if [ "$(id -un)" = postgres ]; then "$@"; else su postgres -c "$(printf '%q ' "$@")"; fi; }
 chown postgres "$scratch" 2>/dev/null || true
+resetter=
 cleanup() {
-  as_postgres "$bin/pg_ctl" -D "$scratch/data" -m fast stop >/dev/null 2>&1 || true
-  rm -rf "$scratch"
+  [ -n "$resetter" ] && kill "$resetter" 2>/dev/null
+  # instances a failed cluster start left running (their pid files are about to go with $scratch)
+  [ -d "$scratch/cluster" ] && CLUSTER_DIR="$scratch/cluster" "$root/deploy/cluster" stop >/dev/null 2>&1
+  as_postgres "$bin/pg_ctl" -D "$scratch/data" -m fast -w stop >/dev/null 2>&1 \
+    || echo "pg-statements: the scratch server in $scratch/data did not stop; left in place" >&2
+  [ -f "$scratch/data/postmaster.pid" ] || rm -rf "$scratch"
 }
 trap cleanup EXIT
 as_postgres "$bin/initdb" -D "$scratch/data" -A trust -U postgres >/dev/null
@@ -33,8 +39,10 @@ max_connections = 200
 CONF
 as_postgres "$bin/pg_ctl" -D "$scratch/data" -l "$scratch/log" -w start >/dev/null
 psql -q -h 127.0.0.1 -p "$pg_port" -U postgres -c "CREATE DATABASE $db"
-pg_dump -h 127.0.0.1 -U postgres "$db" | psql -q -h 127.0.0.1 -p "$pg_port" -U postgres "$db" >/dev/null
-psql -q -h 127.0.0.1 -p "$pg_port" -U postgres "$db" -c "CREATE EXTENSION pg_stat_statements" -c "VACUUM ANALYZE"
+pg_dump -h 127.0.0.1 -p 5432 -U postgres "$db" \
+  | psql -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$pg_port" -U postgres "$db" >/dev/null
+psql -q -h 127.0.0.1 -p "$pg_port" -U postgres "$db" -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" \
+  -c "VACUUM ANALYZE"
 q() { psql -h 127.0.0.1 -p "$pg_port" -U postgres "$db" "$@"; }
 # reset once the measured load starts: the priming run and the cluster's start-up are not counted
 mkdir -p "$scratch/cluster"
@@ -42,6 +50,7 @@ mkdir -p "$scratch/cluster"
     grep -qE '^\[ *[0-9]+s\]' "$scratch/cluster/loadtest.out" 2>/dev/null && break; sleep 0.1
   done
   q -qAt -c "SELECT pg_stat_statements_reset()" >/dev/null ) &
+resetter=$!
 PGPORT="$pg_port" CLUSTER_DIR="$scratch/cluster" PRIME="${PRIME:-10}" \
   "$root/bench/two-instances.sh" "$db" "$rate" "$secs" "$mix"
 wait

@@ -22,8 +22,9 @@ export PGPORT="${PGPORT:-5432}"
 export PROVOST_DATABASE_URL="postgresql://postgres@127.0.0.1:$PGPORT/$db" PROVOST_ADMIN_PASSWORD=bench-admin-password
 export PROVOST_JAVA_OPTS="${PROVOST_JAVA_OPTS:--XX:+UseParallelGC -Xms512m -Xmx1g}"
 bench_analyze "$db"
-"$root/deploy/cluster" start 2
+# set before the start: an instance a failed start left running would keep the port and the bench lock
 trap '"$root/deploy/cluster" stop' EXIT
+"$root/deploy/cluster" start 2
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); nginx 1 worker, least_conn -> 2 instances (1 event loop each); rate $rate/s, ${secs}s, mix $mix"
 ref() {
   printf 'nginx constant (reference, /nginx/health, wrk -t2 -c16 -d5s): %s req/s\n' \

@@ -39,11 +39,15 @@ final class OwnConnection implements AutoCloseable {
       }
       if (autoCommit) {
         connection.setAutoCommit(true); // nothing is sent: no transaction is open here
+        T result;
         try {
-          return work.run(connection);
-        } finally {
-          connection.setAutoCommit(false);
+          result = work.run(connection);
+        } catch (SQLException | RuntimeException e) {
+          close(); // reopened by the next call; a reset here could only hide e behind "connection closed"
+          throw e;
         }
+        connection.setAutoCommit(false);
+        return result;
       }
       try {
         T result = work.run(connection);

@@ -66,4 +66,32 @@ class IndexLoaderTest {
     assertThat(withGrants).as("users with grants compared").isGreaterThan(20);
     assertThat(without).as("users without grants compared").isGreaterThan(5);
   }
+
+  @Test
+  void theIndexsConnection_fullLoadInRepeatableRead_othersReadCommitted_andAFailedStatementLeavesItUsable() {
+    try (OwnConnection own = new OwnConnection(database.db())) {
+      String inLoad = own.transaction(c -> {
+        IndexLoader.loadAll(c, new java.util.HashMap<>());
+        return isolation(c);
+      });
+      assertThat(inLoad).as("the full load's snapshot").isEqualTo("repeatable read");
+      assertThat(own.transaction(IndexLoaderTest::isolation)).as("the next transaction").isEqualTo("read committed");
+
+      List<IndexLoader.UserRow> one = own.statement(c -> IndexLoader.loadUsers(c, List.of(1L)));
+      assertThat(one).hasSize(1);
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> own.statement(c -> Jdbc.one(c,
+          "SELECT no_such_column FROM users", rs -> rs.getLong(1)))).isInstanceOf(RuntimeException.class);
+      boolean[] autoCommit = {true};
+      String after = own.transaction(c -> {
+        autoCommit[0] = c.getAutoCommit();
+        return isolation(c);
+      });
+      assertThat(autoCommit[0]).as("a transaction after a failed statement is one").isFalse();
+      assertThat(after).isEqualTo("read committed");
+    }
+  }
+
+  private static String isolation(java.sql.Connection c) throws java.sql.SQLException {
+    return Jdbc.one(c, "SHOW transaction_isolation", rs -> rs.getString(1)).orElseThrow();
+  }
 }
