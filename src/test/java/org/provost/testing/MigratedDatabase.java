@@ -87,16 +87,24 @@ public final class MigratedDatabase implements AutoCloseable {
    * own), and closed, and so dropped, after its {@code @AfterAll} methods. Its tests share it: each test leaves
    * rows the next may see.
    *
-   * <p>Register it in a {@code static} field: it starts once per class. Where PostgreSQL does not answer,
-   * set-up aborts through {@link TestDatabases#unavailable}, so every test of the class reports skipped with the
-   * reason (fails instead with {@code PROVOST_TEST_REQUIRE_ALL=true}). A {@code @Nested} class shares its outer
+   * <p>Register it in a {@code static} field: it starts once per class. Where PostgreSQL does not answer, the
+   * class is disabled before set-up ({@link TestDatabases#condition}), so every test of it reports skipped with
+   * the reason (with {@code PROVOST_TEST_REQUIRE_ALL=true} set-up runs and fails instead). A {@code @Nested} class shares its outer
    * class's database. The accessors throw IllegalStateException before set-up and after close.
    */
-  public static final class PerClass implements BeforeAllCallback, AfterAllCallback {
+  public static final class PerClass implements BeforeAllCallback, AfterAllCallback,
+      org.junit.jupiter.api.extension.ExecutionCondition {
     private String owner;
     private MigratedDatabase database;
 
     private PerClass() {}
+
+    /** Skips the class, with the reason, when PostgreSQL does not answer. */
+    @Override
+    public org.junit.jupiter.api.extension.ConditionEvaluationResult evaluateExecutionCondition(
+        ExtensionContext context) {
+      return TestDatabases.condition(TestDatabases.missing());
+    }
 
     @Override
     public void beforeAll(ExtensionContext context) {

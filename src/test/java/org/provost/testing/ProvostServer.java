@@ -27,12 +27,14 @@ import org.provost.redis.Redis;
  * }</pre>
  *
  * <p>Register it in a {@code static} field: it starts once per class. Where PostgreSQL (or, with
- * {@link Builder#redis()}, Redis) does not answer, set-up aborts through {@link TestDatabases#unavailable}, so
- * every test of the class reports skipped with the reason (fails instead with
- * {@code PROVOST_TEST_REQUIRE_ALL=true}). When set-up fails halfway, what it had made so far is closed before
+ * {@link Builder#redis()}, Redis) does not answer, the class is disabled before anything starts
+ * ({@link TestDatabases#condition}), so every test of it reports skipped with the reason (with
+ * {@code PROVOST_TEST_REQUIRE_ALL=true} set-up runs and fails instead). An abort in {@code @BeforeAll} would
+ * not do: surefire counts such a class as no tests at all. When set-up fails halfway, what it had made so far is closed before
  * the failure is reported. A {@code @Nested} class shares its outer class's server.
  */
-public final class ProvostServer implements BeforeAllCallback, AfterAllCallback {
+public final class ProvostServer implements BeforeAllCallback, AfterAllCallback,
+    org.junit.jupiter.api.extension.ExecutionCondition {
   /** A client of the started server; bound at build time, so it can be kept in a static field. */
   public final Http http;
   private final Map<String, String> overrides;
@@ -119,6 +121,14 @@ public final class ProvostServer implements BeforeAllCallback, AfterAllCallback 
     public ProvostServer build() {
       return new ProvostServer(this);
     }
+  }
+
+  /** Skips the class, with the reason, when PostgreSQL (or Redis, if asked for) does not answer. */
+  @Override
+  public org.junit.jupiter.api.extension.ConditionEvaluationResult evaluateExecutionCondition(
+      ExtensionContext context) {
+    return TestDatabases.condition(TestDatabases.missing().or(() -> withRedis ? TestRedis.missing()
+        : java.util.Optional.empty()));
   }
 
   @Override

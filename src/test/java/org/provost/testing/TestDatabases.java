@@ -24,6 +24,37 @@ public final class TestDatabases {
     return v == null || v.isBlank() ? fallback : v;
   }
 
+  /**
+   * Why PostgreSQL cannot serve tests here (no server answers at {@link #ADMIN_URL}), or empty when it can.
+   * Asked once per test JVM. The extensions report a class skipped with this reason before they start
+   * anything: a class whose set-up aborted in {@code @BeforeAll} showed in surefire's counts as no tests at all.
+   */
+  public static java.util.Optional<String> missing() {
+    return Missing.POSTGRESQL;
+  }
+
+  private static final class Missing {
+    static final java.util.Optional<String> POSTGRESQL = probe();
+
+    private static java.util.Optional<String> probe() {
+      try (Connection c = DriverManager.getConnection(ADMIN_URL)) {
+        return java.util.Optional.empty();
+      } catch (SQLException e) {
+        return java.util.Optional.of("PostgreSQL at " + ADMIN_URL + " is not reachable: " + e.getMessage());
+      }
+    }
+  }
+
+  /**
+   * The condition the class-level extensions report: disabled with the reason when a part is missing,
+   * except with {@code PROVOST_TEST_REQUIRE_ALL=true}, where set-up runs and fails instead.
+   */
+  static org.junit.jupiter.api.extension.ConditionEvaluationResult condition(java.util.Optional<String> missing) {
+    return missing.isPresent() && !requireAll()
+        ? org.junit.jupiter.api.extension.ConditionEvaluationResult.disabled("skipped: " + missing.get())
+        : org.junit.jupiter.api.extension.ConditionEvaluationResult.enabled("PostgreSQL answers");
+  }
+
   public static boolean requireAll() {
     return "true".equals(System.getenv("PROVOST_TEST_REQUIRE_ALL"));
   }

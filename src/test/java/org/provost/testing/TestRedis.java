@@ -77,4 +77,15 @@ public final class TestRedis {
       // nothing to clean on a server that is gone
     }
   }
+
+  /** Why Redis cannot serve tests here (nothing accepts a connection at {@link #URL}'s address), or empty. */
+  public static java.util.Optional<String> missing() {
+    java.net.URI uri = java.net.URI.create(URL);
+    try (java.net.Socket s = new java.net.Socket()) {
+      s.connect(new java.net.InetSocketAddress(uri.getHost(), uri.getPort() < 0 ? 6379 : uri.getPort()), 1000);
+      return java.util.Optional.empty();
+    } catch (java.io.IOException e) {
+      return java.util.Optional.of("Redis at " + URL + " is not reachable: " + e.getMessage());
+    }
+  }
 }
