@@ -20,12 +20,14 @@ as_postgres() { if [ "$(id -un)" = postgres ]; then "$@"; else su postgres -c "$
 chown postgres "$scratch" 2>/dev/null || true
 resetter=
 cleanup() {
+  set +e # every step runs: under -e the first that failed (a kill of the finished reset job) ended the trap
   [ -n "$resetter" ] && kill "$resetter" 2>/dev/null
   # instances a failed cluster start left running (their pid files are about to go with $scratch)
   [ -d "$scratch/cluster" ] && CLUSTER_DIR="$scratch/cluster" "$root/deploy/cluster" stop >/dev/null 2>&1
   as_postgres "$bin/pg_ctl" -D "$scratch/data" -m fast -w stop >/dev/null 2>&1 \
     || echo "pg-statements: the scratch server in $scratch/data did not stop; left in place" >&2
   [ -f "$scratch/data/postmaster.pid" ] || rm -rf "$scratch"
+  return 0
 }
 trap cleanup EXIT
 as_postgres "$bin/initdb" -D "$scratch/data" -A trust -U postgres >/dev/null
