@@ -60,6 +60,32 @@ public final class Jdbc {
     T map(ResultSet rs) throws SQLException;
   }
 
+  /** Reads a whole result set at once, e.g. straight into JSON bytes. */
+  @FunctionalInterface
+  public interface ResultReader<T> {
+    T read(ResultSet rs) throws SQLException;
+  }
+
+  /**
+   * Runs {@code sql} and hands its result set to {@code reader}, reported like every other call here: the
+   * query's name and its time from execution until the reader returns, so a page written straight from the
+   * result set is in {@code provost_db_query_seconds} and the slow-query log too. Its rows are not counted
+   * (reported as -1): the reader may stop early, and may run other statements on {@code c} meanwhile (their
+   * time is then part of this one's).
+   */
+  public static <T> T read(Connection c, String sql, ResultReader<T> reader, Object... params) throws SQLException {
+    QueryEvent event = begin();
+    long start = System.nanoTime();
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      bind(ps, params);
+      try (ResultSet rs = ps.executeQuery()) {
+        T result = reader.read(rs);
+        report(c, sql, event, start, -1);
+        return result;
+      }
+    }
+  }
+
   public static <T> List<T> list(Connection c, String sql, RowMapper<T> mapper, Object... params)
       throws SQLException {
     QueryEvent event = begin();

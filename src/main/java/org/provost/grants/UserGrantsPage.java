@@ -4,8 +4,6 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.SerializableString;
 import java.io.IOException;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import org.provost.authz.Authority;
 import org.provost.authz.Scope;
@@ -49,9 +47,8 @@ final class UserGrantsPage {
    * @throws ServiceException.Forbidden when {@code who} is someone else without grants.read there
    */
   static Reply read(Connection c, Authority authority, Principal who, long userId) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(SQL)) {
-      ps.setLong(1, userId);
-      try (ResultSet rs = ps.executeQuery(); JsonOut out = new JsonOut(512)) {
+    return Jdbc.read(c, SQL, rs -> {
+      try (JsonOut out = new JsonOut(512)) {
         if (!rs.next()) throw new ServiceException.NotFound("user", userId);
         long department = rs.getLong(1);
         Scope home = rs.wasNull() ? Scope.GLOBAL : Scope.department(department);
@@ -91,6 +88,6 @@ final class UserGrantsPage {
       } catch (IOException e) {
         throw new java.io.UncheckedIOException(e);
       }
-    }
+    }, userId);
   }
 }

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.SerializableString;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -61,12 +60,7 @@ final class UserListing {
   static Page page(Connection c, UserStore.Filter f, int limit, long afterId, int offset) throws SQLException {
     List<Object> params = new ArrayList<>();
     String sql = f.prefix() != null ? searchSql(f, limit, afterId, offset, params) : listSql(f, limit, afterId, offset, params);
-    try (PreparedStatement ps = c.prepareStatement(Jdbc.named("users.page", sql))) {
-      Jdbc.bind(ps, params.toArray());
-      try (ResultSet rs = ps.executeQuery()) {
-        return write(rs, limit);
-      }
-    }
+    return Jdbc.read(c, Jdbc.named("users.page", sql), rs -> write(rs, limit), params.toArray());
   }
 
   /** The order that lets PostgreSQL read an index matching the equality filters in id order. */

@@ -67,6 +67,19 @@ class MetricsApiTest {
   }
 
   @Test
+  void pagesWrittenStraightFromTheResultSet_areTimedByQueryName() {
+    long bea = fixture.user("bea", "CS");
+    Scrape before = Scrape.of(server);
+    assertThat(server.http.get("/v1/users?limit=5", fixture.adminToken()).status()).isEqualTo(200);
+    assertThat(server.http.get("/v1/users?limit=5&q=be", fixture.adminToken()).status()).isEqualTo(200);
+    assertThat(server.http.get("/v1/users/" + bea + "/grants", fixture.adminToken()).status()).isEqualTo(200);
+    Scrape after = Scrape.of(server);
+    // the two hottest admin reads: before, neither was in the metric or the slow-query log
+    assertThat(delta(before, after, "provost_db_query_seconds_count", "query", "users.page")).isEqualTo(2);
+    assertThat(delta(before, after, "provost_db_query_seconds_count", "query", "grants.for_user")).isEqualTo(1);
+  }
+
+  @Test
   void checks_areTimedPerRouteTemplate_andApiKeyLookupsCounted() {
     String key = server.http.post("/v1/clients", fixture.adminToken(), new JsonObject().put("name", "metrics"))
         .json().getString("key");
