@@ -89,7 +89,7 @@ public final class ImportCommand implements Callable<Integer> {
       Migrations.migrate(db.primary());
       long started = System.nanoTime();
       ImportReport report = db.write(c -> Importer.run(c, csv, options, actor));
-      if (!options.dryRun()) org.provost.provisioning.Seeder.afterBulkLoad(db);
+      if (report.applied()) org.provost.provisioning.Seeder.afterBulkLoad(db); // a rejected run wrote nothing
       double seconds = (System.nanoTime() - started) / 1e9;
       out.print(json ? report.toJson().encodePrettily() + "\n" : report.toText());
       out.flush();

@@ -122,8 +122,8 @@ public final class Seeder {
   /**
    * Readies the tables a bulk load ({@code seed}, an applied import) filled for reads, without waiting for
    * autovacuum: {@link Vacuum#readTables}, so index-only scans read the index alone and plans are made from
-   * the new rows. Runs after the load's commit, on a connection of its own; throws when the database cannot
-   * be reached (the load stays committed).
+   * the new rows. Runs after the load's commit, on a connection of its own; a failure is logged, never thrown
+   * (the load stays committed).
    */
   public static void afterBulkLoad(Database db) {
     Vacuum.readTables(db.direct());
