@@ -11,8 +11,9 @@ import org.provost.db.Changelog;
 /** Reads the index's data from PostgreSQL: everything at start or after a bulk load, or parts of it. */
 final class IndexLoader {
   private static final int FETCH = 10_000;
+  /** A grant's columns as {@link #pack} reads them: id, role, scope type, scope id, from, until (ms). */
   private static final String GRANT_COLUMNS = """
-      g.user_id, g.id, g.role_id, g.scope_type, coalesce(g.scope_id, 0),
+      g.id, g.role_id, g.scope_type, coalesce(g.scope_id, 0),
       coalesce((extract(epoch FROM g.valid_from) * 1000)::bigint, %d),
       coalesce((extract(epoch FROM g.valid_until) * 1000)::bigint, %d)"""
       .formatted(UserTable.NO_START, UserTable.NO_END);
@@ -48,10 +49,10 @@ final class IndexLoader {
       }
     }
     try (PreparedStatement ps = c.prepareStatement(
-        "SELECT " + GRANT_COLUMNS + " FROM grants g ORDER BY g.user_id, g.id")) {
+        "SELECT g.user_id, " + GRANT_COLUMNS + " FROM grants g ORDER BY g.user_id, g.id")) {
       ps.setFetchSize(FETCH);
       try (ResultSet rs = ps.executeQuery()) {
-        readGrants(rs, (user, packed) -> {
+        readGrants(rs, 2, (user, row) -> { }, (user, packed) -> {
           if (user < users.capacity()) users.grants[(int) user] = packed;
         });
       }
@@ -59,12 +60,22 @@ final class IndexLoader {
     return new Snapshot(catalog, users, revision);
   }
 
-  /** Reads grant rows ordered by user into each user's packed array, copying each user's grants once. */
+  /** Each user's grants, packed: called once per user, after the user's last row. */
   private interface GrantSink {
     void accept(long user, long[] packed);
   }
 
-  private static void readGrants(ResultSet rs, GrantSink sink) throws SQLException {
+  /** Called at each user's first row, to read that user's own columns. */
+  private interface UserStart {
+    void at(long user, ResultSet rs) throws SQLException;
+  }
+
+  /**
+   * Reads rows ordered by user (its id in column 1), each with a grant's columns from column {@code from}
+   * (all NULL for a user without grants, as a LEFT JOIN gives), into each user's packed array, copying each
+   * user's grants once.
+   */
+  private static void readGrants(ResultSet rs, int from, UserStart start, GrantSink sink) throws SQLException {
     long[] buffer = new long[64];
     int used = 0;
     long current = -1;
@@ -74,9 +85,12 @@ final class IndexLoader {
         if (current >= 0) sink.accept(current, Arrays.copyOf(buffer, used));
         current = user;
         used = 0;
+        start.at(user, rs);
       }
+      rs.getLong(from);
+      if (rs.wasNull()) continue; // a user without grants
       if (used + UserTable.SLOTS > buffer.length) buffer = Arrays.copyOf(buffer, buffer.length * 2);
-      pack(rs, 2, buffer, used);
+      pack(rs, from, buffer, used);
       used += UserTable.SLOTS;
     }
     if (current >= 0) sink.accept(current, Arrays.copyOf(buffer, used));
@@ -131,43 +145,19 @@ final class IndexLoader {
    */
   static java.util.List<UserRow> loadUsers(Connection c, java.util.Collection<Long> ids) throws SQLException {
     java.util.List<UserRow> rows = new java.util.ArrayList<>(ids.size());
-    try (PreparedStatement ps = c.prepareStatement("""
-        SELECT x.id, u.username_key, coalesce(u.is_active, false), g.id, g.role_id, g.scope_type,
-          coalesce(g.scope_id, 0),
-          coalesce((extract(epoch FROM g.valid_from) * 1000)::bigint, %d),
-          coalesce((extract(epoch FROM g.valid_until) * 1000)::bigint, %d)
-        FROM unnest(?::bigint[]) AS x(id) LEFT JOIN users u ON u.id = x.id LEFT JOIN grants g ON g.user_id = u.id
-        ORDER BY x.id, g.id""".formatted(UserTable.NO_START, UserTable.NO_END))) {
+    try (PreparedStatement ps = c.prepareStatement("SELECT x.id, u.username_key, coalesce(u.is_active, false), "
+        + GRANT_COLUMNS + " FROM unnest(?::bigint[]) AS x(id) LEFT JOIN users u ON u.id = x.id"
+        + " LEFT JOIN grants g ON g.user_id = u.id ORDER BY x.id, g.id")) {
       ps.setArray(1, c.createArrayOf("bigint", ids.toArray(Long[]::new)));
       try (ResultSet rs = ps.executeQuery()) {
-        long[] buffer = new long[64];
-        int used = 0;
-        long current = -1;
-        String username = null;
-        boolean active = false;
-        while (rs.next()) {
-          long user = rs.getLong(1);
-          if (user != current) {
-            if (current >= 0) rows.add(row(current, username, active, buffer, used));
-            current = user;
-            username = rs.getString(2);
-            active = rs.getBoolean(3);
-            used = 0;
-          }
-          rs.getLong(4);
-          if (rs.wasNull()) continue; // a user without grants
-          if (used + UserTable.SLOTS > buffer.length) buffer = Arrays.copyOf(buffer, buffer.length * 2);
-          pack(rs, 4, buffer, used);
-          used += UserTable.SLOTS;
-        }
-        if (current >= 0) rows.add(row(current, username, active, buffer, used));
+        String[] username = {null};
+        boolean[] active = {false};
+        readGrants(rs, 4, (user, row) -> {
+          username[0] = row.getString(2);
+          active[0] = row.getBoolean(3);
+        }, (user, packed) -> rows.add(new UserRow(user, username[0], active[0], packed.length == 0 ? null : packed)));
       }
     }
     return rows;
-  }
-
-  /** A user's row with the first {@code used} slots of {@code buffer} as its grants (none: null). */
-  private static UserRow row(long id, String username, boolean active, long[] buffer, int used) {
-    return new UserRow(id, username, active, used == 0 ? null : Arrays.copyOf(buffer, used));
   }
 }

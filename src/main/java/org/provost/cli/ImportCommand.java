@@ -89,7 +89,7 @@ public final class ImportCommand implements Callable<Integer> {
       Migrations.migrate(db.primary());
       long started = System.nanoTime();
       ImportReport report = db.write(c -> Importer.run(c, csv, options, actor));
-      if (report.applied()) org.provost.provisioning.Seeder.afterBulkLoad(db); // a rejected run wrote nothing
+      if (report.applied()) org.provost.db.Vacuum.readTables(db.direct()); // a rejected run wrote nothing
       double seconds = (System.nanoTime() - started) / 1e9;
       out.print(json ? report.toJson().encodePrettily() + "\n" : report.toText());
       out.flush();

@@ -74,43 +74,35 @@ public final class Jdbc {
    * time is then part of this one's).
    */
   public static <T> T read(Connection c, String sql, ResultReader<T> reader, Object... params) throws SQLException {
+    return query(c, sql, params, reader, result -> -1);
+  }
+
+  public static <T> List<T> list(Connection c, String sql, RowMapper<T> mapper, Object... params)
+      throws SQLException {
+    return query(c, sql, params, rs -> {
+      List<T> out = new ArrayList<>();
+      while (rs.next()) out.add(mapper.map(rs));
+      return out;
+    }, List::size);
+  }
+
+  public static <T> Optional<T> one(Connection c, String sql, RowMapper<T> mapper, Object... params)
+      throws SQLException {
+    return query(c, sql, params, rs -> rs.next() ? Optional.of(mapper.map(rs)) : Optional.<T>empty(),
+        row -> row.isPresent() ? 1 : 0);
+  }
+
+  /** The one place a query runs: bound, executed, read by {@code reader}, reported with {@code rows}. */
+  private static <T> T query(Connection c, String sql, Object[] params, ResultReader<T> reader,
+      java.util.function.ToLongFunction<T> rows) throws SQLException {
     QueryEvent event = begin();
     long start = System.nanoTime();
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       bind(ps, params);
       try (ResultSet rs = ps.executeQuery()) {
         T result = reader.read(rs);
-        report(c, sql, event, start, -1);
+        report(c, sql, event, start, rows.applyAsLong(result));
         return result;
-      }
-    }
-  }
-
-  public static <T> List<T> list(Connection c, String sql, RowMapper<T> mapper, Object... params)
-      throws SQLException {
-    QueryEvent event = begin();
-    long start = System.nanoTime();
-    try (PreparedStatement ps = c.prepareStatement(sql)) {
-      bind(ps, params);
-      try (ResultSet rs = ps.executeQuery()) {
-        List<T> out = new ArrayList<>();
-        while (rs.next()) out.add(mapper.map(rs));
-        report(c, sql, event, start, out.size());
-        return out;
-      }
-    }
-  }
-
-  public static <T> Optional<T> one(Connection c, String sql, RowMapper<T> mapper, Object... params)
-      throws SQLException {
-    QueryEvent event = begin();
-    long start = System.nanoTime();
-    try (PreparedStatement ps = c.prepareStatement(sql)) {
-      bind(ps, params);
-      try (ResultSet rs = ps.executeQuery()) {
-        Optional<T> row = rs.next() ? Optional.of(mapper.map(rs)) : Optional.empty();
-        report(c, sql, event, start, row.isPresent() ? 1 : 0);
-        return row;
       }
     }
   }
@@ -128,18 +120,12 @@ public final class Jdbc {
 
   /** Runs an INSERT/UPDATE ... RETURNING a single bigint. */
   public static long returningLong(Connection c, String sql, Object... params) throws SQLException {
-    QueryEvent event = begin();
-    long start = System.nanoTime();
-    try (PreparedStatement ps = c.prepareStatement(sql)) {
-      bind(ps, params);
-      try (ResultSet rs = ps.executeQuery()) {
-        if (!rs.next()) throw new SQLException("statement returned no row: " + sql);
-        long v = rs.getLong(1);
-        report(c, sql, event, start, 1);
-        return v;
-      }
-    }
+    return query(c, sql, params, rs -> {
+      if (!rs.next()) throw new SQLException("statement returned no row: " + sql);
+      return rs.getLong(1);
+    }, v -> 1);
   }
+
 
   public static void bind(PreparedStatement ps, Object... params) throws SQLException {
     for (int i = 0; i < params.length; i++) {

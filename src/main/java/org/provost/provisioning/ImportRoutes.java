@@ -65,7 +65,7 @@ public final class ImportRoutes {
           });
       ImportReport report = db.write(c -> Importer.run(c, file, options, actor));
       if (report.rejected()) throw report.rejection(); // nothing was written: nothing to vacuum
-      if (!options.dryRun()) Seeder.afterBulkLoad(db);
+      if (!options.dryRun()) org.provost.db.Vacuum.readTables(db.direct());
       return Reply.ok(report.toJson());
     });
   }

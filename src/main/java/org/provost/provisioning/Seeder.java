@@ -77,7 +77,7 @@ public final class Seeder {
       progress.fail();
       throw e;
     }
-    afterBulkLoad(db);
+    Vacuum.readTables(db.direct()); // after the commit: index-only scans and plans ready for the new rows
     return seeded;
   }
 
@@ -117,16 +117,6 @@ public final class Seeder {
           .put("added", result.toJson()));
       return result;
     });
-  }
-
-  /**
-   * Readies the tables a bulk load ({@code seed}, an applied import) filled for reads, without waiting for
-   * autovacuum: {@link Vacuum#readTables}, so index-only scans read the index alone and plans are made from
-   * the new rows. Runs after the load's commit, on a connection of its own; a failure is logged, never thrown
-   * (the load stays committed).
-   */
-  public static void afterBulkLoad(Database db) {
-    Vacuum.readTables(db.direct());
   }
 
   /** Copies every person into {@code seed_users}; returns how many. */

@@ -141,8 +141,11 @@ final class UserListing {
   private static final String[] SEARCHED = {"username_lower", "email_lower", "display_name_lower"};
 
   private static String match(String a) {
-    return " AND (" + a + ".username_lower LIKE (SELECT pattern FROM arg) OR " + a
-        + ".email_lower LIKE (SELECT pattern FROM arg) OR " + a + ".display_name_lower LIKE (SELECT pattern FROM arg))";
+    StringBuilder m = new StringBuilder(" AND (");
+    for (int i = 0; i < SEARCHED.length; i++) {
+      m.append(i > 0 ? " OR " : "").append(a).append('.').append(SEARCHED[i]).append(" LIKE (SELECT pattern FROM arg)");
+    }
+    return m.append(')').toString();
   }
 
   /** A probe CTE: the first {@code rows} matches among the next {@code window} users, run only when {@code gate}. */
@@ -150,8 +153,8 @@ final class UserListing {
       int window, int rows) {
     sql.append(",\n").append(name).append(" AS MATERIALIZED (SELECT s.* FROM (SELECT ").append(ROW).append(", ")
         .append(String.join(", ", SEARCHED)).append(" FROM users WHERE ").append(gate)
-        .append(" AND id > (SELECT after FROM arg) ORDER BY id LIMIT ").append(window).append(") s WHERE TRUE").append(match("s")).append(filters(f, "s", params))
-        .append(" LIMIT ").append(rows).append(")");
+        .append(" AND id > (SELECT after FROM arg) ORDER BY id LIMIT ").append(window).append(") s WHERE TRUE")
+        .append(match("s")).append(filters(f, "s", params)).append(" LIMIT ").append(rows).append(")");
   }
 
   private static String searchSql(UserStore.Filter f, int limit, long afterId, int offset, List<Object> params) {
