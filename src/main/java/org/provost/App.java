@@ -204,6 +204,7 @@ public final class App implements AutoCloseable {
     Api api = new Api(router, authenticators, blocking, meters, config.maxBodyBytes(),
         config.observability().accessLog(), config.observability().httpMetrics(), gate, admissions);
     CacheMetrics.bind(meters, "me", me, MeCache::hits, MeCache::misses);
+    CacheMetrics.result(meters, "me", me, "rebuilt", MeCache::rebuilds);
     CacheMetrics.bind(meters, "sessions", authenticators.sessions, c -> c.hits(), c -> c.misses());
     CacheMetrics.bind(meters, "api_keys", authenticators.keys, c -> c.hits(), c -> c.misses());
     IndexMetrics indexMetrics = new IndexMetrics(meters, index, db.primary(), readiness::accepting, gate::waiting);

@@ -11,11 +11,14 @@ import org.provost.db.Changelog;
 /** Reads the index's data from PostgreSQL: everything at start or after a bulk load, or parts of it. */
 final class IndexLoader {
   private static final int FETCH = 10_000;
-  /** A grant's columns as {@link #pack} reads them: id, role, scope type, scope id, from, until (ms). */
+  /**
+   * A grant's columns as {@link #pack} reads them: id, role, scope type, scope id, from, until (microseconds
+   * since the epoch, exact: {@code extract} gives a numeric, and timestamps hold whole microseconds).
+   */
   private static final String GRANT_COLUMNS = """
       g.id, g.role_id, g.scope_type, coalesce(g.scope_id, 0),
-      coalesce((extract(epoch FROM g.valid_from) * 1000)::bigint, %d),
-      coalesce((extract(epoch FROM g.valid_until) * 1000)::bigint, %d)"""
+      coalesce((extract(epoch FROM g.valid_from) * 1000000)::bigint, %d),
+      coalesce((extract(epoch FROM g.valid_until) * 1000000)::bigint, %d)"""
       .formatted(UserTable.NO_START, UserTable.NO_END);
 
   private IndexLoader() {}

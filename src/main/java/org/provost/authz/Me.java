@@ -4,34 +4,38 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Instant;
-import org.provost.db.Jdbc;
 import org.provost.users.UserStore;
 
-/** What {@code /v1/me} answers: the user, their grants, and the permissions those grant now, by scope. */
+/**
+ * What {@code /v1/me} answers: {@code user}, the account as PostgreSQL holds it; {@code grants} and
+ * {@code permissions}, what the authorization index holds about it (see {@link AuthzIndex#view}), so the same
+ * revision that answers the user's checks.
+ */
 final class Me {
   private static final UserStore USERS = new UserStore();
+
   private Me() {}
 
-  static JsonObject describe(Connection c, long userId, Instant now) throws SQLException {
-    JsonObject user = USERS.get(c, userId).toJson();
-    JsonArray grants = GrantSummaries.forUsers(c, new Long[] {userId}).get(userId);
+  /** The account's own fields (API.md's user object), one statement. */
+  static JsonObject account(Connection c, long userId) throws SQLException {
+    return USERS.get(c, userId).toJson();
+  }
+
+  /** The body: {@code account} with the index's view of the user's grants and permissions. */
+  static JsonObject body(JsonObject account, AuthzIndex.UserView view) {
+    JsonArray grants = new JsonArray();
+    for (AuthzIndex.GrantView g : view.grants()) {
+      grants.add(new JsonObject().put("id", g.id()).put("role", g.role()).put("scope", g.scope())
+          .put("valid_from", text(g.validFrom())).put("valid_until", text(g.validUntil())));
+    }
     JsonArray permissions = new JsonArray();
-    Jdbc.list(c, """
-        WITH RECURSIVE live AS (
-          SELECT g.id, g.role_id, g.scope_type, g.scope_id FROM grants g JOIN users u ON u.id = g.user_id
-          WHERE g.user_id = ? AND u.is_active
-            AND (g.valid_from IS NULL OR g.valid_from <= ?) AND (g.valid_until IS NULL OR g.valid_until > ?)),
-        closure (scope_type, scope_id, role_id) AS (
-          SELECT scope_type, scope_id, role_id FROM live
-          UNION SELECT c.scope_type, c.scope_id, ri.included_role_id
-          FROM closure c JOIN role_includes ri ON ri.role_id = c.role_id)
-        SELECT DISTINCT p.name AS permission, %s AS scope
-        FROM closure g
-        JOIN role_permissions rp ON rp.role_id = g.role_id JOIN permissions p ON p.id = rp.permission_id
-        ORDER BY 2, 1""".formatted(Scopes.GRANT_SCOPE_NAME_SQL),
-        rs -> permissions.add(new JsonObject().put("permission", rs.getString("permission"))
-            .put("scope", rs.getString("scope"))), userId, now, now);
-    return new JsonObject().put("user", user).put("grants", grants).put("permissions", permissions);
+    for (AuthzIndex.Granted p : view.permissions()) {
+      permissions.add(new JsonObject().put("permission", p.permission()).put("scope", p.scope()));
+    }
+    return new JsonObject().put("user", account).put("grants", grants).put("permissions", permissions);
+  }
+
+  private static String text(java.time.Instant t) {
+    return t == null ? null : t.toString();
   }
 }

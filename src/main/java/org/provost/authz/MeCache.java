@@ -4,19 +4,23 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.LongAdder;
 import org.provost.db.Database;
 import org.provost.error.ServiceException;
 import org.provost.http.Principal;
 import org.provost.http.Reply;
 
 /**
- * {@code /v1/me} bodies per user, built once from PostgreSQL and served from memory until the index says
- * the user, their grants or the catalogue changed, or one of their grants starts or ends.
+ * {@code /v1/me} bodies per user, served from memory. A body is rebuilt from the authorization index, in
+ * memory, when the index says the user's grants, the roles or the directory changed, or when one of the
+ * user's grants starts or ends; only the account's own fields come from PostgreSQL, read once and again only
+ * after the user's row (or the directory, which names the department) changed. So a grant or revoke never
+ * sends /v1/me to PostgreSQL, and /v1/me keeps answering at memory speed while the SQL lane or PostgreSQL is
+ * saturated, for every user whose account it has read.
  */
 public final class MeCache {
   private static final int MAX_ENTRIES = 200_000;
@@ -26,24 +30,34 @@ public final class MeCache {
   private final AuthzIndex index;
   private final Clock clock;
   private final Map<Long, Entry> entries = new ConcurrentHashMap<>();
-  /** One build per user at a time: concurrent misses for the same user share it. */
-  private final Map<Long, CompletableFuture<Entry>> building = new ConcurrentHashMap<>();
+  private final Map<Long, Account> accounts = new ConcurrentHashMap<>();
+  /** One read per user at a time: concurrent misses for the same user share it. */
+  private final Map<Long, CompletableFuture<Account>> reading = new ConcurrentHashMap<>();
 
-  private final java.util.concurrent.atomic.LongAdder hits = new java.util.concurrent.atomic.LongAdder();
-  private final java.util.concurrent.atomic.LongAdder misses = new java.util.concurrent.atomic.LongAdder();
+  private final LongAdder hits = new LongAdder();
+  private final LongAdder rebuilds = new LongAdder();
+  private final LongAdder misses = new LongAdder();
 
-  /** Replies served from memory since start. */
+  /** Replies served from a body already built, since start. */
   public long hits() {
     return hits.sum();
   }
 
-  /** Replies that had to be built (or waited for a build) from PostgreSQL since start. */
+  /** Replies whose body was rebuilt from the index in memory (the account's fields still current), since start. */
+  public long rebuilds() {
+    return rebuilds.sum();
+  }
+
+  /** Replies that had to read the account from PostgreSQL (or wait for that read), since start. */
   public long misses() {
     return misses.sum();
   }
 
-  /** The body without its closing brace, so the current revision can be appended. */
+  /** The body without its closing brace, so a revision can be appended; valid until {@code expiresAt} (ms). */
   private record Entry(long builtAt, long expiresAt, Buffer open) {}
+
+  /** The account's fields as read at index revision {@code readAt}. */
+  private record Account(long readAt, JsonObject json) {}
 
   public MeCache(Database db, AuthzIndex index, Clock clock) {
     this.db = db;
@@ -51,37 +65,61 @@ public final class MeCache {
     this.clock = clock;
   }
 
+  /**
+   * The caller's /v1/me: at once from memory, or (the account not read yet, or changed) once its row has
+   * been read on {@code blocking} through the fill pool.
+   *
+   * @throws ServiceException.InvalidInput for an API key, which has no /v1/me
+   */
   public Reply reply(Principal who, ExecutorService blocking) {
     if (!who.isUser()) throw new ServiceException.InvalidInput("Authorization", "an API key has no /v1/me");
     long user = who.id();
-    Entry e = entries.get(user);
+    // the revision first: every change up to it is visible below, so an unchanged body is current as of it
+    long revision = index.revision();
     long now = clock.millis();
+    Entry e = entries.get(user);
     if (e != null && now < e.expiresAt() && e.builtAt() >= index.changedAt(user)) {
       hits.increment();
-      return encode(e);
+      return encode(e, revision);
+    }
+    Account a = accounts.get(user);
+    if (a != null && a.readAt() >= index.rowChangedAt(user)) {
+      rebuilds.increment();
+      Entry built = assemble(user, a, now);
+      return encode(built, built.builtAt());
     }
     misses.increment();
-    CompletableFuture<Entry> build = building.computeIfAbsent(user, u -> {
-      CompletableFuture<Entry> f = CompletableFuture.supplyAsync(() -> build(u), blocking);
-      f.whenComplete((entry, failure) -> building.remove(u, f));
+    CompletableFuture<Account> read = reading.computeIfAbsent(user, u -> {
+      CompletableFuture<Account> f = CompletableFuture.supplyAsync(() -> read(u), blocking);
+      f.whenComplete((account, failure) -> reading.remove(u, f));
       return f;
     });
-    return Reply.later(build.thenApply(this::encode));
+    return Reply.later(read.thenApply(account -> {
+      Entry built = assemble(user, account, clock.millis());
+      return encode(built, built.builtAt());
+    }));
   }
 
-  private Entry build(long user) {
+  private Account read(long user) {
+    long readAt = index.revision();
+    Account a = new Account(readAt, db.fill(c -> Me.account(c, user)));
+    if (accounts.size() >= MAX_ENTRIES) accounts.clear();
+    accounts.put(user, a);
+    return a;
+  }
+
+  /** The body from the index as of its current revision (the one returned as builtAt: read before the view). */
+  private Entry assemble(long user, Account account, long now) {
     long builtAt = index.revision();
-    long now = clock.millis();
-    JsonObject body = db.fill(c -> Me.describe(c, user, Instant.ofEpochMilli(now)));
-    Buffer encoded = body.toBuffer();
+    Buffer encoded = Me.body(account.json(), index.view(user, now)).toBuffer();
     Entry e = new Entry(builtAt, index.nextValidityBoundary(user, now), encoded.getBuffer(0, encoded.length() - 1));
     if (entries.size() >= MAX_ENTRIES) entries.clear();
     entries.put(user, e);
     return e;
   }
 
-  private Reply encode(Entry e) {
+  private static Reply encode(Entry e, long revision) {
     return Reply.okEncoded(Buffer.buffer(e.open().length() + 32).appendBuffer(e.open()).appendBytes(REVISION)
-        .appendString(Long.toString(index.revision())).appendByte((byte) '}'));
+        .appendString(Long.toString(revision)).appendByte((byte) '}'));
   }
 }

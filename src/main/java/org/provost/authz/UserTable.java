@@ -4,8 +4,10 @@ import java.util.Arrays;
 
 /**
  * The large half of the index: for every user id, whether the user is active and their grants, packed
- * four longs per grant: {@code grantId, role << 42 | scope, validFromMillis, validUntilMillis}. Only the
- * index's writer thread mutates it; readers see its writes through the index's volatile revision.
+ * four longs per grant: {@code grantId, role << 42 | scope, validFromMicros, validUntilMicros} (microseconds
+ * since the epoch, PostgreSQL's precision, so a window reads back exactly as stored: {@link #NO_START} and
+ * {@link #NO_END} for an open end). Only the index's writer thread mutates it; readers see its writes through
+ * the index's volatile revision.
  */
 final class UserTable {
   static final byte UNKNOWN = 0;
@@ -22,12 +24,15 @@ final class UserTable {
   final String[] usernames;
   /** The revision at which each user's row or grants last changed (0: at load). */
   final long[] changedAt;
+  /** The revision at which each user's own row last changed (0: at load): what /v1/me reads from SQL. */
+  final long[] rowChangedAt;
 
   UserTable(int capacity) {
     this.state = new byte[capacity];
     this.grants = new long[capacity][];
     this.usernames = new String[capacity];
     this.changedAt = new long[capacity];
+    this.rowChangedAt = new long[capacity];
   }
 
   private UserTable(UserTable from, int capacity) {
@@ -35,6 +40,7 @@ final class UserTable {
     this.grants = Arrays.copyOf(from.grants, capacity);
     this.usernames = Arrays.copyOf(from.usernames, capacity);
     this.changedAt = Arrays.copyOf(from.changedAt, capacity);
+    this.rowChangedAt = Arrays.copyOf(from.rowChangedAt, capacity);
   }
 
   int capacity() {

@@ -6,7 +6,8 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * {@code provost_cache_gets_total{cache, result="hit"|"miss"}}: lookups of one in-process cache answered
- * from memory or sent to PostgreSQL. Caches: {@code me} (/v1/me bodies), {@code sessions} (session
+ * from memory or sent to PostgreSQL. Caches: {@code me} (/v1/me bodies; also {@code result="rebuilt"}: a body
+ * rebuilt in memory from the authorization index after the user's grants changed), {@code sessions} (session
  * tokens), {@code api_keys} (API keys).
  */
 public final class CacheMetrics {
@@ -15,9 +16,13 @@ public final class CacheMetrics {
   /** Registers the two counters of cache {@code name}, read from {@code cache} at scrape time. */
   public static <T> void bind(MeterRegistry meters, String name, T cache, ToDoubleFunction<T> hits,
       ToDoubleFunction<T> misses) {
-    FunctionCounter.builder("provost.cache.gets", cache, hits).tag("cache", name).tag("result", "hit")
-        .description("cache lookups by result").register(meters);
-    FunctionCounter.builder("provost.cache.gets", cache, misses).tag("cache", name).tag("result", "miss")
+    result(meters, name, cache, "hit", hits);
+    result(meters, name, cache, "miss", misses);
+  }
+
+  /** Registers one more {@code result} counter of cache {@code name}, read from {@code cache} at scrape time. */
+  public static <T> void result(MeterRegistry meters, String name, T cache, String result, ToDoubleFunction<T> count) {
+    FunctionCounter.builder("provost.cache.gets", cache, count).tag("cache", name).tag("result", result)
         .description("cache lookups by result").register(meters);
   }
 }

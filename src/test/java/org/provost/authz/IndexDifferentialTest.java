@@ -24,6 +24,23 @@ class IndexDifferentialTest {
   @RegisterExtension
   static final MigratedDatabase.PerClass database = MigratedDatabase.perClass();
 
+  /** /v1/me's permissions as earlier versions read them from SQL (user, now, now). */
+  static final String ME_PERMISSIONS = """
+      WITH RECURSIVE live AS (
+        SELECT g.id, g.role_id, g.scope_type, g.scope_id FROM grants g JOIN users u ON u.id = g.user_id
+        WHERE g.user_id = ? AND u.is_active
+          AND (g.valid_from IS NULL OR g.valid_from <= ?) AND (g.valid_until IS NULL OR g.valid_until > ?)),
+      closure (scope_type, scope_id, role_id) AS (
+        SELECT scope_type, scope_id, role_id FROM live
+        UNION SELECT c.scope_type, c.scope_id, ri.included_role_id
+        FROM closure c JOIN role_includes ri ON ri.role_id = c.role_id),
+      held AS (
+        SELECT DISTINCT p.name AS permission, %s AS scope
+        FROM closure g
+        JOIN role_permissions rp ON rp.role_id = g.role_id JOIN permissions p ON p.id = rp.permission_id)
+      SELECT permission, scope FROM held ORDER BY scope COLLATE "C", permission COLLATE "C\""""
+      .formatted(Scopes.GRANT_SCOPE_NAME_SQL);
+
   @Test
   void index_agreesWithSql_onRandomGraphs_beforeAndAfterIncrementalChanges() {
     Database db = database.db();
@@ -32,6 +49,7 @@ class IndexDifferentialTest {
     int compared = 0;
     int allowed = 0;
     int heldSomething = 0;
+    int permitted = 0;
     for (int g = 0; g < GRAPHS; g++) {
       long seed = 7919L * g + 1;
       RandomGraph graph = new RandomGraph(seed, now);
@@ -62,6 +80,18 @@ class IndexDifferentialTest {
             assertThat(indexHoldings).as("graph seed %d round %d: holdings of user %d", seed, round, user)
                 .isEqualTo(sqlHoldings);
             if (!sqlHoldings.isEmpty()) heldSomething++;
+            // what /v1/me shows of the user: every grant, and the permissions they give now (the SQL that
+            // answered /v1/me in earlier versions, ordered by code point as the index orders them)
+            AuthzIndex.UserView view = index.view(user, now);
+            io.vertx.core.json.JsonObject body = Me.body(new io.vertx.core.json.JsonObject(), view);
+            assertThat(body.getJsonArray("grants")).as("graph seed %d round %d: /v1/me grants of user %d", seed,
+                round, user).isEqualTo(db.read(c -> GrantSummaries.forUsers(c, new Long[] {user}).get(user)));
+            List<io.vertx.core.json.JsonObject> sqlPermissions = db.read(c -> Jdbc.list(c, ME_PERMISSIONS,
+                rs -> new io.vertx.core.json.JsonObject().put("permission", rs.getString(1))
+                    .put("scope", rs.getString(2)), user, Instant.ofEpochMilli(now), Instant.ofEpochMilli(now)));
+            assertThat(body.getJsonArray("permissions").getList()).as("graph seed %d round %d: /v1/me permissions"
+                + " of user %d", seed, round, user).isEqualTo(sqlPermissions);
+            if (!sqlPermissions.isEmpty()) permitted++;
             // what the delegation rule reads: a role's permissions, its includes followed
             int pick = q;
             long role = db.read(c -> Jdbc.one(c, "SELECT id FROM roles ORDER BY id OFFSET ? % greatest(1,"
@@ -85,5 +115,6 @@ class IndexDifferentialTest {
     System.out.printf("differential: %d graphs, %d comparisons, %d allowed%n", GRAPHS, compared, allowed);
     assertThat(allowed).as("the random graphs must exercise allowed answers too").isGreaterThan(compared / 15);
     assertThat(heldSomething).as("users holding something").isGreaterThan(compared / 4);
+    assertThat(permitted).as("/v1/me views with permissions").isGreaterThan(compared / 5);
   }
 }

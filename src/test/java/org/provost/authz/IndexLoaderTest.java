@@ -52,8 +52,8 @@ class IndexLoaderTest {
         assertThat(row.active()).as("seed %d user %d", seed, row.id()).isEqualTo(user[1]);
         List<Long> expected = database.db().read(c -> Jdbc.list(c, """
             SELECT id, role_id, scope_type, coalesce(scope_id, 0),
-              coalesce((extract(epoch FROM valid_from) * 1000)::bigint, ?),
-              coalesce((extract(epoch FROM valid_until) * 1000)::bigint, ?)
+              coalesce((extract(epoch FROM valid_from) * 1000000)::bigint, ?),
+              coalesce((extract(epoch FROM valid_until) * 1000000)::bigint, ?)
             FROM grants WHERE user_id = ? ORDER BY id""", rs -> List.of(rs.getLong(1),
             UserTable.roleScope(rs.getInt(2), ScopeCode.encode(rs.getInt(3), rs.getLong(4))), rs.getLong(5),
             rs.getLong(6)), UserTable.NO_START, UserTable.NO_END, row.id())).stream().flatMap(List::stream).toList();

@@ -119,10 +119,19 @@ final class RandomGraph {
     grants.add(id);
   }
 
-  /** No window, or one in the past, around now, or in the future, at whole milliseconds. */
+  /**
+   * No window, or one in the past, around now, or in the future; some with an end a microsecond either side
+   * of now (PostgreSQL keeps microseconds: an index that rounded them to milliseconds would answer at now
+   * what SQL does not), some at an arbitrary microsecond.
+   */
   private Instant[] window() {
     long hour = 3_600_000;
-    return switch (random.nextInt(5)) {
+    Instant at = Instant.ofEpochMilli(now);
+    return switch (random.nextInt(9)) {
+      case 5 -> new Instant[] {at.plusNanos(1_000), null};
+      case 6 -> new Instant[] {null, at.plusNanos(1_000)};
+      case 7 -> new Instant[] {at.minusNanos(1_000), at.plusMillis(hour).plusNanos(123_456_000)};
+      case 8 -> new Instant[] {at.minusMillis(hour).minusNanos(654_321_000), at.minusNanos(1_000)};
       case 0 -> new Instant[] {Instant.ofEpochMilli(now - 2 * hour), Instant.ofEpochMilli(now - hour)};
       case 1 -> new Instant[] {Instant.ofEpochMilli(now - hour), Instant.ofEpochMilli(now + hour)};
       case 2 -> new Instant[] {Instant.ofEpochMilli(now + hour), null};

@@ -201,6 +201,53 @@ class LaneIsolationTest {
     }
   }
 
+  /**
+   * /v1/me never goes back to PostgreSQL for a grant change. With the users table locked by another
+   * transaction (PostgreSQL cannot read the account: a saturated PostgreSQL is the same to the caller), B
+   * answers /v1/me, read once before, with a grant made on A and applied by B's index since, counted as
+   * rebuilt in memory. Before, every grant or revoke of the user sent its next /v1/me to PostgreSQL, which
+   * would have answered only after the lock was released (after this test's request had failed). A change
+   * of the account's own row is still read from PostgreSQL: the new display name shows once the lock is gone.
+   */
+  @Test
+  void meAfterAGrantChange_isRebuiltFromTheIndex_whilePostgresCannotReadTheAccount() throws Exception {
+    long mila = fx.user("mila", "CS");
+    String token = fx.login("mila");
+    Response first = b.http.get("/v1/me", token);
+    assertThat(first.status()).as("first /v1/me on B: %s", first).isEqualTo(200);
+    assertThat(first.json().getJsonArray("grants")).isEmpty();
+    JsonObject granted = fx.grant(fx.adminToken(), mila, "teaching_assistant", "offering:CS101/2026-fall");
+    long revision = granted.getLong("revision");
+    double rebuiltBefore = Scrape.of(b).sum("provost_cache_gets_total", "cache", "me", "result", "rebuilt");
+    HikariDataSource pool = (HikariDataSource) a.app().database().primary();
+    // B has applied the grant before the lock: its index reads users too
+    assertThat(b.http.get("/v1/check?subject=mila&permission=grades.write&resource=offering:CS101/2026-fall"
+        + "&at_least_revision=" + revision, adminToken).json().getBoolean("allowed")).isTrue();
+    try (Connection lock = pool.getConnection()) {
+      lock.setAutoCommit(false);
+      try (var st = lock.createStatement()) {
+        st.execute("LOCK TABLE users IN ACCESS EXCLUSIVE MODE");
+      }
+      Response me = b.http.get("/v1/me?at_least_revision=" + revision, token);
+      assertThat(me.status()).as("/v1/me with users locked: %s", me).isEqualTo(200);
+      JsonObject body = me.json();
+      assertThat(body.getJsonObject("user").getString("username")).isEqualTo("mila");
+      assertThat(body.getJsonArray("grants").getJsonObject(0).getLong("id")).isEqualTo(granted.getLong("id"));
+      assertThat(body.getJsonArray("grants").getJsonObject(0).getString("scope")).isEqualTo("offering:CS101/2026-fall");
+      assertThat(body.getJsonArray("permissions").stream().map(p -> ((JsonObject) p).getString("permission")))
+          .contains("grades.write");
+      assertThat(body.getLong("revision")).isGreaterThanOrEqualTo(revision);
+      lock.rollback();
+    }
+    assertThat(Scrape.of(b).sum("provost_cache_gets_total", "cache", "me", "result", "rebuilt"))
+        .isEqualTo(rebuiltBefore + 1);
+    Response renamed = a.http.patch("/v1/users/" + mila, fx.adminToken(), new JsonObject().put("display_name", "Mila R."));
+    assertThat(renamed.status()).as("rename: %s", renamed).isEqualTo(200);
+    Response after = b.http.get("/v1/me?at_least_revision=" + renamed.json().getLong("revision"), token);
+    assertThat(after.json().getJsonObject("user").getString("display_name")).isEqualTo("Mila R.");
+    assertThat(after.json().getJsonArray("grants")).hasSize(1);
+  }
+
   private static double refused(String lane) {
     return Scrape.of(b).sum("provost_admission_refused_total", "lane", lane);
   }
