@@ -31,6 +31,8 @@ public final class AuthzIndex implements Authorizer, AutoCloseable {
   private volatile UserTable users = new UserTable(0);
   private volatile long revision;
   private volatile long catalogChangedAt;
+  /** The revision of the last department change or full load: a user's department shows by its code. */
+  private volatile long departmentsChangedAt;
   private final java.util.concurrent.atomic.AtomicLong reloads = new java.util.concurrent.atomic.AtomicLong();
   /** Only the writer (start-up, then the feed thread) uses it. */
   private final OwnConnection own;
@@ -70,12 +72,12 @@ public final class AuthzIndex implements Authorizer, AutoCloseable {
 
   /**
    * The revision at which what /v1/me reads of this user from PostgreSQL (the account's own row, and the
-   * department code it shows) last changed: the user's row, or the directory and roles.
+   * department code it shows) last changed: the user's row, a department, or everything (a full load).
    */
   public long rowChangedAt(long user) {
     UserTable t = users;
     long own = user >= 0 && user < t.capacity() ? t.rowChangedAt[(int) user] : 0;
-    return Math.max(own, catalogChangedAt);
+    return Math.max(own, departmentsChangedAt);
   }
 
   /**
@@ -312,13 +314,18 @@ public final class AuthzIndex implements Authorizer, AutoCloseable {
   public void apply(List<Change> changes) {
     boolean everything = false;
     boolean catalogChanged = false;
+    boolean departmentsChanged = false;
     Set<Long> grantIds = new HashSet<>();
     Set<Long> userIds = new HashSet<>();
     Set<Long> rowIds = new HashSet<>();
     for (Change change : changes) {
       switch (change.entity()) {
         case BULK -> everything = true;
-        case ROLE, PERMISSION, DEPARTMENT, COURSE, OFFERING, TERM -> catalogChanged = true;
+        case DEPARTMENT -> {
+          catalogChanged = true;
+          departmentsChanged = true;
+        }
+        case ROLE, PERMISSION, COURSE, OFFERING, TERM -> catalogChanged = true;
         // rows recorded before changes named their user are found by a scan of the index
         case GRANT -> {
           if (change.userId() != Change.NO_USER) userIds.add(change.userId());
@@ -339,11 +346,13 @@ public final class AuthzIndex implements Authorizer, AutoCloseable {
       for (IndexLoader.UserRow row : own.statement(c -> IndexLoader.loadUsers(c, userIds))) put(row, last, rowIds);
     } else if (catalogChanged || !grantIds.isEmpty()) {
       boolean reloadCatalog = catalogChanged;
+      boolean reloadDepartments = departmentsChanged;
       own.transaction(c -> {
         if (reloadCatalog) {
           catalog = IndexLoader.loadCatalog(c);
           catalogChangedAt = last;
         }
+        if (reloadDepartments) departmentsChangedAt = last;
         userIds.addAll(ownersOf(c, grantIds));
         if (!userIds.isEmpty()) {
           for (IndexLoader.UserRow row : IndexLoader.loadUsers(c, userIds)) put(row, last, rowIds);
@@ -368,6 +377,7 @@ public final class AuthzIndex implements Authorizer, AutoCloseable {
     catalog = s.catalog();
     users = s.users();
     catalogChangedAt = Math.max(s.revision(), revision);
+    departmentsChangedAt = catalogChangedAt;
     usernames.keySet().retainAll(names.keySet());
     usernames.putAll(names);
     publish(Math.max(s.revision(), revision));

@@ -208,6 +208,8 @@ class LaneIsolationTest {
    * rebuilt in memory. Before, every grant or revoke of the user sent its next /v1/me to PostgreSQL, which
    * would have answered only after the lock was released (after this test's request had failed). A change
    * of the account's own row is still read from PostgreSQL: the new display name shows once the lock is gone.
+   * A role edit is rebuilt from the index too (the account is read again only after its row or a department
+   * changed).
    */
   @Test
   void meAfterAGrantChange_isRebuiltFromTheIndex_whilePostgresCannotReadTheAccount() throws Exception {
@@ -246,6 +248,29 @@ class LaneIsolationTest {
     Response after = b.http.get("/v1/me?at_least_revision=" + renamed.json().getLong("revision"), token);
     assertThat(after.json().getJsonObject("user").getString("display_name")).isEqualTo("Mila R.");
     assertThat(after.json().getJsonArray("grants")).hasSize(1);
+
+    // a role's new permission: also rebuilt from the index, with the account's row still locked
+    Response role = a.http.post("/v1/roles", fx.adminToken(), new JsonObject().put("name", "lane_probe")
+        .put("permissions", new JsonArray().add("roster.read")));
+    assertThat(role.status()).as("role: %s", role).isEqualTo(201);
+    fx.grant(fx.adminToken(), mila, "lane_probe", "department:CS");
+    Response edited = a.http.patch("/v1/roles/lane_probe", fx.adminToken(), new JsonObject().put("permissions",
+        new JsonArray().add("roster.read").add("grades.read")));
+    assertThat(edited.status()).as("role edit: %s", edited).isEqualTo(200);
+    long roleRevision = edited.json().getLong("revision");
+    assertThat(b.http.get("/v1/check?subject=mila&permission=grades.read&resource=department:CS"
+        + "&at_least_revision=" + roleRevision, adminToken).json().getBoolean("allowed")).isTrue();
+    try (Connection lock = pool.getConnection()) {
+      lock.setAutoCommit(false);
+      try (var st = lock.createStatement()) {
+        st.execute("LOCK TABLE users IN ACCESS EXCLUSIVE MODE");
+      }
+      Response me = b.http.get("/v1/me?at_least_revision=" + roleRevision, token);
+      assertThat(me.status()).as("/v1/me after a role edit, users locked: %s", me).isEqualTo(200);
+      assertThat(me.json().getJsonArray("permissions")).contains(
+          new JsonObject().put("permission", "grades.read").put("scope", "department:CS"));
+      lock.rollback();
+    }
   }
 
   private static double refused(String lane) {
