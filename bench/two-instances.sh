@@ -8,7 +8,14 @@
 # each class with its own, so a check never waits in the generator behind a slow write. nginx's own constant (/nginx/health, wrk -t2 -c16 5 s)
 # is measured before and after: the reference. CLUSTER_PORT (default 18090): nginx; the instances take the
 # ports after it. PRIME (seconds, default 0): run the mix at a quarter of the rate that long first, so that
-# the measurement is of warm instances (a fresh cluster's first run compiles on the same two cores).
+# the measurement is of warm instances (a fresh cluster's first run compiles on the same two cores);
+# PRIME_RATE and PRIME_MIX change that rate and mix. The SQL routes are 5% of the issue's mix, so at a quarter
+# of the rate their methods are called a few hundred times a second and reach C2's thresholds only after
+# minutes; a mix weighted to them (PRIME_MIX=check=20,me=10,list=25,search=25,grant=20) compiles them first.
+# WARMUP (seconds, default 10): the measured load test's own warm-up at the full rate, not counted. The JIT
+# keeps compiling for tens of seconds after the rate rises (JFR: 2-5 s of C2 time per instance per 10 s in
+# the first 30 s at 8,000/s after 60 s at 2,000/s), in the instances and in the load generator alike, so a
+# steady-state figure needs WARMUP=60 or so (docs/PERFORMANCE.md).
 # While the measured seconds run, the CPU each process group used (instances, load generator, nginx,
 # PostgreSQL, the kernel's softirq) is printed in cores and in microseconds per request at the target rate:
 # where the two cores went.
@@ -34,12 +41,13 @@ ref
 if [ "${PRIME:-0}" -gt 0 ]; then
   # a fresh cluster's first run pays for JIT compilation on both instances (and the load generator) on the
   # same cores: PRIME seconds of the same mix at a quarter of the rate first, summarised, not the measurement
-  echo "priming: the same mix at $((rate / 4))/s for ${PRIME}s"
-  "$root/provost" loadtest --url "http://127.0.0.1:$CLUSTER_PORT" --rate "$((rate / 4))" --duration "$PRIME" \
-    --warmup 5 --mix "$mix" --users 200 ${CONNECTIONS:+--connections "$CONNECTIONS"} | grep -E '^(overall|all) '
+  prime_rate="${PRIME_RATE:-$((rate / 4))}"; prime_mix="${PRIME_MIX:-$mix}"
+  echo "priming: mix $prime_mix at ${prime_rate}/s for ${PRIME}s"
+  "$root/provost" loadtest --url "http://127.0.0.1:$CLUSTER_PORT" --rate "$prime_rate" --duration "$PRIME" \
+    --warmup 5 --mix "$prime_mix" --users 200 ${CONNECTIONS:+--connections "$CONNECTIONS"} | grep -E '^(overall|all) '
 fi
 "$root/provost" loadtest --url "http://127.0.0.1:$CLUSTER_PORT" \
-  --rate "$rate" --duration "$secs" --warmup 10 --mix "$mix" --users 200 ${CONNECTIONS:+--connections "$CONNECTIONS"} \
+  --rate "$rate" --duration "$secs" --warmup "${WARMUP:-10}" --mix "$mix" --users 200 ${CONNECTIONS:+--connections "$CONNECTIONS"} \
   --json "${REPORT_JSON:-$CLUSTER_DIR/report.json}" --html "${REPORT_HTML:-$CLUSTER_DIR/latency.html}" \
   --timeline "${REPORT_TIMELINE:-$CLUSTER_DIR/timeline.csv}" | tee "$CLUSTER_DIR/loadtest.out" &
 loadtest=$!
