@@ -82,7 +82,10 @@ public final class ConsistentAuthorizer implements Authorizer {
     }
   };
 
-  /** How long a write under the writer lock waits for the index to catch up before deciding by SQL. */
+  /**
+   * How long, in milliseconds, a write under the writer lock, or a read that saw a revision newer than the
+   * index's decision ({@link Authority#confirmRead}), waits for the index to catch up before deciding by SQL.
+   */
   static final long CATCH_UP_MILLIS = 50;
 
   /** The index itself, for decisions that need no SQL (reads confirmed afterwards: Authority#allowsFromIndex). */
