@@ -221,26 +221,18 @@ class LaneIsolationTest {
     JsonObject granted = fx.grant(fx.adminToken(), mila, "teaching_assistant", "offering:CS101/2026-fall");
     long revision = granted.getLong("revision");
     double rebuiltBefore = Scrape.of(b).sum("provost_cache_gets_total", "cache", "me", "result", "rebuilt");
-    HikariDataSource pool = (HikariDataSource) a.app().database().primary();
     // B has applied the grant before the lock: its index reads users too
     assertThat(b.http.get("/v1/check?subject=mila&permission=grades.write&resource=offering:CS101/2026-fall"
         + "&at_least_revision=" + revision, adminToken).json().getBoolean("allowed")).isTrue();
-    try (Connection lock = pool.getConnection()) {
-      lock.setAutoCommit(false);
-      try (var st = lock.createStatement()) {
-        st.execute("LOCK TABLE users IN ACCESS EXCLUSIVE MODE");
-      }
-      Response me = b.http.get("/v1/me?at_least_revision=" + revision, token);
-      assertThat(me.status()).as("/v1/me with users locked: %s", me).isEqualTo(200);
-      JsonObject body = me.json();
-      assertThat(body.getJsonObject("user").getString("username")).isEqualTo("mila");
-      assertThat(body.getJsonArray("grants").getJsonObject(0).getLong("id")).isEqualTo(granted.getLong("id"));
-      assertThat(body.getJsonArray("grants").getJsonObject(0).getString("scope")).isEqualTo("offering:CS101/2026-fall");
-      assertThat(body.getJsonArray("permissions").stream().map(p -> ((JsonObject) p).getString("permission")))
-          .contains("grades.write");
-      assertThat(body.getLong("revision")).isGreaterThanOrEqualTo(revision);
-      lock.rollback();
-    }
+    Response me = meWithUsersLocked(token, revision);
+    assertThat(me.status()).as("/v1/me with users locked: %s", me).isEqualTo(200);
+    JsonObject body = me.json();
+    assertThat(body.getJsonObject("user").getString("username")).isEqualTo("mila");
+    assertThat(body.getJsonArray("grants").getJsonObject(0).getLong("id")).isEqualTo(granted.getLong("id"));
+    assertThat(body.getJsonArray("grants").getJsonObject(0).getString("scope")).isEqualTo("offering:CS101/2026-fall");
+    assertThat(body.getJsonArray("permissions").stream().map(p -> ((JsonObject) p).getString("permission")))
+        .contains("grades.write");
+    assertThat(body.getLong("revision")).isGreaterThanOrEqualTo(revision);
     assertThat(Scrape.of(b).sum("provost_cache_gets_total", "cache", "me", "result", "rebuilt"))
         .isEqualTo(rebuiltBefore + 1);
     Response renamed = a.http.patch("/v1/users/" + mila, fx.adminToken(), new JsonObject().put("display_name", "Mila R."));
@@ -249,7 +241,7 @@ class LaneIsolationTest {
     assertThat(after.json().getJsonObject("user").getString("display_name")).isEqualTo("Mila R.");
     assertThat(after.json().getJsonArray("grants")).hasSize(1);
 
-    // a role's new permission: also rebuilt from the index, with the account's row still locked
+    // a role's new permission: also rebuilt from the index, with users locked again
     Response role = a.http.post("/v1/roles", fx.adminToken(), new JsonObject().put("name", "lane_probe")
         .put("permissions", new JsonArray().add("roster.read")));
     assertThat(role.status()).as("role: %s", role).isEqualTo(201);
@@ -260,16 +252,23 @@ class LaneIsolationTest {
     long roleRevision = edited.json().getLong("revision");
     assertThat(b.http.get("/v1/check?subject=mila&permission=grades.read&resource=department:CS"
         + "&at_least_revision=" + roleRevision, adminToken).json().getBoolean("allowed")).isTrue();
+    Response afterEdit = meWithUsersLocked(token, roleRevision);
+    assertThat(afterEdit.status()).as("/v1/me after a role edit, users locked: %s", afterEdit).isEqualTo(200);
+    assertThat(afterEdit.json().getJsonArray("permissions")).contains(
+        new JsonObject().put("permission", "grades.read").put("scope", "department:CS"));
+  }
+
+  /** B's /v1/me at {@code atLeast} or later, asked while another transaction holds {@code users} locked. */
+  private static Response meWithUsersLocked(String token, long atLeast) throws Exception {
+    HikariDataSource pool = (HikariDataSource) a.app().database().primary();
     try (Connection lock = pool.getConnection()) {
       lock.setAutoCommit(false);
       try (var st = lock.createStatement()) {
         st.execute("LOCK TABLE users IN ACCESS EXCLUSIVE MODE");
       }
-      Response me = b.http.get("/v1/me?at_least_revision=" + roleRevision, token);
-      assertThat(me.status()).as("/v1/me after a role edit, users locked: %s", me).isEqualTo(200);
-      assertThat(me.json().getJsonArray("permissions")).contains(
-          new JsonObject().put("permission", "grades.read").put("scope", "department:CS"));
+      Response me = b.http.get("/v1/me?at_least_revision=" + atLeast, token);
       lock.rollback();
+      return me;
     }
   }
 
