@@ -221,7 +221,7 @@ public final class Authority {
         bySql.add(user);
         continue;
       }
-      byUser.put(user, index.holdings(user, now.toEpochMilli()).stream()
+      byUser.put(user, index.holdings(user, now).stream()
           .map(h -> new Holding(user, h.permission(), h.scope())).toList());
     }
     if (!bySql.isEmpty()) {

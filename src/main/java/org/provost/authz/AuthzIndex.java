@@ -103,6 +103,11 @@ public final class AuthzIndex implements Authorizer, AutoCloseable {
     return millis * 1000;
   }
 
+  /** An instant as the grants' windows are kept, truncated to the microsecond as PostgreSQL compares it. */
+  private static long micros(Instant t) {
+    return t.getEpochSecond() * 1_000_000 + t.getNano() / 1000;
+  }
+
   public int userCapacity() {
     return users.capacity();
   }
@@ -134,14 +139,18 @@ public final class AuthzIndex implements Authorizer, AutoCloseable {
     return catalog.scope(resource);
   }
 
+  /** Whether {@code user} holds {@code permission} on {@code scope} at {@code nowMillis} (ms since the epoch). */
   public boolean allowed(long user, int permission, long scope, long nowMillis) {
+    return allowedAt(user, permission, scope, micros(nowMillis));
+  }
+
+  private boolean allowedAt(long user, int permission, long scope, long now) {
     if (user < 0 || permission < 0 || scope < 0) return false;
     UserTable t = users;
     if (user >= t.capacity() || t.state[(int) user] != UserTable.ACTIVE) return false;
     long[] g = t.grants[(int) user];
     if (g == null) return false;
     Catalog cat = catalog;
-    long now = micros(nowMillis);
     for (int i = 0; i < g.length; i += UserTable.SLOTS) {
       if (now < g[i + 2] || now >= g[i + 3]) continue;
       long roleScope = g[i + 1];
@@ -168,15 +177,20 @@ public final class AuthzIndex implements Authorizer, AutoCloseable {
 
   @Override
   public boolean allowed(Connection c, long userId, String permission, Scope resource, Instant now) {
-    return allowed(userId, permission(permission), ScopeCode.of(resource), now.toEpochMilli());
+    return allowedAt(userId, permission(permission), ScopeCode.of(resource), micros(now));
   }
 
   @Override
   public List<Reason> explain(Connection c, long userId, String permission, Scope resource, Instant now) {
-    return explain(userId, permission(permission), ScopeCode.of(resource), now.toEpochMilli());
+    return explainAt(userId, permission(permission), ScopeCode.of(resource), micros(now));
   }
 
+  /** The grants through which {@code user} holds {@code permission} on {@code scope} at {@code nowMillis} (ms). */
   public List<Reason> explain(long user, int permission, long scope, long nowMillis) {
+    return explainAt(user, permission, scope, micros(nowMillis));
+  }
+
+  private List<Reason> explainAt(long user, int permission, long scope, long now) {
     List<Reason> out = new ArrayList<>();
     UserTable t = users;
     if (user < 0 || permission < 0 || scope < 0 || user >= t.capacity() || t.state[(int) user] != UserTable.ACTIVE) {
@@ -184,7 +198,6 @@ public final class AuthzIndex implements Authorizer, AutoCloseable {
     }
     long[] g = t.grants[(int) user];
     Catalog cat = catalog;
-    long now = micros(nowMillis);
     for (int i = 0; g != null && i < g.length; i += UserTable.SLOTS) {
       if (now < g[i + 2] || now >= g[i + 3]) continue;
       int role = UserTable.role(g[i + 1]);
@@ -217,13 +230,13 @@ public final class AuthzIndex implements Authorizer, AutoCloseable {
   public record Holding(String permission, Scope scope) {}
 
   /**
-   * Everything {@code user} holds through grants that have not ended at {@code nowMillis} (current or
+   * Everything {@code user} holds through grants that have not ended at {@code at} (current or
    * future; active account or not), each (permission, scope) once, ordered by scope kind, scope id and
    * permission name: what Authority's HOLDINGS query answers from SQL, for the domination rule. Used only
    * inside a write that holds the writer lock and whose transaction has not touched this user, with this
    * index current as of before its own changes (ConsistentAuthorizer), so it is exactly what SQL would say.
    */
-  public List<Holding> holdings(long user, long nowMillis) {
+  public List<Holding> holdings(long user, Instant at) {
     UserTable t = users;
     List<Holding> out = new ArrayList<>();
     if (user < 0 || user >= t.capacity()) return out;
@@ -233,7 +246,7 @@ public final class AuthzIndex implements Authorizer, AutoCloseable {
     // each (scope, permission) once, in HOLDINGS' order
     java.util.SortedSet<Held> held = new java.util.TreeSet<>(java.util.Comparator.comparingInt(Held::kind)
         .thenComparingLong(Held::id).thenComparing(Held::permission));
-    long now = micros(nowMillis);
+    long now = micros(at);
     for (int i = 0; g != null && i < g.length; i += UserTable.SLOTS) {
       if (now >= g[i + 3]) continue; // ended
       int role = UserTable.role(g[i + 1]);

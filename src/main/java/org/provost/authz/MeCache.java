@@ -24,6 +24,8 @@ import org.provost.http.Reply;
  */
 public final class MeCache {
   private static final int MAX_ENTRIES = 200_000;
+  /** Reads of an account for one reply before giving up with 503: it changed during each of them. */
+  private static final int READS = 3;
   private static final byte[] REVISION = ",\"revision\":".getBytes(StandardCharsets.US_ASCII);
 
   private final Database db;
@@ -83,21 +85,34 @@ public final class MeCache {
       return encode(e, revision);
     }
     Account a = accounts.get(user);
-    if (a != null && a.readAt() >= index.rowChangedAt(user)) {
+    Entry rebuilt = a == null ? null : assemble(user, a, now);
+    if (rebuilt != null) {
       rebuilds.increment();
-      Entry built = assemble(user, a, now);
-      return encode(built, built.builtAt());
+      return encode(rebuilt, rebuilt.builtAt());
     }
     misses.increment();
+    return Reply.later(readAndAssemble(user, blocking, READS));
+  }
+
+  /**
+   * Reads the account (joining a read of it already under way), then builds the body; reads again when the
+   * account changed meanwhile, at most {@code attempts} times in all.
+   */
+  private CompletableFuture<Reply> readAndAssemble(long user, ExecutorService blocking, int attempts) {
     CompletableFuture<Account> read = reading.computeIfAbsent(user, u -> {
       CompletableFuture<Account> f = CompletableFuture.supplyAsync(() -> read(u), blocking);
       f.whenComplete((account, failure) -> reading.remove(u, f));
       return f;
     });
-    return Reply.later(read.thenApply(account -> {
+    return read.thenCompose(account -> {
       Entry built = assemble(user, account, clock.millis());
-      return encode(built, built.builtAt());
-    }));
+      if (built != null) return CompletableFuture.completedFuture(encode(built, built.builtAt()));
+      // a new read: this one, done, may still be listed (its own removal can run after this)
+      reading.remove(user, read);
+      if (attempts > 1) return readAndAssemble(user, blocking, attempts - 1);
+      throw new ServiceException.Unavailable("account_changing", "the account changed during each of "
+          + READS + " reads of it; retry shortly");
+    });
   }
 
   private Account read(long user) {
@@ -108,9 +123,15 @@ public final class MeCache {
     return a;
   }
 
-  /** The body from the index as of its current revision (the one returned as builtAt: read before the view). */
+  /**
+   * The body from the index as of its current revision (builtAt, read before the view), or null when the
+   * account is not current at that revision: a change of the account applied since it was read may have
+   * committed after the read, and the body would show the old account under a revision that includes the
+   * change (and, cached, go on showing it).
+   */
   private Entry assemble(long user, Account account, long now) {
     long builtAt = index.revision();
+    if (index.rowChangedAt(user) > account.readAt()) return null;
     Buffer encoded = Me.body(account.json(), index.view(user, now)).toBuffer();
     Entry e = new Entry(builtAt, index.nextValidityBoundary(user, now), encoded.getBuffer(0, encoded.length() - 1));
     if (entries.size() >= MAX_ENTRIES) entries.clear();

@@ -7,7 +7,7 @@ import java.util.function.ToDoubleFunction;
 /**
  * {@code provost_cache_gets_total{cache, result="hit"|"miss"}}: lookups of one in-process cache answered
  * from memory or sent to PostgreSQL. Caches: {@code me} (/v1/me bodies; also {@code result="rebuilt"}: a body
- * rebuilt in memory from the authorization index after the user's grants changed), {@code sessions} (session
+ * rebuilt in memory from the authorization index after the user's grants, a role or the directory changed), {@code sessions} (session
  * tokens), {@code api_keys} (API keys).
  */
 public final class CacheMetrics {

@@ -71,11 +71,18 @@ class IndexDifferentialTest {
                 .isEqualTo(expected);
             compared++;
             if (expected) allowed++;
+            // half a millisecond later, through the Instant entry point (the one writes and read confirmations
+            // use): the windows a microsecond either side of now must not be rounded to the millisecond
+            Instant later = Instant.ofEpochMilli(now).plusNanos(500_000);
+            boolean expectedLater = db.read(c -> sql.allowed(c, user, permission, scope, later));
+            assertThat(index.allowed(null, user, permission, scope, later))
+                .as("graph seed %d round %d: user %d, %s on %s, at %s", seed, round, user, permission, scope, later)
+                .isEqualTo(expectedLater);
             // what the domination rule reads: everything the user holds through grants not ended
             List<String> sqlHoldings = db.read(c -> Jdbc.list(c, Authority.HOLDINGS,
                 rs -> rs.getString(2) + "@" + rs.getShort(3) + ":" + rs.getLong(4), new Long[] {user},
                 Instant.ofEpochMilli(now)));
-            List<String> indexHoldings = index.holdings(user, now).stream()
+            List<String> indexHoldings = index.holdings(user, Instant.ofEpochMilli(now)).stream()
                 .map(h -> h.permission() + "@" + h.scope().kind().code() + ":" + h.scope().id()).toList();
             assertThat(indexHoldings).as("graph seed %d round %d: holdings of user %d", seed, round, user)
                 .isEqualTo(sqlHoldings);

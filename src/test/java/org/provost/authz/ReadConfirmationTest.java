@@ -69,7 +69,7 @@ class ReadConfirmationTest {
     }
   }
 
-  private static List<Change> changesAfter(long revision) throws SQLException {
+  private static List<Change> changesAfter(long revision) {
     return database.db().read(c -> Jdbc.list(c,
         "SELECT " + Change.COLUMNS + " FROM changelog WHERE revision > ? ORDER BY revision",
         rs -> Change.fromRow(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5)),
