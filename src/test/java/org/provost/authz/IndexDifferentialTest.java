@@ -111,10 +111,7 @@ class IndexDifferentialTest {
             for (int m = 0; m < 4; m++) graph.mutate(c);
             return null;
           });
-          List<Change> changes = db.read(c -> Jdbc.list(c,
-              "SELECT " + Change.COLUMNS + " FROM changelog WHERE revision > ? ORDER BY revision",
-              rs -> Change.fromRow(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5)),
-              applied));
+          List<Change> changes = FeedEntries.after(db, applied);
           if (!changes.isEmpty()) index.apply(changes);
         }
       }

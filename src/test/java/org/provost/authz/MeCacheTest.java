@@ -3,12 +3,10 @@ package org.provost.authz;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonObject;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -90,18 +88,11 @@ class MeCacheTest {
       Jdbc.update(c, "UPDATE users SET display_name = 'New Name' WHERE id = ?", user);
       return Changelog.recordUser(c, user, Change.Op.UPDATE);
     });
-    index.apply(changesAfter(before));
+    index.apply(FeedEntries.after(database.db(), before));
   }
 
   private static JsonObject body(Reply reply) throws Exception {
     Reply done = reply.pending() == null ? reply : reply.pending().toCompletableFuture().get(10, TimeUnit.SECONDS);
     return new JsonObject(done.encoded());
-  }
-
-  private static List<Change> changesAfter(long revision) {
-    return database.db().read(c -> Jdbc.list(c,
-        "SELECT " + Change.COLUMNS + " FROM changelog WHERE revision > ? ORDER BY revision",
-        rs -> Change.fromRow(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5)),
-        revision));
   }
 }

@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Clock;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.provost.db.Changelog;
@@ -51,7 +49,7 @@ class ReadConfirmationTest {
         });
         assertThat(seen).isGreaterThan(decidedAt);
         if (indexCatchesUp) {
-          index.apply(changesAfter(decidedAt));
+          index.apply(FeedEntries.after(database.db(), decidedAt));
           Connection closed = database.db().primary().getConnection();
           closed.close();
           assertThatThrownBy(() -> authority.confirmRead(closed, reader, "users.read", Scope.GLOBAL, decidedAt, seen))
@@ -67,12 +65,5 @@ class ReadConfirmationTest {
         }
       }
     }
-  }
-
-  private static List<Change> changesAfter(long revision) {
-    return database.db().read(c -> Jdbc.list(c,
-        "SELECT " + Change.COLUMNS + " FROM changelog WHERE revision > ? ORDER BY revision",
-        rs -> Change.fromRow(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5)),
-        revision));
   }
 }
