@@ -215,13 +215,8 @@ public final class AuthzIndex implements Authorizer, AutoCloseable {
    * current for the transaction asking and the transaction changed no role (ConsistentAuthorizer).
    */
   public List<String> rolePermissions(long roleId) {
-    Catalog cat = catalog;
-    List<String> out = new ArrayList<>();
-    if (roleId < 0 || roleId > Integer.MAX_VALUE) return out;
-    for (int p = 0; p < cat.permissionCapacity(); p++) {
-      String name = cat.permissionName(p);
-      if (name != null && cat.roleHas((int) roleId, p)) out.add(name);
-    }
+    if (roleId < 0 || roleId > Integer.MAX_VALUE) return new ArrayList<>();
+    List<String> out = catalog.permissionNames((int) roleId);
     out.sort(null);
     return out;
   }
@@ -251,10 +246,7 @@ public final class AuthzIndex implements Authorizer, AutoCloseable {
       if (now >= g[i + 3]) continue; // ended
       int role = UserTable.role(g[i + 1]);
       long scope = UserTable.scope(g[i + 1]);
-      for (int p = 0; p < cat.permissionCapacity(); p++) {
-        if (!cat.roleHas(role, p) || cat.permissionName(p) == null) continue;
-        held.add(new Held(ScopeCode.kind(scope), ScopeCode.id(scope), cat.permissionName(p)));
-      }
+      for (String name : cat.permissionNames(role)) held.add(new Held(ScopeCode.kind(scope), ScopeCode.id(scope), name));
     }
     for (Held h : held) {
       out.add(new Holding(h.permission(), new Scope(Scope.Kind.ofCode((short) h.kind()), h.id())));
@@ -303,9 +295,7 @@ public final class AuthzIndex implements Authorizer, AutoCloseable {
       String scope = cat.scopeName(UserTable.scope(g[i + 1]));
       grants.add(new GrantView(g[i], cat.roleName(role), scope, instant(g[i + 2]), instant(g[i + 3])));
       if (!active || now < g[i + 2] || now >= g[i + 3]) continue;
-      for (int p = 0; p < cat.permissionCapacity(); p++) {
-        if (cat.roleHas(role, p) && cat.permissionName(p) != null) granted.add(new Granted(cat.permissionName(p), scope));
-      }
+      for (String name : cat.permissionNames(role)) granted.add(new Granted(name, scope));
     }
     grants.sort(java.util.Comparator.comparingLong(GrantView::id));
     return new UserView(grants, List.copyOf(granted));

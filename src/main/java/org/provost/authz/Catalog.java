@@ -50,12 +50,24 @@ final class Catalog {
     return bits != null && word < bits.length && (bits[word] & (1L << permission)) != 0;
   }
 
-  String roleName(int role) {
-    return role < roleNames.length ? roleNames[role] : null;
+  /**
+   * The names of every permission {@code role} carries, its includes followed, in permission id order (empty
+   * for an unknown role): one pass over the role's bitset, not over every permission.
+   */
+  java.util.List<String> permissionNames(int role) {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    long[] bits = role >= 0 && role < rolePermissions.length ? rolePermissions[role] : null;
+    for (int word = 0; bits != null && word < bits.length; word++) {
+      for (long rest = bits[word]; rest != 0; rest &= rest - 1) {
+        String name = permissionName(word * 64 + Long.numberOfTrailingZeros(rest));
+        if (name != null) out.add(name);
+      }
+    }
+    return out;
   }
 
-  int permissionCapacity() {
-    return permissionNames.length;
+  String roleName(int role) {
+    return role < roleNames.length ? roleNames[role] : null;
   }
 
   /** The encoded scope for an API scope name, or -1 when no such scope exists. */

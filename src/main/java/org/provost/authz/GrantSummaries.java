@@ -26,13 +26,15 @@ public final class GrantSummaries {
     Map<Long, JsonArray> byUser = new HashMap<>();
     for (Long id : userIds) byUser.put(id, new JsonArray());
     if (userIds.length == 0) return byUser;
-    Jdbc.list(c, SQL, rs -> byUser.get(rs.getLong("user_id")).add(new JsonObject()
-        .put("id", rs.getLong("id"))
-        .put("role", rs.getString("role"))
-        .put("scope", rs.getString("scope"))
-        .put("valid_from", text(Jdbc.instant(rs, "valid_from")))
-        .put("valid_until", text(Jdbc.instant(rs, "valid_until")))), (Object) userIds);
+    Jdbc.list(c, SQL, rs -> byUser.get(rs.getLong("user_id")).add(summary(rs.getLong("id"), rs.getString("role"),
+        rs.getString("scope"), Jdbc.instant(rs, "valid_from"), Jdbc.instant(rs, "valid_until"))), (Object) userIds);
     return byUser;
+  }
+
+  /** One grant as API.md lists it; a null end of the window stays null, an instant is RFC 3339 text. */
+  static JsonObject summary(long id, String role, String scope, Instant validFrom, Instant validUntil) {
+    return new JsonObject().put("id", id).put("role", role).put("scope", scope)
+        .put("valid_from", text(validFrom)).put("valid_until", text(validUntil));
   }
 
   private static String text(Instant t) {

@@ -25,17 +25,12 @@ final class Me {
   static JsonObject body(JsonObject account, AuthzIndex.UserView view) {
     JsonArray grants = new JsonArray();
     for (AuthzIndex.GrantView g : view.grants()) {
-      grants.add(new JsonObject().put("id", g.id()).put("role", g.role()).put("scope", g.scope())
-          .put("valid_from", text(g.validFrom())).put("valid_until", text(g.validUntil())));
+      grants.add(GrantSummaries.summary(g.id(), g.role(), g.scope(), g.validFrom(), g.validUntil()));
     }
     JsonArray permissions = new JsonArray();
     for (AuthzIndex.Granted p : view.permissions()) {
       permissions.add(new JsonObject().put("permission", p.permission()).put("scope", p.scope()));
     }
     return new JsonObject().put("user", account).put("grants", grants).put("permissions", permissions);
-  }
-
-  private static String text(java.time.Instant t) {
-    return t == null ? null : t.toString();
   }
 }

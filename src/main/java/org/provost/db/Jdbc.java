@@ -126,7 +126,6 @@ public final class Jdbc {
     }, v -> 1);
   }
 
-
   public static void bind(PreparedStatement ps, Object... params) throws SQLException {
     for (int i = 0; i < params.length; i++) {
       Object p = params[i];

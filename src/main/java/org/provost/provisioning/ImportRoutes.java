@@ -64,8 +64,8 @@ public final class ImportRoutes {
             }
           });
       ImportReport report = db.write(c -> Importer.run(c, file, options, actor));
-      if (report.rejected()) throw report.rejection(); // nothing was written: nothing to vacuum
-      if (!options.dryRun()) org.provost.db.Vacuum.readTables(db.direct());
+      if (report.applied()) org.provost.db.Vacuum.readTables(db.direct()); // a rejected run wrote nothing
+      if (report.rejected()) throw report.rejection();
       return Reply.ok(report.toJson());
     });
   }
