@@ -40,13 +40,14 @@ NGINX
 }
 
 # Starts `provost serve` on DATABASE at 127.0.0.1:PORT (launcher defaults; PROVOST_JAVA_OPTS and other
-# PROVOST_ settings pass through from the environment), logging to $work/provost.log, and waits until it is
+# PROVOST_ settings pass through from the environment, and SERVE_JAVA_OPTS, when set, replaces
+# PROVOST_JAVA_OPTS for the server alone), logging to $work/provost.log, and waits until it is
 # ready; sets provost_pid. Returns 1, printing the log, when it is not ready within 120 s. One at a time: stop
 # the previous one first (bench_stop kills only provost_pid, and the log is overwritten).
 bench_provost() {
   PROVOST_DATABASE_URL="postgresql://postgres@127.0.0.1:5432/$1" PROVOST_HTTP_PORT=$2 \
     PROVOST_HTTP_HOST=127.0.0.1 PROVOST_ADMIN_PASSWORD=bench-admin-password \
-    "$root/provost" serve > "$work/provost.log" 2>&1 &
+    PROVOST_JAVA_OPTS="${SERVE_JAVA_OPTS:-${PROVOST_JAVA_OPTS:-}}" "$root/provost" serve > "$work/provost.log" 2>&1 &
   provost_pid=$!
   for _ in $(seq 1 240); do curl -sf "http://127.0.0.1:$2/health/ready" >/dev/null && return 0; sleep 0.5; done
   echo "bench: provost did not become ready; its log:" >&2

@@ -12,6 +12,9 @@
 # `./provost seed --students 10000 --faculty 3000 --role-assign`.
 #   bench/recovery.sh [database] [rate] [seconds] [probe_rate]
 # BENCH_PORT, BENCH_NGINX_PORT: the loopback ports of Provost and nginx (default 18091, 18092).
+# OVERLOAD_NICE (default 0): run the overload's load generator that many nice steps down, to see how much of
+# the probe's latency is the generator itself competing for the two cores (clients are elsewhere in production).
+# SERVE_JAVA_OPTS: JVM options for the server alone (bench/lib.sh).
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 db="${1:-provost_seeded}"; rate="${2:-4000}"; secs="${3:-15}"; probe_rate="${4:-500}"
@@ -19,7 +22,7 @@ baseline=5; after=20; setup_allowance=15
 bench_start "$db" "${BENCH_PORT:-18091}" "${BENCH_NGINX_PORT:-18092}"
 echo "machine: $(nproc) cores, $(uname -r), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 bench_ref
-lt() { PROVOST_ADMIN_PASSWORD=bench-admin-password "$root/provost" loadtest --url "http://127.0.0.1:$port" "$@"; }
+lt() { PROVOST_ADMIN_PASSWORD=bench-admin-password nice -n "${lt_nice:-0}" "$root/provost" loadtest --url "http://127.0.0.1:$port" "$@"; }
 
 # the probe runs long enough to cover its baseline, the overload's setup, the overload and AFTER seconds
 probe_secs=$((baseline + setup_allowance + secs + 2 + after))
@@ -30,7 +33,8 @@ probe=$!
 for _ in $(seq 1 600); do grep -qE '^\[ *[0-9]+s\]' "$work/probe.out" && break; sleep 0.1; done
 sleep "$baseline"
 echo "== overload: the default mix at $rate/s for $secs s (2 s ramp), beside the probe at $probe_rate/s"
-lt --rate "$rate" --duration "$secs" --warmup 2 --users 90 --json "$work/overload.json" > "$work/overload.out" 2>&1
+lt_nice="${OVERLOAD_NICE:-0}" lt --rate "$rate" --duration "$secs" --warmup 2 --users 90 --json "$work/overload.json" \
+  > "$work/overload.out" 2>&1
 sed -n '/^endpoint/,/^load generator/p' "$work/overload.out"
 wait "$probe"
 echo "== the probe (check 80, me 20 at $probe_rate/s, its own process and connections)"

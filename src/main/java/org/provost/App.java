@@ -49,6 +49,7 @@ import org.provost.ops.Bootstrap;
 import org.provost.ops.OpsRoutes;
 import org.provost.ops.Readiness;
 import org.provost.ops.StartingGate;
+import org.provost.ops.ThreadPriority;
 import org.provost.provisioning.ImportRoutes;
 import org.provost.roles.RoleRoutes;
 import org.provost.security.PasswordHasher;
@@ -74,6 +75,7 @@ public final class App implements AutoCloseable {
   private final AuthzIndex index;
   private final HttpServer server;
   private final ExecutorService blocking;
+  private final ExecutorService sqlThreads;
   private final Readiness readiness;
   private final Api api;
   private final RevisionGate gate;
@@ -82,13 +84,15 @@ public final class App implements AutoCloseable {
   private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
   private App(Database db, ChangeFeed feed, AuthzIndex index, HttpServer server, ExecutorService blocking,
-      Readiness readiness, Api api, RevisionGate gate, Config.Topology topology, Optional<Redis> redis) {
+      ExecutorService sqlThreads, Readiness readiness, Api api, RevisionGate gate, Config.Topology topology,
+      Optional<Redis> redis) {
     this.redis = redis;
     this.db = db;
     this.feed = feed;
     this.index = index;
     this.server = server;
     this.blocking = blocking;
+    this.sqlThreads = sqlThreads;
     this.readiness = readiness;
     this.api = api;
     this.gate = gate;
@@ -127,7 +131,8 @@ public final class App implements AutoCloseable {
       Readiness readiness, HttpServer server, Route startingGate, Optional<Redis> redis,
       java.util.concurrent.atomic.AtomicReference<ChangeFeed> woken) {
     Migrations.migrate(db.direct()); // not through a transaction-mode pooler
-    PasswordHasher hasher = new PasswordHasher(config.argon2(), config.lanes().hashThreads());
+    PasswordHasher hasher = new PasswordHasher(config.argon2(), config.lanes().hashThreads(),
+        config.lanes().nice());
     UserStore users = new UserStore();
     Bootstrap.ensureAdmin(db, users, hasher, config);
     AuthzIndex index = AuthzIndex.load(db);
@@ -136,6 +141,7 @@ public final class App implements AutoCloseable {
 
     // virtual threads run with the logging context (request id) of whoever submitted the work
     ExecutorService blocking = ContextCarryingExecutor.wrap(Executors.newVirtualThreadPerTaskExecutor());
+    ExecutorService sqlThreads = ContextCarryingExecutor.wrap(sqlThreads(config.lanes()));
     PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     db.bindPoolMetrics(meters);
     db.observeQueries(new QueryMetrics(meters, config.observability().slowQueryThreshold()));
@@ -201,7 +207,7 @@ public final class App implements AutoCloseable {
         new Admission(Lane.SQL, lanes.sqlWriters(), lanes.sqlQueue(), lanes.sqlMaxWait().toMillis(), refusals),
         new Admission(Lane.SQL, lanes.groupedWrites(), lanes.sqlQueue(), lanes.sqlMaxWait().toMillis(), refusals),
         new Admission(Lane.HASH, lanes.hashThreads(), lanes.hashQueue(), lanes.hashMaxWait().toMillis(), refusals));
-    Api api = new Api(router, authenticators, blocking, meters, config.maxBodyBytes(),
+    Api api = new Api(router, authenticators, blocking, sqlThreads, meters, config.maxBodyBytes(),
         config.observability().accessLog(), config.observability().httpMetrics(), gate, admissions);
     CacheMetrics.bind(meters, "me", me, MeCache::hits, MeCache::misses);
     CacheMetrics.result(meters, "me", me, "rebuilt", MeCache::rebuilds);
@@ -233,7 +239,20 @@ public final class App implements AutoCloseable {
     LOG.info("provost listening on {}:{} ({} event loops, revision {}, started in {} ms); admin console at "
         + "http://{}:{}/admin/", config.httpHost(), server.port(), config.eventLoops(), revision,
         (System.nanoTime() - t0) / 1_000_000, consoleHost(config.httpHost()), server.port());
-    return new App(db, feed, index, server, blocking, readiness, api, gate, config.topology(), redis);
+    return new App(db, feed, index, server, blocking, sqlThreads, readiness, api, gate, config.topology(), redis);
+  }
+
+  /**
+   * The SQL lane's threads: as many platform threads as the lane runs requests at once, each {@code nice}
+   * steps below the event loops' priority, so that on a saturated machine SQL work and page encoding get only
+   * the cores the memory lane leaves. Idle threads end after 60 s.
+   */
+  private static ExecutorService sqlThreads(Config.Lanes lanes) {
+    java.util.concurrent.ThreadPoolExecutor pool = new java.util.concurrent.ThreadPoolExecutor(
+        lanes.sqlConcurrency(), lanes.sqlConcurrency(), 60, java.util.concurrent.TimeUnit.SECONDS,
+        new java.util.concurrent.LinkedBlockingQueue<>(), ThreadPriority.lowered("provost-sql-", lanes.nice()));
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
   }
 
   private static void wake(ChangeFeed feed, String published) {
@@ -333,8 +352,11 @@ public final class App implements AutoCloseable {
     index.close();
     redis.ifPresent(Redis::close);
     blocking.shutdown();
+    sqlThreads.shutdown();
     try {
-      blocking.awaitTermination(topology.shutdownTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+      long deadline = System.nanoTime() + topology.shutdownTimeout().toNanos();
+      blocking.awaitTermination(deadline - System.nanoTime(), java.util.concurrent.TimeUnit.NANOSECONDS);
+      sqlThreads.awaitTermination(deadline - System.nanoTime(), java.util.concurrent.TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

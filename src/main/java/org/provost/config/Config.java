@@ -93,9 +93,12 @@ public record Config(
    * so at most this many are allocated at once) and queues at most {@code hashQueue} requests
    * (PROVOST_HASH_LANE_QUEUE) for at most {@code hashMaxWait} (PROVOST_HASH_LANE_MAX_WAIT). The memory lane's
    * cache fills use a pool of their own of {@code fillPoolSize} connections (PROVOST_DB_FILL_POOL_SIZE).
+   * The threads that run the SQL lane's requests, the group commit and the hashes run {@code nice} steps
+   * (PROVOST_LANE_NICE, 0 to 19, default 10) below the process's scheduling priority, so that on a saturated
+   * machine the event loops (the memory lane) get the cores first; 0 runs them at the process's priority.
    */
   public record Lanes(int sqlConcurrency, int sqlWriters, int groupedWrites, int sqlQueue, Duration sqlMaxWait,
-      int hashThreads, int hashQueue, Duration hashMaxWait, int fillPoolSize) {
+      int hashThreads, int hashQueue, Duration hashMaxWait, int fillPoolSize, int nice) {
     static Lanes from(Settings s, int poolMaxSize) {
       int sql = s.integer("PROVOST_SQL_LANE_CONCURRENCY", Math.max(2, poolMaxSize), 2, 10_000);
       if (sql > 4 * poolMaxSize) {
@@ -118,7 +121,10 @@ public record Config(
           s.integer("PROVOST_HASH_THREADS", Math.max(1, Runtime.getRuntime().availableProcessors() / 2), 1, 256),
           s.integer("PROVOST_HASH_LANE_QUEUE", 32, 0, 100_000),
           s.duration("PROVOST_HASH_LANE_MAX_WAIT", Duration.ofSeconds(1)),
-          s.integer("PROVOST_DB_FILL_POOL_SIZE", 4, 1, 100));
+          s.integer("PROVOST_DB_FILL_POOL_SIZE", 4, 1, 100),
+          // nice steps below the event loops for the threads that run SQL and hashing: on a saturated machine
+          // the cores go to the memory lane first (ops.ThreadPriority; docs/PERFORMANCE.md "Lane priority")
+          s.integer("PROVOST_LANE_NICE", 10, 0, 19));
     }
   }
 

@@ -26,6 +26,8 @@ public final class Database implements AutoCloseable {
   /** The group committer's own one-connection pool (opened on first use), and the committer itself. */
   private HikariDataSource writer;
   private GroupCommit groupCommit;
+  /** Nice steps below the process for the group committer's thread (Config.Lanes#nice). */
+  private final int laneNice;
   private final Reachability primaryReachability;
   private final Replica replica;
   private final String directUrl;
@@ -43,6 +45,7 @@ public final class Database implements AutoCloseable {
       AutoCloseable embedded) {
     this.primary = primary;
     this.fill = fillPool(primary, config);
+    this.laneNice = config.lanes().nice();
     java.util.Properties credentials = new java.util.Properties();
     if (primary.getUsername() != null) credentials.setProperty("user", primary.getUsername());
     if (primary.getPassword() != null) credentials.setProperty("password", primary.getPassword());
@@ -243,7 +246,7 @@ public final class Database implements AutoCloseable {
         hc.setMaximumPoolSize(1);
         hc.setInitializationFailTimeout(-1); // the primary pool has already proven the database reachable
         writer = new HikariDataSource(hc);
-        groupCommit = new GroupCommit(this);
+        groupCommit = new GroupCommit(this, laneNice);
       }
       group = groupCommit;
     }

@@ -50,9 +50,13 @@ public final class GroupCommit implements AutoCloseable {
   private final Thread committer;
   private volatile boolean closed;
 
-  GroupCommit(Database db) {
+  /**
+   * @param nice how many nice steps below the process the committer thread runs (0 to 19): it runs the
+   *     grouped writes' SQL, which yields the cores to the event loops on a saturated machine
+   */
+  GroupCommit(Database db, int nice) {
     this.db = db;
-    this.committer = Thread.ofPlatform().name("provost-group-commit").daemon().unstarted(this::commitLoop);
+    this.committer = org.provost.ops.ThreadPriority.lowered("provost-group-commit-", nice).newThread(this::commitLoop);
     committer.start();
   }
 

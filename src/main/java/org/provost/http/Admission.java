@@ -69,8 +69,19 @@ public final class Admission {
    */
   public void submit(Executor executor, java.util.function.Supplier<Runnable> work,
       java.util.function.Consumer<ServiceException> refused) {
+    submit(executor, executor, work, refused);
+  }
+
+  /**
+   * As {@link #submit(Executor, java.util.function.Supplier, java.util.function.Consumer)}, with the wait
+   * for a permit on {@code waitOn} (virtual threads: a waiting request holds no thread of {@code runOn}) and
+   * the work on {@code runOn} (the SQL lane's own threads, which run at a lower priority than the event
+   * loops: ops.ThreadPriority).
+   */
+  public void submit(Executor waitOn, Executor runOn, java.util.function.Supplier<Runnable> work,
+      java.util.function.Consumer<ServiceException> refused) {
     if (tryNow()) {
-      start(executor, work, refused);
+      start(runOn, work, refused);
       return;
     }
     if (queued.incrementAndGet() > maxQueue) {
@@ -79,7 +90,7 @@ public final class Admission {
       return;
     }
     try {
-      executor.execute(() -> {
+      waitOn.execute(() -> {
         boolean admitted;
         try {
           admitted = permits.tryAcquire(maxWaitNanos, TimeUnit.NANOSECONDS);
@@ -93,7 +104,11 @@ public final class Admission {
           refuse(refused, "wait");
           return;
         }
-        runHolding(work);
+        if (waitOn == runOn) {
+          runHolding(work);
+        } else {
+          start(runOn, work, refused);
+        }
       });
     } catch (RejectedExecutionException e) {
       queued.decrementAndGet();

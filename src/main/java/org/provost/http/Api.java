@@ -34,6 +34,7 @@ public final class Api {
   private final Router router;
   private final Authenticator authenticator;
   private final ExecutorService blocking;
+  private final ExecutorService sqlThreads;
   private final MeterRegistry meters;
   private final BodyHandler bodies;
   private final RevisionGate gate;
@@ -85,15 +86,21 @@ public final class Api {
    *     measure what they cost
    * @param gate decides {@code at_least_revision} for every {@link Freshness#AT_LEAST_REVISION} route
    * @param admissions the SQL and hash lanes' admission limits
+   * @param blocking virtual threads: memory-lane cache fills, the hash lane, grouped writes, and every wait for
+   *     a lane's permit
+   * @param sqlThreads where the SQL lane's admitted reads and ungrouped writes run: platform threads, as many
+   *     as the lane admits at once, at a lower scheduling priority than the event loops (ops.ThreadPriority)
    */
-  public Api(Router router, Authenticator authenticator, ExecutorService blocking, MeterRegistry meters,
-      long maxBodyBytes, boolean accessLog, boolean httpMetrics, RevisionGate gate, Admissions admissions) {
+  public Api(Router router, Authenticator authenticator, ExecutorService blocking, ExecutorService sqlThreads,
+      MeterRegistry meters, long maxBodyBytes, boolean accessLog, boolean httpMetrics, RevisionGate gate,
+      Admissions admissions) {
     this.admissions = admissions;
     this.observed = new RequestMeters(meters, accessLog, httpMetrics);
     this.gate = gate;
     this.router = router;
     this.authenticator = authenticator;
     this.blocking = blocking;
+    this.sqlThreads = sqlThreads;
     this.meters = meters;
     this.bodies = BodyHandler.create(false).setBodyLimit(maxBodyBytes);
   }
@@ -340,7 +347,10 @@ public final class Api {
         return;
       }
     }
-    admission.submit(blocking, work, refused -> context.runOnContext(v -> finish(ctx, null, refused, timers,
+    // grouped writes wait for their group's commit holding no connection: on virtual threads, like the wait
+    // for a permit; the committer that runs their SQL has the SQL threads' priority (db.GroupCommit)
+    ExecutorService runOn = lane == Lane.SQL && admission != admissions.groupedWrites() ? sqlThreads : blocking;
+    admission.submit(blocking, runOn, work, refused -> context.runOnContext(v -> finish(ctx, null, refused, timers,
         start)));
   }
 

@@ -12,13 +12,16 @@ public enum Lane {
    */
   MEMORY,
   /**
-   * Anything that touches SQL: on a virtual thread, admitted by the SQL lane's {@link Admission} (bounded
-   * concurrency, sized to the connection pool, and a bounded queue wait); past it, 503 {@code overloaded}.
+   * Anything that touches SQL: admitted by the SQL lane's {@link Admission} (bounded concurrency, sized to the
+   * connection pool, and a bounded queue wait; past it, 503 {@code overloaded}), then run on the lane's own
+   * platform threads, below the event loops' scheduling priority (PROVOST_LANE_NICE). Grants and revokes
+   * wait for their group's commit on virtual threads; the committer runs at that lower priority too.
    */
   SQL,
   /**
    * Work bound by the password hash (login, password change): on a virtual thread, admitted by the hash
-   * lane's {@link Admission} (concurrency = the hash threads); past it, 503 {@code overloaded}.
+   * lane's {@link Admission} (concurrency = the hash threads); past it, 503 {@code overloaded}. The hash
+   * itself runs on the hash threads, below the event loops' scheduling priority (PROVOST_LANE_NICE).
    */
   HASH
 }

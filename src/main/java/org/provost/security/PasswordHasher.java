@@ -26,26 +26,29 @@ public final class PasswordHasher {
   /**
    * Hashing runs on its own platform threads, never on a virtual thread's carrier: a carrier busy for tens
    * of milliseconds hashing would stall every request that shares it (and any database connection such a
-   * request holds). There are {@code threads} of them, so at most that many hashes hold their memory cost
-   * (19 MiB each by default) at once; idle threads end after 30 s.
+   * request holds), nor on the SQL lane's threads (a password set by an administrator). There are
+   * {@code threads} of them, so at most that many hashes hold their memory cost (19 MiB each by default) at
+   * once, whoever asks; idle threads end after 30 s.
    */
   private final ExecutorService hashing;
   private final String dummy;
 
-  /** A hasher with one hashing thread per core. */
+  /** A hasher with one hashing thread per core, at the process's priority. */
   public PasswordHasher(Argon2Params params) {
-    this(params, Runtime.getRuntime().availableProcessors());
+    this(params, Runtime.getRuntime().availableProcessors(), 0);
   }
 
   /**
-   * @param threads hashes computed at once for virtual-thread callers (the hash lane): the bound on the
-   *     memory hashing allocates, {@code threads x memoryKib} KiB
+   * @param threads hashes computed at once for callers on other threads (the hash lane, the SQL lane): the
+   *     bound on the memory hashing allocates, {@code threads x memoryKib} KiB
+   * @param nice how many nice steps below the process the hashing threads run (0 to 19; see
+   *     {@link org.provost.ops.ThreadPriority}): a login storm then takes only the cores the event loops leave
    */
-  public PasswordHasher(Argon2Params params, int threads) {
+  public PasswordHasher(Argon2Params params, int threads, int nice) {
     this.params = params;
     java.util.concurrent.ThreadPoolExecutor pool = new java.util.concurrent.ThreadPoolExecutor(threads, threads,
         30, java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(),
-        Thread.ofPlatform().daemon().name("provost-hash-", 0).factory());
+        org.provost.ops.ThreadPriority.lowered("provost-hash-", nice));
     pool.allowCoreThreadTimeOut(true);
     this.hashing = pool;
     this.dummy = hash("provost-timing-equalizer");
@@ -54,7 +57,7 @@ public final class PasswordHasher {
   public String hash(String password) {
     byte[] salt = new byte[SALT_BYTES];
     random.nextBytes(salt);
-    byte[] out = offCarrier(password, salt, params.memoryKib(), params.iterations(), params.parallelism(), HASH_BYTES);
+    byte[] out = onHashThreads(password, salt, params.memoryKib(), params.iterations(), params.parallelism(), HASH_BYTES);
     return "$argon2id$v=19$m=" + params.memoryKib() + ",t=" + params.iterations() + ",p=" + params.parallelism()
         + "$" + B64.encodeToString(salt) + "$" + B64.encodeToString(out);
   }
@@ -80,7 +83,7 @@ public final class PasswordHasher {
       }
       byte[] salt = B64D.decode(parts[4]);
       byte[] expected = B64D.decode(parts[5]);
-      byte[] actual = offCarrier(password, salt, m, t, p, expected.length);
+      byte[] actual = onHashThreads(password, salt, m, t, p, expected.length);
       return MessageDigest.isEqual(expected, actual);
     } catch (RuntimeException e) {
       return false;
@@ -92,9 +95,8 @@ public final class PasswordHasher {
     verify(password, dummy);
   }
 
-  private byte[] offCarrier(String password, byte[] salt, int memoryKib, int iterations, int parallelism,
+  private byte[] onHashThreads(String password, byte[] salt, int memoryKib, int iterations, int parallelism,
       int length) {
-    if (!Thread.currentThread().isVirtual()) return derive(password, salt, memoryKib, iterations, parallelism, length);
     try {
       return hashing.submit(() -> derive(password, salt, memoryKib, iterations, parallelism, length)).get();
     } catch (InterruptedException e) {

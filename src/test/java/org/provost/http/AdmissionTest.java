@@ -67,4 +67,34 @@ class AdmissionTest {
     assertThat(sql.available()).isEqualTo(1);
     assertThat(refused("sql")).isZero();
   }
+
+  @Test
+  void waiter_waitsOnTheWaitingExecutor_andRunsOnTheRunningOne() throws Exception {
+    Admission sql = new Admission(Lane.SQL, 1, 5, 60_000, refusals);
+    ExecutorService runOn = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("lane-runner").factory());
+    try {
+      Runnable release = sql.holdAll();
+      CompletableFuture<String> ranOn = new CompletableFuture<>();
+      sql.submit(threads, runOn, () -> {
+        ranOn.complete(Thread.currentThread().getName());
+        return () -> { };
+      }, ranOn::completeExceptionally);
+      // the one running thread is free while the request waits for its turn
+      assertThat(runOn.submit(() -> "free").get(30, TimeUnit.SECONDS)).isEqualTo("free");
+      assertThat(ranOn).isNotDone();
+      release.run();
+      assertThat(ranOn.get(30, TimeUnit.SECONDS)).isEqualTo("lane-runner");
+      // the permit is given back once the work has run; a free permit runs the next one there at once
+      for (int i = 0; i < 100 && sql.available() == 0; i++) Thread.sleep(10);
+      assertThat(sql.available()).isEqualTo(1);
+      CompletableFuture<String> atOnce = new CompletableFuture<>();
+      sql.submit(threads, runOn, () -> {
+        atOnce.complete(Thread.currentThread().getName());
+        return () -> { };
+      }, atOnce::completeExceptionally);
+      assertThat(atOnce.get(30, TimeUnit.SECONDS)).isEqualTo("lane-runner");
+    } finally {
+      runOn.shutdownNow();
+    }
+  }
 }
