@@ -13,6 +13,7 @@ import io.vertx.core.VertxOptions;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -37,6 +38,7 @@ import org.provost.http.Admission;
 import org.provost.http.Api;
 import org.provost.http.Lane;
 import org.provost.http.Authenticators;
+import org.provost.http.FillThreads;
 import org.provost.http.HttpServer;
 import org.provost.http.RevisionGate;
 import org.provost.logs.ContextCarryingExecutor;
@@ -74,8 +76,8 @@ public final class App implements AutoCloseable {
   private final ChangeFeed feed;
   private final AuthzIndex index;
   private final HttpServer server;
-  private final ExecutorService blocking;
-  private final ExecutorService sqlThreads;
+  /** Every thread pool of the instance's requests: virtual threads, the SQL lane's, the fill threads. */
+  private final List<ExecutorService> workers;
   private final Readiness readiness;
   private final Api api;
   private final RevisionGate gate;
@@ -83,16 +85,14 @@ public final class App implements AutoCloseable {
   private final Optional<Redis> redis;
   private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
-  private App(Database db, ChangeFeed feed, AuthzIndex index, HttpServer server, ExecutorService blocking,
-      ExecutorService sqlThreads, Readiness readiness, Api api, RevisionGate gate, Config.Topology topology,
-      Optional<Redis> redis) {
+  private App(Database db, ChangeFeed feed, AuthzIndex index, HttpServer server, List<ExecutorService> workers,
+      Readiness readiness, Api api, RevisionGate gate, Config.Topology topology, Optional<Redis> redis) {
     this.redis = redis;
     this.db = db;
     this.feed = feed;
     this.index = index;
     this.server = server;
-    this.blocking = blocking;
-    this.sqlThreads = sqlThreads;
+    this.workers = workers;
     this.readiness = readiness;
     this.api = api;
     this.gate = gate;
@@ -142,6 +142,7 @@ public final class App implements AutoCloseable {
     // virtual threads run with the logging context (request id) of whoever submitted the work
     ExecutorService blocking = ContextCarryingExecutor.wrap(Executors.newVirtualThreadPerTaskExecutor());
     ExecutorService sqlThreads = ContextCarryingExecutor.wrap(sqlThreads(config.lanes()));
+    ExecutorService fills = FillThreads.create();
     PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     db.bindPoolMetrics(meters);
     db.observeQueries(new QueryMetrics(meters, config.observability().slowQueryThreshold()));
@@ -207,7 +208,7 @@ public final class App implements AutoCloseable {
         new Admission(Lane.SQL, lanes.sqlWriters(), lanes.sqlQueue(), lanes.sqlMaxWait().toMillis(), refusals),
         new Admission(Lane.SQL, lanes.groupedWrites(), lanes.sqlQueue(), lanes.sqlMaxWait().toMillis(), refusals),
         new Admission(Lane.HASH, lanes.hashThreads(), lanes.hashQueue(), lanes.hashMaxWait().toMillis(), refusals));
-    Api api = new Api(router, authenticators, blocking, sqlThreads, meters, config.maxBodyBytes(),
+    Api api = new Api(router, authenticators, blocking, sqlThreads, fills, meters, config.maxBodyBytes(),
         config.observability().accessLog(), config.observability().httpMetrics(), gate, admissions);
     CacheMetrics.bind(meters, "me", me, MeCache::hits, MeCache::misses);
     CacheMetrics.result(meters, "me", me, "rebuilt", MeCache::rebuilds);
@@ -215,7 +216,7 @@ public final class App implements AutoCloseable {
     CacheMetrics.bind(meters, "api_keys", authenticators.keys, c -> c.hits(), c -> c.misses());
     IndexMetrics indexMetrics = new IndexMetrics(meters, index, db.primary(), readiness::accepting, gate::waiting);
     indexMetrics.sample();
-    AuthzRoutes.mount(api, index, me, clock, blocking); // first: the router tries routes in order
+    AuthzRoutes.mount(api, index, me, clock, fills); // first: the router tries routes in order
     OpsRoutes.mount(api, readiness, meters);
     SessionRoutes.mount(api, sessions, config.trustedProxies());
     UserRoutes.mount(api, db, users, authority, hasher);
@@ -239,7 +240,8 @@ public final class App implements AutoCloseable {
     LOG.info("provost listening on {}:{} ({} event loops, revision {}, started in {} ms); admin console at "
         + "http://{}:{}/admin/", config.httpHost(), server.port(), config.eventLoops(), revision,
         (System.nanoTime() - t0) / 1_000_000, consoleHost(config.httpHost()), server.port());
-    return new App(db, feed, index, server, blocking, sqlThreads, readiness, api, gate, config.topology(), redis);
+    return new App(db, feed, index, server, List.of(blocking, sqlThreads, fills), readiness, api, gate,
+        config.topology(), redis);
   }
 
   /**
@@ -351,12 +353,12 @@ public final class App implements AutoCloseable {
     feed.close();
     index.close();
     redis.ifPresent(Redis::close);
-    blocking.shutdown();
-    sqlThreads.shutdown();
+    workers.forEach(ExecutorService::shutdown);
     try {
       long deadline = System.nanoTime() + topology.shutdownTimeout().toNanos();
-      blocking.awaitTermination(deadline - System.nanoTime(), java.util.concurrent.TimeUnit.NANOSECONDS);
-      sqlThreads.awaitTermination(deadline - System.nanoTime(), java.util.concurrent.TimeUnit.NANOSECONDS);
+      for (ExecutorService w : workers) {
+        w.awaitTermination(deadline - System.nanoTime(), java.util.concurrent.TimeUnit.NANOSECONDS);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

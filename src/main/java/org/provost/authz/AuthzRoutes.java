@@ -34,13 +34,13 @@ public final class AuthzRoutes {
     this.authzCheck = index.permission("authz.check");
   }
 
-  public static void mount(Api api, AuthzIndex index, MeCache me, Clock clock, ExecutorService blocking) {
+  public static void mount(Api api, AuthzIndex index, MeCache me, Clock clock, ExecutorService fills) {
     api.describe("/openapi/authz.json");
     AuthzRoutes routes = new AuthzRoutes(index, clock);
     api.onLoop(HttpMethod.GET, "/v1/check", Api.Freshness.AT_LEAST_REVISION, routes::check);
     api.onLoop(HttpMethod.POST, "/v1/check/batch", Api.Freshness.AT_LEAST_REVISION, routes::batch);
     api.onLoop(HttpMethod.GET, "/v1/check/explain", Api.Freshness.AT_LEAST_REVISION, routes::explain);
-    api.onLoop(HttpMethod.GET, "/v1/me", Api.Freshness.AT_LEAST_REVISION, req -> me.reply(req.principal(), blocking));
+    api.onLoop(HttpMethod.GET, "/v1/me", Api.Freshness.AT_LEAST_REVISION, req -> me.reply(req.principal(), fills));
   }
 
   private Reply check(Request req) {

@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.LongAdder;
 import org.provost.db.Database;
 import org.provost.error.ServiceException;
+import org.provost.http.FillThreads;
 import org.provost.http.Principal;
 import org.provost.http.Reply;
 
@@ -69,11 +70,12 @@ public final class MeCache {
 
   /**
    * The caller's /v1/me: at once from memory, or (the account not read yet, or changed) once its row has
-   * been read on {@code blocking} through the fill pool.
+   * been read on {@code fills} ({@link FillThreads}: the process's priority) through the fill pool; 503
+   * {@code database_busy} when every fill thread is taken.
    *
    * @throws ServiceException.InvalidInput for an API key, which has no /v1/me
    */
-  public Reply reply(Principal who, ExecutorService blocking) {
+  public Reply reply(Principal who, ExecutorService fills) {
     if (!who.isUser()) throw new ServiceException.InvalidInput("Authorization", "an API key has no /v1/me");
     long user = who.id();
     // the revision first: every change up to it is visible below, so an unchanged body is current as of it
@@ -91,25 +93,37 @@ public final class MeCache {
       return encode(rebuilt, rebuilt.builtAt());
     }
     misses.increment();
-    return Reply.later(readAndAssemble(user, blocking, READS));
+    return Reply.later(readAndAssemble(user, fills, READS));
   }
 
   /**
    * Reads the account (joining a read of it already under way), then builds the body; reads again when the
    * account changed meanwhile, at most {@code attempts} times in all.
    */
-  private CompletableFuture<Reply> readAndAssemble(long user, ExecutorService blocking, int attempts) {
-    CompletableFuture<Account> read = reading.computeIfAbsent(user, u -> {
-      CompletableFuture<Account> f = CompletableFuture.supplyAsync(() -> read(u), blocking);
-      f.whenComplete((account, failure) -> reading.remove(u, f));
-      return f;
-    });
+  private CompletableFuture<Reply> readAndAssemble(long user, ExecutorService fills, int attempts) {
+    CompletableFuture<Account> mine = new CompletableFuture<>();
+    CompletableFuture<Account> under = reading.putIfAbsent(user, mine);
+    CompletableFuture<Account> read = under != null ? under : mine;
+    if (under == null) {
+      mine.whenComplete((account, failure) -> reading.remove(user, mine));
+      try {
+        fills.execute(() -> {
+          try {
+            mine.complete(read(user));
+          } catch (Throwable t) {
+            mine.completeExceptionally(t);
+          }
+        });
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        mine.completeExceptionally(FillThreads.busy());
+      }
+    }
     return read.thenCompose(account -> {
       Entry built = assemble(user, account, clock.millis());
       if (built != null) return CompletableFuture.completedFuture(encode(built, built.builtAt()));
       // a new read: this one, done, may still be listed (its own removal can run after this)
       reading.remove(user, read);
-      if (attempts > 1) return readAndAssemble(user, blocking, attempts - 1);
+      if (attempts > 1) return readAndAssemble(user, fills, attempts - 1);
       throw new ServiceException.Unavailable("account_changing", "the account changed during each of "
           + READS + " reads of it; retry shortly");
     });

@@ -35,6 +35,7 @@ public final class Api {
   private final Authenticator authenticator;
   private final ExecutorService blocking;
   private final ExecutorService sqlThreads;
+  private final ExecutorService fills;
   private final MeterRegistry meters;
   private final BodyHandler bodies;
   private final RevisionGate gate;
@@ -90,10 +91,11 @@ public final class Api {
    *     a lane's permit
    * @param sqlThreads where the SQL lane's admitted reads and ungrouped writes run: platform threads, as many
    *     as the lane admits at once, at a lower scheduling priority than the event loops (ops.ThreadPriority)
+   * @param fills where a token this instance has not seen is loaded, whatever the lane ({@link FillThreads})
    */
   public Api(Router router, Authenticator authenticator, ExecutorService blocking, ExecutorService sqlThreads,
-      MeterRegistry meters, long maxBodyBytes, boolean accessLog, boolean httpMetrics, RevisionGate gate,
-      Admissions admissions) {
+      ExecutorService fills, MeterRegistry meters, long maxBodyBytes, boolean accessLog, boolean httpMetrics,
+      RevisionGate gate, Admissions admissions) {
     this.admissions = admissions;
     this.observed = new RequestMeters(meters, accessLog, httpMetrics);
     this.gate = gate;
@@ -101,6 +103,7 @@ public final class Api {
     this.authenticator = authenticator;
     this.blocking = blocking;
     this.sqlThreads = sqlThreads;
+    this.fills = fills;
     this.meters = meters;
     this.bodies = BodyHandler.create(false).setBodyLimit(maxBodyBytes);
   }
@@ -284,7 +287,9 @@ public final class Api {
 
   /**
    * Authenticates (from memory when the token is known) and runs the endpoint: here for the memory lane, else
-   * on a virtual thread once the lane's admission lets it in (it inherits the logging context).
+   * once the lane's admission lets it in, on the lane's threads (with the request's logging context). A token
+   * this instance has not seen is first loaded on the fill threads, whatever the lane: at the process's
+   * priority and through the fill pool, so a check that shares that load never waits on a lowered thread.
    */
   private void route(RoutingContext ctx, Endpoint endpoint, boolean authenticated, Lane lane,
       Admission admission, RequestMeters.Route timers, long start, Endpoint precheck) {
@@ -298,45 +303,39 @@ public final class Api {
       return;
     }
     Principal known = token == null ? null : authenticator.cached(token).orElse(null);
-    boolean onLoop = lane == Lane.MEMORY;
-    if (onLoop && (!authenticated || known != null)) {
-      runHere(ctx, endpoint, known, timers, start);
+    if (!authenticated || known != null) {
+      proceed(ctx, endpoint, known, lane, admission, timers, start, precheck);
       return;
     }
     Context context = Vertx.currentContext();
-    // the work returns its answer, to be handed to the event loop once the lane's permit is back
-    java.util.function.Supplier<Runnable> work = () -> {
-      Principal principal;
-      try {
-        // a token this instance has not seen: loaded through the fill pool, never the SQL lane's connections
-        principal = !authenticated ? null : known != null ? known : authenticator.load(token);
-      } catch (Throwable t) {
-        return () -> context.runOnContext(v -> finish(ctx, null, t, timers, start));
-      }
-      if (onLoop) {
-        return () -> context.runOnContext(v -> {
+    try {
+      fills.execute(() -> {
+        Principal loaded;
+        try {
+          loaded = authenticator.load(token);
+        } catch (Throwable t) {
+          context.runOnContext(v -> finish(ctx, null, t, timers, start));
+          return;
+        }
+        context.runOnContext(v -> {
           MDC.put(RequestIds.MDC_KEY, ctx.response().headers().get(RequestIds.HEADER));
           try {
-            runHere(ctx, endpoint, principal, timers, start);
+            proceed(ctx, endpoint, loaded, lane, admission, timers, start, precheck);
           } finally {
             MDC.remove(RequestIds.MDC_KEY);
           }
         });
-      }
-      Reply reply = null;
-      Throwable failure = null;
-      try {
-        // encoded here, on the virtual thread: a 500-user page never occupies the event loop
-        reply = endpoint.handle(new Request(ctx, principal)).encodedNow();
-      } catch (Throwable t) {
-        failure = t;
-      }
-      Reply r = reply;
-      Throwable f = failure;
-      return () -> context.runOnContext(v -> finish(ctx, r, f, timers, start));
-    };
-    if (onLoop) {
-      blocking.execute(() -> work.get().run());
+      });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      finish(ctx, null, FillThreads.busy(), timers, start);
+    }
+  }
+
+  /** Runs the endpoint for {@code principal} (null: an unauthenticated route), on the event loop. */
+  private void proceed(RoutingContext ctx, Endpoint endpoint, Principal principal, Lane lane,
+      Admission admission, RequestMeters.Route timers, long start, Endpoint precheck) {
+    if (lane == Lane.MEMORY) {
+      runHere(ctx, endpoint, principal, timers, start);
       return;
     }
     if (precheck != null) {
@@ -347,6 +346,21 @@ public final class Api {
         return;
       }
     }
+    Context context = Vertx.currentContext();
+    // the work returns its answer, to be handed to the event loop once the lane's permit is back
+    java.util.function.Supplier<Runnable> work = () -> {
+      Reply reply = null;
+      Throwable failure = null;
+      try {
+        // encoded here, on the lane's thread: a 500-user page never occupies the event loop
+        reply = endpoint.handle(new Request(ctx, principal)).encodedNow();
+      } catch (Throwable t) {
+        failure = t;
+      }
+      Reply r = reply;
+      Throwable f = failure;
+      return () -> context.runOnContext(v -> finish(ctx, r, f, timers, start));
+    };
     // grouped writes wait for their group's commit holding no connection: on virtual threads, like the wait
     // for a permit; the committer that runs their SQL has the SQL threads' priority (db.GroupCommit)
     ExecutorService runOn = lane == Lane.SQL && admission != admissions.groupedWrites() ? sqlThreads : blocking;

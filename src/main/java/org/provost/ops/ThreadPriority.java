@@ -23,23 +23,29 @@ import org.slf4j.LoggerFactory;
  * busy core is proportional to its weight, 1024 at nice 0 and 110 at nice 10 ({@code sched_prio_to_weight}
  * in the Linux source, kernel/sched/core.c), so a nice-10 thread gets about a tenth of a nice-0 one's share.
  *
- * <p>Only ever lowers a priority (raises the nice value), which any process may do without privileges.
- * Where it cannot (not Linux, no {@code /proc/thread-self}, a refused call), it logs one warning and the
- * threads keep the process's priority: a missing priority costs latency under overload, never correctness.
+ * <p>Only ever lowers a priority (raises the nice value), which any process may do without privileges; it
+ * cannot raise one back. Linux gives a new thread the nice value of the thread that created it, so the
+ * target is absolute: the process's own nice value (its main thread's) plus the increment, and a thread
+ * created by a lowered one, already there, stays there instead of sinking further. The other side of that
+ * inheritance is the caller's to mind: a thread meant to keep the process's priority must not be created by
+ * a lowered one (the memory lane's fill threads are created only by the event loops: http.Api).
+ * Where it cannot lower (not Linux, no {@code /proc/thread-self}, a refused call), it logs one warning and
+ * the threads keep the process's priority: a missing priority costs latency under overload, never correctness.
  */
 public final class ThreadPriority {
   private static final Logger LOG = LoggerFactory.getLogger(ThreadPriority.class);
   private static final int PRIO_PROCESS = 0; // <sys/resource.h>: with a thread id, that one thread on Linux
   private static final int MAX_NICE = 19;
   private static final Path THREAD_SELF = Path.of("/proc/thread-self");
+  private static final Path PROCESS_SELF = Path.of("/proc/self");
   private static final AtomicBoolean WARNED = new AtomicBoolean();
-  private static final MethodHandle SETPRIORITY = setpriority();
 
   private ThreadPriority() {}
 
   /**
    * A factory of platform daemon threads named {@code prefix0}, {@code prefix1}, ..., each of which first
-   * lowers its own priority by {@code increment} nice steps, then runs its task.
+   * lowers its own priority to {@code increment} nice steps below the process's ({@link #lowerCurrent}),
+   * then runs its task.
    *
    * @param increment 0 (the process's priority) to 19; the result is capped at nice 19
    * @throws IllegalArgumentException for an increment outside 0..19
@@ -54,11 +60,11 @@ public final class ThreadPriority {
   }
 
   /**
-   * Lowers the calling platform thread's priority by {@code increment} nice steps, from the nice value it has
-   * now (capped at 19).
+   * Lowers the calling platform thread's priority to {@code increment} nice steps below the process's (its
+   * main thread's nice value, capped at 19); a thread already at or below that priority is left as it is.
    *
    * @param increment 0 to 19; 0 changes nothing
-   * @return whether the thread now runs at the lowered priority (true for 0)
+   * @return whether the thread now runs at that priority or lower (true for 0)
    * @throws IllegalArgumentException for an increment outside 0..19, or when called on a virtual thread
    *     (its carrier, shared with other virtual threads, would be lowered)
    */
@@ -70,13 +76,16 @@ public final class ThreadPriority {
     if (increment == 0) return true;
     OptionalInt tid = threadId();
     OptionalInt now = currentNice();
-    if (SETPRIORITY == null || tid.isEmpty() || now.isEmpty()) {
+    OptionalInt process = processNice();
+    MethodHandle setpriority = Native.SETPRIORITY;
+    if (setpriority == null || tid.isEmpty() || now.isEmpty() || process.isEmpty()) {
       warnOnce("this system has no per-thread nice value (Linux /proc/thread-self and setpriority)");
       return false;
     }
-    int target = Math.min(MAX_NICE, now.getAsInt() + increment);
+    int target = Math.min(MAX_NICE, process.getAsInt() + increment);
+    if (now.getAsInt() >= target) return true; // created by a lowered thread: it inherited as much or more
     try {
-      if ((int) SETPRIORITY.invokeExact(PRIO_PROCESS, tid.getAsInt(), target) == 0) return true;
+      if ((int) setpriority.invokeExact(PRIO_PROCESS, tid.getAsInt(), target) == 0) return true;
     } catch (Throwable t) {
       warnOnce("setpriority failed: " + t);
       return false;
@@ -90,8 +99,20 @@ public final class ThreadPriority {
    * man 5 proc), or empty where the system does not say.
    */
   public static OptionalInt currentNice() {
+    return niceIn(THREAD_SELF);
+  }
+
+  /**
+   * The process's nice value: its main thread's ({@code /proc/self/stat}), which this class never lowers;
+   * empty where the system does not say.
+   */
+  public static OptionalInt processNice() {
+    return niceIn(PROCESS_SELF);
+  }
+
+  private static OptionalInt niceIn(Path task) {
     try {
-      return OptionalInt.of(niceOf(Files.readString(THREAD_SELF.resolve("stat"))));
+      return OptionalInt.of(niceOf(Files.readString(task.resolve("stat"))));
     } catch (IOException | RuntimeException e) {
       return OptionalInt.empty();
     }
@@ -105,7 +126,7 @@ public final class ThreadPriority {
    */
   public static int niceOf(String stat) {
     int close = stat.lastIndexOf(')');
-    if (close < 0) throw new IllegalArgumentException("not a stat line: no command name");
+    if (close < 0 || close + 2 > stat.length()) throw new IllegalArgumentException("not a stat line: " + stat);
     String[] fields = stat.substring(close + 2).trim().split(" ");
     if (fields.length < 17) throw new IllegalArgumentException("not a stat line: " + fields.length + " fields");
     return Integer.parseInt(fields[16]); // fields[0] is the 3rd field (state); the 19th is fields[16]
@@ -120,15 +141,20 @@ public final class ThreadPriority {
     }
   }
 
-  private static MethodHandle setpriority() {
-    try {
-      Linker linker = Linker.nativeLinker();
-      return linker.defaultLookup().find("setpriority")
-          .map(symbol -> linker.downcallHandle(symbol, FunctionDescriptor.of(ValueLayout.JAVA_INT,
-              ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT)))
-          .orElse(null);
-    } catch (RuntimeException e) {
-      return null; // no native linker for this platform, or native access denied
+  /** The C library's setpriority, looked up on first use: a process that never lowers never links it. */
+  private static final class Native {
+    static final MethodHandle SETPRIORITY = setpriority();
+
+    private static MethodHandle setpriority() {
+      try {
+        Linker linker = Linker.nativeLinker();
+        return linker.defaultLookup().find("setpriority")
+            .map(symbol -> linker.downcallHandle(symbol, FunctionDescriptor.of(ValueLayout.JAVA_INT,
+                ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT)))
+            .orElse(null);
+      } catch (RuntimeException e) {
+        return null; // no native linker for this platform, or native access denied
+      }
     }
   }
 

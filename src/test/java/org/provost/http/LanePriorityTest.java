@@ -36,14 +36,17 @@ class LanePriorityTest {
       .config(Map.of("PROVOST_LANE_NICE", Integer.toString(NICE))).build();
   static final AccessFixture fx = servers.fixture();
   static int base;
+  /** Another instance, at the default priority: it makes the tokens this class's instance has not seen. */
+  static org.provost.testing.TestServer other;
 
   @BeforeAll
   static void perThreadNice() {
     OptionalInt nice = ThreadPriority.currentNice();
     assumeTrue(nice.isPresent(), "this system has no /proc/thread-self: no per-thread nice value to read");
     base = nice.getAsInt();
-    assumeTrue(base + NICE <= 19, "the tests run at nice " + base + ": too low a priority to lower by " + NICE);
+    assumeTrue(base + 10 <= 19, "the tests run at nice " + base + ": too low a priority to lower by 10");
     fx.user("pia", "CS");
+    other = servers.another(Map.of());
   }
 
   @Test
@@ -71,9 +74,35 @@ class LanePriorityTest {
         .put("username", "quinn").put("email", "quinn@example.edu").put("display_name", "Quinn").put("type", "staff")
         .put("password", "a-long-enough-password-1"));
     assertThat(created.status()).as("%s", created).isEqualTo(201);
-    // the hash threads live 30 s after their last hash
-    assertThat(nicesOf("provost-hash-")).as("hash threads of this JVM's servers").contains(base + NICE);
+    // the hash threads live 30 s after their last hash; a hash thread created by a lowered SQL thread
+    // inherits its priority and stays there (7, not 14); other servers of this JVM run at the default 10
+    assertThat(nicesOf("provost-hash-")).as("hash threads of this JVM's servers").contains(base + NICE)
+        .allMatch(n -> n == base + NICE || n == base + 10);
     assertThat(servers.instance().http.login("quinn", "a-long-enough-password-1")).isNotBlank();
+    assertThat(nicesOf("provost-sql-")).allMatch(n -> n == base + NICE || n == base + 10);
+  }
+
+  @Test
+  void aTokenNotSeenBefore_isLoadedOnAFillThread_atTheEventLoopsPriority() throws Exception {
+    String token = other.http.login("pia", AccessFixture.PASSWORD); // made on the other instance
+    try (Connection lock = servers.app().database().primary().getConnection()) {
+      lock.setAutoCommit(false);
+      try (var st = lock.createStatement()) {
+        st.execute("LOCK TABLE sessions IN ACCESS EXCLUSIVE MODE");
+      }
+      CompletableFuture<Response> me = CompletableFuture.supplyAsync(() -> servers.instance().http.get("/v1/me",
+          token));
+      Thread runner = awaitRunner("SessionService", me);
+      assertThat(runner.getName()).startsWith("provost-fills-");
+      assertThat(nicesOf(runner.getName())).as("nice of the %s threads", runner.getName()).contains(base)
+          .allMatch(n -> n == base);
+      lock.rollback();
+      assertThat(me.get(30, TimeUnit.SECONDS).status()).isEqualTo(200);
+    }
+    // the same, for a listing: the token is loaded before the SQL lane, at the event loops' priority
+    String another = other.http.login("pia", AccessFixture.PASSWORD);
+    Response listing = servers.instance().http.get("/v1/users?limit=1", another);
+    assertThat(listing.status()).as("%s", listing).isEqualTo(403); // pia may not list users; she was known
   }
 
   @Test

@@ -70,4 +70,31 @@ class ThreadPriorityTest {
     assertThat(thrown.get(10, TimeUnit.SECONDS)).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("virtual thread");
   }
+
+  @Test
+  void aThreadCreatedByALoweredOne_inheritsItsPriority_andLoweringItAgainDoesNotStack() throws Exception {
+    OptionalInt process = ThreadPriority.processNice();
+    assumeTrue(process.isPresent(), "this system has no /proc/self/stat: no nice value to read");
+    assumeTrue(process.getAsInt() <= 12, "the test runs at nice " + process.getAsInt() + ": too low to lower by 7");
+    int lowered = process.getAsInt() + 7;
+    CompletableFuture<int[]> seen = new CompletableFuture<>();
+    ThreadPriority.lowered("priority-parent-", 7).newThread(() -> {
+      // Linux: a new thread starts at its creator's nice value (why fill threads are created by event loops)
+      int[] nices = new int[2];
+      try {
+        Thread plain = Thread.ofPlatform().start(() -> nices[0] = ThreadPriority.currentNice().orElse(-100));
+        Thread again = ThreadPriority.lowered("priority-child-", 7).newThread(() ->
+            nices[1] = ThreadPriority.currentNice().orElse(-100));
+        again.start();
+        plain.join();
+        again.join();
+        seen.complete(nices);
+      } catch (InterruptedException e) {
+        seen.completeExceptionally(e);
+      }
+    }).start();
+    int[] nices = seen.get(10, TimeUnit.SECONDS);
+    assertThat(nices[0]).as("a plain thread made by a lowered one").isEqualTo(lowered);
+    assertThat(nices[1]).as("a lowered thread made by a lowered one: not 7 + 7").isEqualTo(lowered);
+  }
 }
