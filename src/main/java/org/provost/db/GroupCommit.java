@@ -56,7 +56,8 @@ public final class GroupCommit implements AutoCloseable {
    */
   GroupCommit(Database db, int nice) {
     this.db = db;
-    this.committer = org.provost.ops.ThreadPriority.lowered("provost-group-commit-", nice).newThread(this::commitLoop);
+    this.committer = org.provost.ops.ThreadPriority.lowered("provost-group-commit-", nice)
+        .newThread(this::commitLoop);
     committer.start();
   }
 

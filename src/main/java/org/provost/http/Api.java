@@ -87,8 +87,8 @@ public final class Api {
    *     measure what they cost
    * @param gate decides {@code at_least_revision} for every {@link Freshness#AT_LEAST_REVISION} route
    * @param admissions the SQL and hash lanes' admission limits
-   * @param blocking virtual threads: memory-lane cache fills, the hash lane, grouped writes, and every wait for
-   *     a lane's permit
+   * @param blocking virtual threads: the hash lane's requests (the hash itself runs on the hash threads),
+   *     grouped writes, and every wait for a lane's permit
    * @param sqlThreads where the SQL lane's admitted reads and ungrouped writes run: platform threads, as many
    *     as the lane admits at once, at a lower scheduling priority than the event loops (ops.ThreadPriority)
    * @param fills where a token this instance has not seen is loaded, whatever the lane ({@link FillThreads})
