@@ -116,6 +116,10 @@ public final class MeCache {
         });
       } catch (java.util.concurrent.RejectedExecutionException e) {
         mine.completeExceptionally(FillThreads.busy());
+      } catch (Throwable t) {
+        // no thread could be started (OutOfMemoryError): the entry must not stay for others to join forever
+        mine.completeExceptionally(t);
+        throw t;
       }
     }
     return read.thenCompose(account -> {

@@ -49,6 +49,14 @@ public final class ChangeFeed implements AutoCloseable {
   private final java.util.concurrent.atomic.LongAdder wakes = new java.util.concurrent.atomic.LongAdder();
   private final java.util.concurrent.atomic.LongAdder heard = new java.util.concurrent.atomic.LongAdder();
   private volatile Connector wakeConnector;
+  /**
+   * Runs the wakes: one platform thread, created by the first wake's caller (Redis's I/O thread) and kept
+   * while wakes come, never a virtual thread. A carrier may have been created by a lowered thread of the SQL
+   * or hash lane (ops.ThreadPriority), and a wake releases checks waiting for {@code at_least_revision}.
+   */
+  private final java.util.concurrent.ThreadPoolExecutor waker = new java.util.concurrent.ThreadPoolExecutor(0, 1,
+      30, java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(),
+      Thread.ofPlatform().daemon().name("provost-change-feed-wake").factory());
   private volatile long applied;
   private volatile boolean running = true;
   private Thread thread;
@@ -82,7 +90,7 @@ public final class ChangeFeed implements AutoCloseable {
 
   /**
    * Another instance committed {@code revision} (told by Redis pub/sub): unless it is applied already, reads
-   * and applies the new changes now, on a virtual thread, rather than at the next NOTIFY or poll. Several
+   * and applies the new changes now, on the wake thread, rather than at the next NOTIFY or poll. Several
    * wakes while one runs make one more read. Never blocks; a failure only leaves the work to the poll.
    */
   public void wake(long revision) {
@@ -90,14 +98,18 @@ public final class ChangeFeed implements AutoCloseable {
     Connector pooled = wakeConnector;
     if (pooled == null || !running || revision <= applied || !waking.compareAndSet(false, true)) return;
     wakes.increment();
-    Thread.ofVirtual().name("provost-change-feed-wake").start(() -> {
-      waking.set(false);
-      try (Connection c = pooled.open()) {
-        drain(c);
-      } catch (SQLException | RuntimeException e) {
-        LOG.debug("change feed: a wake could not read ({}); the poll will", e.getMessage());
-      }
-    });
+    try {
+      waker.execute(() -> {
+        waking.set(false);
+        try (Connection c = pooled.open()) {
+          drain(c);
+        } catch (SQLException | RuntimeException e) {
+          LOG.debug("change feed: a wake could not read ({}); the poll will", e.getMessage());
+        }
+      });
+    } catch (java.util.concurrent.RejectedExecutionException closed) {
+      waking.set(false); // closing: the feed stops anyway
+    }
   }
 
   /**
@@ -218,6 +230,7 @@ public final class ChangeFeed implements AutoCloseable {
   @Override
   public void close() {
     running = false;
+    waker.shutdown();
     appliedWait.signal();
     if (thread != null) {
       thread.interrupt();

@@ -307,6 +307,10 @@ public final class Api {
       proceed(ctx, endpoint, known, lane, admission, timers, start, precheck);
       return;
     }
+    if (!authenticator.recognizes(token)) {
+      finish(ctx, null, Authenticator.unrecognized(), timers, start);
+      return;
+    }
     Context context = Vertx.currentContext();
     try {
       fills.execute(() -> {

@@ -3,7 +3,6 @@ package org.provost.http;
 import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
-import org.provost.error.ServiceException;
 import org.provost.security.Tokens;
 
 /** Routes a bearer token to the authenticator for its kind, by prefix. */
@@ -52,6 +51,11 @@ public final class Authenticators implements Authenticator {
   }
 
   @Override
+  public boolean recognizes(String token) {
+    return token.startsWith(Tokens.SESSION_PREFIX) || token.startsWith(Tokens.API_KEY_PREFIX);
+  }
+
+  @Override
   public Principal load(String token) {
     if (token.startsWith(Tokens.SESSION_PREFIX)) {
       sessions.misses.increment();
@@ -61,6 +65,6 @@ public final class Authenticators implements Authenticator {
       keys.misses.increment();
       return keyLoad.apply(token);
     }
-    throw new ServiceException.Unauthenticated("invalid_token", "the token is not a Provost session or API key");
+    throw Authenticator.unrecognized();
   }
 }

@@ -1,12 +1,14 @@
 package org.provost.authz;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -15,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.provost.db.Changelog;
 import org.provost.db.Jdbc;
+import org.provost.error.ServiceException;
 import org.provost.feed.Change;
 import org.provost.http.Principal;
 import org.provost.http.Reply;
@@ -80,6 +83,65 @@ class MeCacheTest {
       assertThat(me.misses()).as("one reply read the account (twice), the next none").isEqualTo(1);
       assertThat(me.hits()).isEqualTo(1);
     }
+  }
+
+  @Test
+  void aReadNoFillThreadTakes_answers503_andLeavesNothingForTheNextReplyToJoin() throws Exception {
+    long user = database.db().write(c -> {
+      long id = Jdbc.returningLong(c, "INSERT INTO users (username, email, username_key, email_key, type,"
+          + " display_name) VALUES ('mebusy', 'mebusy@x.example', 'mebusy', 'mebusy@x.example', 'staff',"
+          + " 'Busy') RETURNING id");
+      Changelog.recordUser(c, id, Change.Op.CREATE);
+      return id;
+    });
+    ExecutorService full = Executors.newSingleThreadExecutor();
+    full.shutdown(); // refuses every task, as FillThreads does when all of its threads are taken
+    try (AuthzIndex index = AuthzIndex.load(database.db());
+        ExecutorService fills = Executors.newVirtualThreadPerTaskExecutor()) {
+      MeCache me = new MeCache(database.db(), index, Clock.systemUTC());
+      Principal who = Principal.user(user, "mebusy", 1);
+      assertThatThrownBy(() -> body(me.reply(who, full))).hasCauseInstanceOf(ServiceException.Unavailable.class)
+          .cause().hasMessageContaining("cache fills are running");
+      assertThat(body(me.reply(who, fills)).getJsonObject("user").getString("display_name")).isEqualTo("Busy");
+      // a thread that cannot start at all (OutOfMemoryError): the error surfaces, and nothing is left behind
+      Executor failing = task -> { throw new OutOfMemoryError("unable to create native thread"); };
+      Principal other = Principal.user(user, "mebusy", 2);
+      MeCache fresh = new MeCache(database.db(), index, Clock.systemUTC());
+      assertThatThrownBy(() -> fresh.reply(other, asService(failing))).isInstanceOf(OutOfMemoryError.class);
+      assertThat(body(fresh.reply(other, fills)).getJsonObject("user").getString("display_name")).isEqualTo("Busy");
+    }
+  }
+
+  private static ExecutorService asService(Executor executor) {
+    return new java.util.concurrent.AbstractExecutorService() {
+      @Override
+      public void execute(Runnable command) {
+        executor.execute(command);
+      }
+
+      @Override
+      public void shutdown() { }
+
+      @Override
+      public java.util.List<Runnable> shutdownNow() {
+        return java.util.List.of();
+      }
+
+      @Override
+      public boolean isShutdown() {
+        return false;
+      }
+
+      @Override
+      public boolean isTerminated() {
+        return false;
+      }
+
+      @Override
+      public boolean awaitTermination(long timeout, TimeUnit unit) {
+        return true;
+      }
+    };
   }
 
   private static void rename(AuthzIndex index, long user) {
