@@ -35,13 +35,7 @@ class MeCacheTest {
 
   @Test
   void anAccountChangeAppliedBetweenItsReadAndTheBody_isReadAgain_neverShownUnderTheNewRevision() throws Exception {
-    long user = database.db().write(c -> {
-      long id = Jdbc.returningLong(c, "INSERT INTO users (username, email, username_key, email_key, type,"
-          + " display_name) VALUES ('mecache', 'mecache@x.example', 'mecache', 'mecache@x.example', 'staff',"
-          + " 'Old Name') RETURNING id");
-      Changelog.recordUser(c, id, Change.Op.CREATE);
-      return id;
-    });
+    long user = staff("mecache", "Old Name");
     try (AuthzIndex index = AuthzIndex.load(database.db());
         ExecutorService blocking = Executors.newVirtualThreadPerTaskExecutor()) {
       // the clock is read at the top of a reply, then once after each read of the account: the change lands
@@ -87,13 +81,7 @@ class MeCacheTest {
 
   @Test
   void aReadNoFillThreadTakes_answers503_andLeavesNothingForTheNextReplyToJoin() throws Exception {
-    long user = database.db().write(c -> {
-      long id = Jdbc.returningLong(c, "INSERT INTO users (username, email, username_key, email_key, type,"
-          + " display_name) VALUES ('mebusy', 'mebusy@x.example', 'mebusy', 'mebusy@x.example', 'staff',"
-          + " 'Busy') RETURNING id");
-      Changelog.recordUser(c, id, Change.Op.CREATE);
-      return id;
-    });
+    long user = staff("mebusy", "Busy");
     ExecutorService full = Executors.newSingleThreadExecutor();
     full.shutdown(); // refuses every task, as FillThreads does when all of its threads are taken
     try (AuthzIndex index = AuthzIndex.load(database.db());
@@ -142,6 +130,17 @@ class MeCacheTest {
         return true;
       }
     };
+  }
+
+  /** A new staff account named {@code username}, recorded in the changelog; its id. */
+  private static long staff(String username, String displayName) {
+    return database.db().write(c -> {
+      long id = Jdbc.returningLong(c, "INSERT INTO users (username, email, username_key, email_key, type,"
+          + " display_name) VALUES (?, ?, ?, ?, 'staff', ?) RETURNING id", username, username + "@x.example",
+          username, username + "@x.example", displayName);
+      Changelog.recordUser(c, id, Change.Op.CREATE);
+      return id;
+    });
   }
 
   private static void rename(AuthzIndex index, long user) {
