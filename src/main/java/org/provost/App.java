@@ -141,7 +141,10 @@ public final class App implements AutoCloseable {
 
     // virtual threads run with the logging context (request id) of whoever submitted the work
     ExecutorService blocking = ContextCarryingExecutor.wrap(Executors.newVirtualThreadPerTaskExecutor());
-    ExecutorService sqlThreads = ContextCarryingExecutor.wrap(sqlThreads(config.lanes()));
+    // the SQL lane's threads: as many as it runs requests at once, below the event loops' priority, so that
+    // on a saturated machine SQL work and page encoding get only the cores the memory lane leaves
+    ExecutorService sqlThreads = ContextCarryingExecutor.wrap(ThreadPriority.pool("provost-sql-",
+        config.lanes().sqlConcurrency(), 60, config.lanes().nice()));
     ExecutorService fills = FillThreads.create();
     PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     db.bindPoolMetrics(meters);
@@ -204,11 +207,14 @@ public final class App implements AutoCloseable {
     Config.Lanes lanes = config.lanes();
     Api.Admissions admissions = new Api.Admissions(
         new Admission(Lane.SQL, lanes.sqlConcurrency() - lanes.sqlWriters(), lanes.sqlQueue(),
-            lanes.sqlMaxWait().toMillis(), refusals),
-        new Admission(Lane.SQL, lanes.sqlWriters(), lanes.sqlQueue(), lanes.sqlMaxWait().toMillis(), refusals),
+            lanes.sqlMaxWait().toMillis(), refusals, sqlThreads),
+        new Admission(Lane.SQL, lanes.sqlWriters(), lanes.sqlQueue(), lanes.sqlMaxWait().toMillis(), refusals,
+            sqlThreads),
+        // grouped writes wait for their group's commit holding no connection: on virtual threads; the
+        // committer that runs their SQL has the SQL threads' priority (db.GroupCommit)
         new Admission(Lane.SQL, lanes.groupedWrites(), lanes.sqlQueue(), lanes.sqlMaxWait().toMillis(), refusals),
         new Admission(Lane.HASH, lanes.hashThreads(), lanes.hashQueue(), lanes.hashMaxWait().toMillis(), refusals));
-    Api api = new Api(router, authenticators, blocking, sqlThreads, fills, meters, config.maxBodyBytes(),
+    Api api = new Api(router, authenticators, blocking, fills, meters, config.maxBodyBytes(),
         config.observability().accessLog(), config.observability().httpMetrics(), gate, admissions);
     CacheMetrics.bind(meters, "me", me, MeCache::hits, MeCache::misses);
     CacheMetrics.result(meters, "me", me, "rebuilt", MeCache::rebuilds);
@@ -242,19 +248,6 @@ public final class App implements AutoCloseable {
         (System.nanoTime() - t0) / 1_000_000, consoleHost(config.httpHost()), server.port());
     return new App(db, feed, index, server, List.of(blocking, sqlThreads, fills), readiness, api, gate,
         config.topology(), redis);
-  }
-
-  /**
-   * The SQL lane's threads: as many platform threads as the lane runs requests at once, each {@code nice}
-   * steps below the event loops' priority, so that on a saturated machine SQL work and page encoding get only
-   * the cores the memory lane leaves. Idle threads end after 60 s.
-   */
-  private static ExecutorService sqlThreads(Config.Lanes lanes) {
-    java.util.concurrent.ThreadPoolExecutor pool = new java.util.concurrent.ThreadPoolExecutor(
-        lanes.sqlConcurrency(), lanes.sqlConcurrency(), 60, java.util.concurrent.TimeUnit.SECONDS,
-        new java.util.concurrent.LinkedBlockingQueue<>(), ThreadPriority.lowered("provost-sql-", lanes.nice()));
-    pool.allowCoreThreadTimeOut(true);
-    return pool;
   }
 
   private static void wake(ChangeFeed feed, String published) {

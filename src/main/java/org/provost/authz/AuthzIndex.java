@@ -246,7 +246,9 @@ public final class AuthzIndex implements Authorizer, AutoCloseable {
       if (now >= g[i + 3]) continue; // ended
       int role = UserTable.role(g[i + 1]);
       long scope = UserTable.scope(g[i + 1]);
-      for (String name : cat.permissionNames(role)) held.add(new Held(ScopeCode.kind(scope), ScopeCode.id(scope), name));
+      for (String name : cat.permissionNames(role)) {
+        held.add(new Held(ScopeCode.kind(scope), ScopeCode.id(scope), name));
+      }
     }
     for (Held h : held) {
       out.add(new Holding(h.permission(), new Scope(Scope.Kind.ofCode((short) h.kind()), h.id())));

@@ -27,14 +27,29 @@ public final class Admission {
   private final Semaphore permits;
   private final AtomicInteger queued = new AtomicInteger();
   private final AdmissionRefusals refusals;
+  /** Where admitted work runs; null: on the executor it was submitted with. */
+  private final Executor runOn;
 
   /**
+   * An admission whose work runs on the executor each request is submitted with.
+   *
    * @param concurrency requests running at once (>= 1)
    * @param maxQueue requests waiting for a permit (>= 0; 0: refuse whenever all permits are taken)
    * @param maxWaitMillis the longest a request waits for a permit before it is refused (>= 0)
    * @param refusals where refusals are counted
    */
   public Admission(Lane lane, int concurrency, int maxQueue, long maxWaitMillis, AdmissionRefusals refusals) {
+    this(lane, concurrency, maxQueue, maxWaitMillis, refusals, null);
+  }
+
+  /**
+   * As {@link #Admission(Lane, int, int, long, AdmissionRefusals)}, with admitted work run on {@code runOn}
+   * (the SQL lane's own threads, below the event loops' priority: ops.ThreadPriority), while a request that
+   * waits for a permit waits on the executor it was submitted with (virtual threads: it holds none of
+   * {@code runOn}'s threads).
+   */
+  public Admission(Lane lane, int concurrency, int maxQueue, long maxWaitMillis, AdmissionRefusals refusals,
+      Executor runOn) {
     if (concurrency < 1 || maxQueue < 0 || maxWaitMillis < 0) {
       throw new IllegalArgumentException("concurrency " + concurrency + ", queue " + maxQueue + ", wait "
           + maxWaitMillis);
@@ -45,10 +60,13 @@ public final class Admission {
     this.maxWaitNanos = TimeUnit.MILLISECONDS.toNanos(maxWaitMillis);
     this.permits = new Semaphore(concurrency, true);
     this.refusals = refusals;
+    this.runOn = runOn;
   }
 
   /**
-   * Runs {@code work} on {@code executor} once admitted, releasing the permit when it returns; or calls
+   * Runs {@code work} once admitted (on this admission's own threads when it has them, else on
+   * {@code executor}; a request that must wait waits on {@code executor}), releasing the permit when it
+   * returns; or calls
    * {@code refused} (on the caller's thread when the queue is full, else on the waiting virtual thread)
    * with a 503 {@code overloaded} error. Never blocks.
    */
@@ -69,17 +87,7 @@ public final class Admission {
    */
   public void submit(Executor executor, java.util.function.Supplier<Runnable> work,
       java.util.function.Consumer<ServiceException> refused) {
-    submit(executor, executor, work, refused);
-  }
-
-  /**
-   * As {@link #submit(Executor, java.util.function.Supplier, java.util.function.Consumer)}, with the wait
-   * for a permit on {@code waitOn} (virtual threads: a waiting request holds no thread of {@code runOn}) and
-   * the work on {@code runOn} (the SQL lane's own threads, which run at a lower priority than the event
-   * loops: ops.ThreadPriority).
-   */
-  public void submit(Executor waitOn, Executor runOn, java.util.function.Supplier<Runnable> work,
-      java.util.function.Consumer<ServiceException> refused) {
+    Executor runOn = this.runOn == null ? executor : this.runOn;
     if (tryNow()) {
       start(runOn, work, refused);
       return;
@@ -90,7 +98,7 @@ public final class Admission {
       return;
     }
     try {
-      waitOn.execute(() -> {
+      executor.execute(() -> { // the wait, on the executor submitted with
         boolean admitted;
         try {
           admitted = permits.tryAcquire(maxWaitNanos, TimeUnit.NANOSECONDS);
@@ -104,7 +112,7 @@ public final class Admission {
           refuse(refused, "wait");
           return;
         }
-        if (waitOn == runOn) {
+        if (runOn == executor) {
           runHolding(work);
         } else {
           start(runOn, work, refused);

@@ -34,7 +34,6 @@ public final class Api {
   private final Router router;
   private final Authenticator authenticator;
   private final ExecutorService blocking;
-  private final ExecutorService sqlThreads;
   private final ExecutorService fills;
   private final MeterRegistry meters;
   private final BodyHandler bodies;
@@ -87,22 +86,19 @@ public final class Api {
    *     measure what they cost
    * @param gate decides {@code at_least_revision} for every {@link Freshness#AT_LEAST_REVISION} route
    * @param admissions the SQL and hash lanes' admission limits
-   * @param blocking virtual threads: the hash lane's requests (the hash itself runs on the hash threads),
-   *     grouped writes, and every wait for a lane's permit
-   * @param sqlThreads where the SQL lane's admitted reads and ungrouped writes run: platform threads, as many
-   *     as the lane admits at once, at a lower scheduling priority than the event loops (ops.ThreadPriority)
+   * @param blocking virtual threads: every wait for a lane's permit, and the admitted work of a lane whose
+   *     admission names no threads of its own (the hash lane's requests, grouped writes)
    * @param fills where a token this instance has not seen is loaded, whatever the lane ({@link FillThreads})
    */
-  public Api(Router router, Authenticator authenticator, ExecutorService blocking, ExecutorService sqlThreads,
-      ExecutorService fills, MeterRegistry meters, long maxBodyBytes, boolean accessLog, boolean httpMetrics,
-      RevisionGate gate, Admissions admissions) {
+  public Api(Router router, Authenticator authenticator, ExecutorService blocking, ExecutorService fills,
+      MeterRegistry meters, long maxBodyBytes, boolean accessLog, boolean httpMetrics, RevisionGate gate,
+      Admissions admissions) {
     this.admissions = admissions;
     this.observed = new RequestMeters(meters, accessLog, httpMetrics);
     this.gate = gate;
     this.router = router;
     this.authenticator = authenticator;
     this.blocking = blocking;
-    this.sqlThreads = sqlThreads;
     this.fills = fills;
     this.meters = meters;
     this.bodies = BodyHandler.create(false).setBodyLimit(maxBodyBytes);
@@ -365,10 +361,7 @@ public final class Api {
       Throwable f = failure;
       return () -> context.runOnContext(v -> finish(ctx, r, f, timers, start));
     };
-    // grouped writes wait for their group's commit holding no connection: on virtual threads, like the wait
-    // for a permit; the committer that runs their SQL has the SQL threads' priority (db.GroupCommit)
-    ExecutorService runOn = lane == Lane.SQL && admission != admissions.groupedWrites() ? sqlThreads : blocking;
-    admission.submit(blocking, runOn, work, refused -> context.runOnContext(v -> finish(ctx, null, refused, timers,
+    admission.submit(blocking, work, refused -> context.runOnContext(v -> finish(ctx, null, refused, timers,
         start)));
   }
 

@@ -8,7 +8,11 @@ import java.lang.invoke.MethodHandle;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.OptionalInt;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,6 +61,19 @@ public final class ThreadPriority {
       lowerCurrent(increment);
       task.run();
     });
+  }
+
+  /**
+   * A pool of at most {@code threads} {@link #lowered} threads, started as tasks arrive (queued beyond that,
+   * without bound: the caller bounds them, as an admission does) and ended after {@code idleSeconds} idle.
+   *
+   * @throws IllegalArgumentException for fewer than one thread, or an increment outside 0..19
+   */
+  public static ExecutorService pool(String prefix, int threads, int idleSeconds, int increment) {
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, idleSeconds, TimeUnit.SECONDS,
+        new LinkedBlockingQueue<>(), lowered(prefix, increment));
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
   }
 
   /**

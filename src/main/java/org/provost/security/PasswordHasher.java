@@ -46,18 +46,15 @@ public final class PasswordHasher {
    */
   public PasswordHasher(Argon2Params params, int threads, int nice) {
     this.params = params;
-    java.util.concurrent.ThreadPoolExecutor pool = new java.util.concurrent.ThreadPoolExecutor(threads, threads,
-        30, java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(),
-        org.provost.ops.ThreadPriority.lowered("provost-hash-", nice));
-    pool.allowCoreThreadTimeOut(true);
-    this.hashing = pool;
+    this.hashing = org.provost.ops.ThreadPriority.pool("provost-hash-", threads, 30, nice);
     this.dummy = hash("provost-timing-equalizer");
   }
 
   public String hash(String password) {
     byte[] salt = new byte[SALT_BYTES];
     random.nextBytes(salt);
-    byte[] out = onHashThreads(password, salt, params.memoryKib(), params.iterations(), params.parallelism(), HASH_BYTES);
+    byte[] out = onHashThreads(password, salt, params.memoryKib(), params.iterations(), params.parallelism(),
+        HASH_BYTES);
     return "$argon2id$v=19$m=" + params.memoryKib() + ",t=" + params.iterations() + ",p=" + params.parallelism()
         + "$" + B64.encodeToString(salt) + "$" + B64.encodeToString(out);
   }

@@ -70,12 +70,12 @@ class AdmissionTest {
 
   @Test
   void waiter_waitsOnTheWaitingExecutor_andRunsOnTheRunningOne() throws Exception {
-    Admission sql = new Admission(Lane.SQL, 1, 5, 60_000, refusals);
     ExecutorService runOn = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("lane-runner").factory());
+    Admission sql = new Admission(Lane.SQL, 1, 5, 60_000, refusals, runOn);
     try {
       Runnable release = sql.holdAll();
       CompletableFuture<String> ranOn = new CompletableFuture<>();
-      sql.submit(threads, runOn, () -> {
+      sql.submit(threads, () -> {
         ranOn.complete(Thread.currentThread().getName());
         return () -> { };
       }, ranOn::completeExceptionally);
@@ -88,7 +88,7 @@ class AdmissionTest {
       for (int i = 0; i < 100 && sql.available() == 0; i++) Thread.sleep(10);
       assertThat(sql.available()).isEqualTo(1);
       CompletableFuture<String> atOnce = new CompletableFuture<>();
-      sql.submit(threads, runOn, () -> {
+      sql.submit(threads, () -> {
         atOnce.complete(Thread.currentThread().getName());
         return () -> { };
       }, atOnce::completeExceptionally);

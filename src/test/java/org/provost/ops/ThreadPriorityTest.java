@@ -26,7 +26,8 @@ class ThreadPriorityTest {
   void loweredThreads_runBelowTheirCreator_whoKeepsItsOwnPriority() throws Exception {
     OptionalInt base = ThreadPriority.currentNice();
     assumeTrue(base.isPresent(), "this system has no /proc/thread-self: no per-thread nice value to read");
-    assumeTrue(base.getAsInt() <= 12, "the test runs at nice " + base.getAsInt() + ": too low a priority to lower by 7");
+    assumeTrue(base.getAsInt() <= 12,
+        "the test runs at nice " + base.getAsInt() + ": too low a priority to lower by 7");
     CompletableFuture<Integer> seen = new CompletableFuture<>();
     Thread t = ThreadPriority.lowered("priority-test-", 7).newThread(() ->
         seen.complete(ThreadPriority.currentNice().orElse(Integer.MIN_VALUE)));
