@@ -44,6 +44,18 @@ class ConfigTest {
   }
 
   @Test
+  void laneNice_defaultsTo10_andOnly0to19StartTheService() {
+    assertThat(Config.from(Map.of()).lanes().nice()).isEqualTo(10);
+    assertThat(Config.from(Map.of("PROVOST_LANE_NICE", "0")).lanes().nice()).isZero();
+    assertThat(Config.from(Map.of("PROVOST_LANE_NICE", "19")).lanes().nice()).isEqualTo(19);
+    assertThat(Config.from(Map.of("PROVOST_LANE_NICE", "")).lanes().nice()).as("empty, as unset").isEqualTo(10);
+    for (String bad : new String[] {"20", "-1", "ten", "1.5"}) {
+      assertThatThrownBy(() -> Config.from(Map.of("PROVOST_LANE_NICE", bad))).as("PROVOST_LANE_NICE=%s", bad)
+          .isInstanceOf(ConfigException.class).hasMessageContaining("PROVOST_LANE_NICE");
+    }
+  }
+
+  @Test
   void badValue_stopsStartup_namingKeyAndValue() {
     assertThatThrownBy(() -> Config.from(Map.of("PROVOST_HTTP_PORT", "eighty")))
         .isInstanceOf(ConfigException.class).hasMessageContaining("PROVOST_HTTP_PORT=eighty");
