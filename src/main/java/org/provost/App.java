@@ -62,6 +62,7 @@ import org.provost.redis.Redis;
 import org.provost.redis.RedisMetrics;
 import org.provost.redis.SharedCache;
 import org.provost.users.UserRoutes;
+import org.provost.users.UserSearch;
 import org.provost.users.UserStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,6 +76,8 @@ public final class App implements AutoCloseable {
   private final Database db;
   private final ChangeFeed feed;
   private final AuthzIndex index;
+  /** The in-memory candidates of user searches (PROVOST_USER_SEARCH_INDEX), or null when off. */
+  private final UserSearch userSearch;
   private final HttpServer server;
   /** Every thread pool of the instance's requests: virtual threads, the SQL lane's, the fill threads. */
   private final List<ExecutorService> workers;
@@ -85,8 +88,10 @@ public final class App implements AutoCloseable {
   private final Optional<Redis> redis;
   private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
-  private App(Database db, ChangeFeed feed, AuthzIndex index, HttpServer server, List<ExecutorService> workers,
-      Readiness readiness, Api api, RevisionGate gate, Config.Topology topology, Optional<Redis> redis) {
+  private App(Database db, ChangeFeed feed, AuthzIndex index, UserSearch userSearch, HttpServer server,
+      List<ExecutorService> workers, Readiness readiness, Api api, RevisionGate gate, Config.Topology topology,
+      Optional<Redis> redis) {
+    this.userSearch = userSearch;
     this.redis = redis;
     this.db = db;
     this.feed = feed;
@@ -179,7 +184,7 @@ public final class App implements AutoCloseable {
     index.onPublish(gate::released);
 
     ChangeFeed feed = new ChangeFeed(db::openDedicated, revision, 500);
-    // the index last: a request that waited for revision R (at_least_revision) then also finds the sessions
+    // the index after these: a request that waited for revision R (at_least_revision) then also finds the sessions
     // and API clients R revoked gone on this instance
     feed.subscribe(sessions::apply);
     stores.tiered().ifPresent(tiered -> feed.subscribe(tiered::apply));
@@ -190,6 +195,18 @@ public final class App implements AutoCloseable {
     woken.set(feed);
     feed.subscribe(clients::apply);
     feed.subscribe(index::apply);
+    // after the index, which it must not delay; loaded in the background: until then, and whenever it cannot
+    // vouch for a page (it trails the page's snapshot), searches run in SQL
+    UserSearch userSearch = config.userSearchIndex() ? new UserSearch(db, config.lanes().nice()) : null;
+    if (userSearch != null) {
+      feed.subscribe(userSearch::apply);
+      userSearch.start();
+      FunctionCounter.builder("provost.users.search", userSearch, UserSearch::answered).tag("source", "memory")
+          .description("q= searches of /v1/users whose candidates came from memory").register(meters);
+      FunctionCounter.builder("provost.users.search", userSearch, UserSearch::fellBack).tag("source", "sql")
+          .description("q= searches of /v1/users run in SQL (index not loaded, or not current for the page)")
+          .register(meters);
+    }
     feed.start();
     // a write answers once this instance has applied it: a revoke, deactivation or password change holds on
     // the instance that answered before the answer is sent
@@ -225,7 +242,7 @@ public final class App implements AutoCloseable {
     AuthzRoutes.mount(api, index, me, clock, fills); // first: the router tries routes in order
     OpsRoutes.mount(api, readiness, meters);
     SessionRoutes.mount(api, sessions, config.trustedProxies());
-    UserRoutes.mount(api, db, users, authority, hasher);
+    UserRoutes.mount(api, db, users, userSearch, authority, hasher);
     ClientRoutes.mount(api, db, clients, authority);
     AuditRoutes.mount(api, db, authority);
     RoleRoutes.mount(api, db, authority, roleCache);
@@ -238,6 +255,7 @@ public final class App implements AutoCloseable {
     vertx.setPeriodic(60_000, id -> blocking.execute(sessions::sweep));
     stores.tiered().ifPresent(t -> vertx.setPeriodic(1_000, id -> blocking.execute(t::flushPending)));
     redis.ifPresent(r -> vertx.setPeriodic(1_000, id -> blocking.execute(roleCache::retry)));
+    if (userSearch != null) vertx.setPeriodic(UserSearch.RELOAD_MINUTES * 60_000L, id -> userSearch.reload());
     redis.ifPresent(r -> RedisMetrics.bind(meters, r, stores.tiered(), feed, readiness, roleCache));
     vertx.setPeriodic(1_000, id -> blocking.execute(indexMetrics::sample));
 
@@ -246,7 +264,7 @@ public final class App implements AutoCloseable {
     LOG.info("provost listening on {}:{} ({} event loops, revision {}, started in {} ms); admin console at "
         + "http://{}:{}/admin/", config.httpHost(), server.port(), config.eventLoops(), revision,
         (System.nanoTime() - t0) / 1_000_000, consoleHost(config.httpHost()), server.port());
-    return new App(db, feed, index, server, List.of(blocking, sqlThreads, fills), readiness, api, gate,
+    return new App(db, feed, index, userSearch, server, List.of(blocking, sqlThreads, fills), readiness, api, gate,
         config.topology(), redis);
   }
 
@@ -345,6 +363,7 @@ public final class App implements AutoCloseable {
     db.onCommit(revision -> { });
     feed.close();
     index.close();
+    if (userSearch != null) userSearch.close();
     redis.ifPresent(Redis::close);
     workers.forEach(ExecutorService::shutdown);
     try {

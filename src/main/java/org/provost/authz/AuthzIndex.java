@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.provost.db.Database;
 import org.provost.db.Jdbc;
+import org.provost.db.OwnConnection;
 import org.provost.feed.Change;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -34,6 +34,7 @@ public record Config(
     long importMaxBytes,
     String seedPassword,
     int maxRevisionWaiters,
+    boolean userSearchIndex,
     Observability observability,
     Topology topology,
     Lanes lanes) {
@@ -58,15 +59,16 @@ public record Config(
       return new Observability(format, flag(s, "PROVOST_ACCESS_LOG", false),
           s.duration("PROVOST_SLOW_QUERY_THRESHOLD", Duration.ofMillis(250)), flag(s, "PROVOST_HTTP_METRICS", true));
     }
+  }
 
-    private static boolean flag(Settings s, String key, boolean defaultValue) {
-      String v = s.string(key).orElse(String.valueOf(defaultValue));
-      return switch (v) {
-        case "true" -> true;
-        case "false" -> false;
-        default -> throw new ConfigException(key, v, "must be true or false");
-      };
-    }
+  /** A {@code true}/{@code false} setting; any other value is refused naming {@code key}. */
+  private static boolean flag(Settings s, String key, boolean defaultValue) {
+    String v = s.string(key).orElse(String.valueOf(defaultValue));
+    return switch (v) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new ConfigException(key, v, "must be true or false");
+    };
   }
 
   /**
@@ -216,6 +218,7 @@ public record Config(
         s.integer("PROVOST_IMPORT_MAX_BYTES", 64 << 20, 1024, Integer.MAX_VALUE),
         s.string("PROVOST_SEED_PASSWORD").orElse(DEFAULT_SEED_PASSWORD),
         s.integer("PROVOST_MAX_REVISION_WAITERS", 10_000, 0, 1_000_000),
+        flag(s, "PROVOST_USER_SEARCH_INDEX", true),
         Observability.from(s),
         new Topology(
             s.string("PROVOST_DATABASE_DIRECT_URL"),

@@ -58,6 +58,23 @@ final class UserListing {
   private UserListing() {}
 
   static Page page(Connection c, UserStore.Filter f, int limit, long afterId, int offset) throws SQLException {
+    return page(c, null, f, limit, afterId, offset);
+  }
+
+  /**
+   * The page, a {@code q=} search alone (no other filter, no offset) from {@code search}'s candidates when it
+   * has them and the statement reading them confirms they are current ({@link #fromIndex}), else in SQL.
+   *
+   * @param search the in-memory search index, or null to search in SQL
+   */
+  static Page page(Connection c, UserSearch search, UserStore.Filter f, int limit, long afterId, int offset)
+      throws SQLException {
+    if (search != null && f.prefix() != null && offset == 0 && f.type() == null && f.departmentId() == null
+        && f.active() == null && f.verified() == null) {
+      Page page = fromIndex(c, search, f.prefix(), limit, afterId);
+      search.counted(page != null);
+      if (page != null) return page;
+    }
     List<Object> params = new ArrayList<>();
     String sql = f.prefix() != null ? searchSql(f, limit, afterId, offset, params) : listSql(f, limit, afterId, offset, params);
     return Jdbc.read(c, Jdbc.named("users.page", sql), rs -> write(rs, limit), params.toArray());
@@ -207,6 +224,50 @@ final class UserListing {
     return sql.toString();
   }
 
+  /**
+   * What confirms a page from the index at the statement's snapshot: whether PostgreSQL lowers the prefix
+   * ({@code ?} 1) as Java did ({@code ?} 2), and the users table's highest {@code change_seq}, which every
+   * insert and update of a user renumbers (V21, V42): when it is the one the index reflects, no user changed
+   * since, so the index's candidates are exactly the users matching at that snapshot.
+   */
+  private static final String CURRENT = "lower(?::text) = ?::text AS lowered,"
+      + " (SELECT coalesce(max(change_seq), 0) FROM users) AS change_seq";
+  /** The candidates' rows by id ({@code ?} 3), with the changelog's revision and {@link #CURRENT}. */
+  private static final String BY_ID = Jdbc.named("users.page_by_id", "SELECT " + COLUMNS + ", " + CURRENT + FROM
+      + " WHERE u.id = ANY (?::bigint[]) ORDER BY u.id");
+  /** The revision and {@link #CURRENT} alone, for a search the index found no one for. */
+  private static final String NONE_FOUND = Jdbc.named("users.page_none", "SELECT " + REVISION + ", " + CURRENT);
+  private static final Buffer EMPTY = Buffer.buffer("{\"items\":[],\"next\":null,\"has_more\":false}");
+
+  /**
+   * A search's page from the in-memory index: its candidates read by primary key, in one statement. Null, and
+   * the caller searches in SQL, when the index is not loaded or that statement does not confirm the candidates
+   * ({@link #CURRENT}, or a candidate is gone); when the index was behind, it is told to catch up.
+   */
+  private static Page fromIndex(Connection c, UserSearch search, String prefix, int limit, long afterId)
+      throws SQLException {
+    String lowered = prefix.toLowerCase(java.util.Locale.ROOT);
+    UserSearch.Hit hit = search.find(lowered, afterId, limit + 1);
+    if (hit == null) {
+      search.catchUp(); // a failed load is tried again
+      return null;
+    }
+    if (hit.ids().length == 0) {
+      return Jdbc.read(c, NONE_FOUND, rs -> rs.next() && confirms(rs, 2, search, hit)
+          ? new Page(EMPTY.copy(), rs.getLong(1)) : null, prefix, lowered);
+    }
+    Long[] ids = java.util.Arrays.stream(hit.ids()).boxed().toArray(Long[]::new);
+    return Jdbc.read(c, BY_ID, rs -> write(rs, limit, search, hit), prefix, lowered, ids);
+  }
+
+  /** Whether the row's {@link #CURRENT} columns, from {@code column} on, confirm {@code hit}. */
+  private static boolean confirms(ResultSet rs, int column, UserSearch search, UserSearch.Hit hit) throws SQLException {
+    if (!rs.getBoolean(column)) return false;
+    if (rs.getLong(column + 1) == hit.through()) return true;
+    search.catchUp();
+    return false;
+  }
+
   private static final SerializableString ITEMS = JsonOut.name("items");
   private static final SerializableString ID = JsonOut.name("id");
   private static final SerializableString USERNAME = JsonOut.name("username");
@@ -225,6 +286,14 @@ final class UserListing {
   private static final int ROW_BYTES = 360;
 
   private static Page write(ResultSet rs, int limit) throws SQLException {
+    return write(rs, limit, null, null);
+  }
+
+  /**
+   * The page from {@code rs}; with a {@code hit} ({@link #BY_ID}'s rows), null as soon as a row fails to
+   * confirm it (see {@link #fromIndex}).
+   */
+  private static Page write(ResultSet rs, int limit, UserSearch search, UserSearch.Hit hit) throws SQLException {
     try (JsonOut out = new JsonOut(ROW_BYTES * Math.min(limit, 100) + 64)) {
       JsonGenerator g = out.generator();
       g.writeStartObject();
@@ -234,10 +303,17 @@ final class UserListing {
       long last = 0;
       long revision = -1;
       boolean more = false;
+      int seen = 0;
       while (rs.next()) {
+        if (hit != null && seen == 0 && !confirms(rs, 13, search, hit)) return null;
+        if (hit != null && (seen >= hit.ids().length || rs.getLong(1) != hit.ids()[seen++])) {
+          search.reload(); // a candidate is gone (deleted outside Provost)
+          return null;
+        }
         if (rows == limit) {
           more = true;
-          break;
+          if (hit == null) break;
+          continue; // the rest confirm the page too
         }
         rows++;
         last = rs.getLong(1);
@@ -258,6 +334,10 @@ final class UserListing {
         out.timestamp(CREATED_AT, rs.getTimestamp(10));
         out.timestamp(UPDATED_AT, rs.getTimestamp(11));
         g.writeEndObject();
+      }
+      if (hit != null && seen != hit.ids().length) { // a candidate is gone (deleted outside Provost)
+        search.reload();
+        return null;
       }
       g.writeEndArray();
       g.writeFieldName(NEXT);

@@ -38,7 +38,8 @@ public final class UserRoutes {
 
   private UserRoutes() {}
 
-  public static void mount(Api api, Database db, UserStore users, Authority authority, PasswordHasher hasher) {
+  public static void mount(Api api, Database db, UserStore users, UserSearch search, Authority authority,
+      PasswordHasher hasher) {
     api.describe("/openapi/users.json");
     UserChangeFeed.mount(api, db, authority); // before /v1/users/{id}, which would take "changes" for an id
     api.blocking(HttpMethod.GET, "/v1/users", req -> {
@@ -66,7 +67,7 @@ public final class UserRoutes {
         long decidedAt = authority.allowsFromIndex(who, "users.read", Scope.GLOBAL);
         return db.query(c -> {
           if (decidedAt < 0) authority.require(c, who, "users.read", Scope.GLOBAL);
-          UserListing.Page page = UserListing.page(c, filter, limit, after, offset);
+          UserListing.Page page = UserListing.page(c, search, filter, limit, after, offset);
           if (decidedAt >= 0) authority.confirmRead(c, who, "users.read", Scope.GLOBAL, decidedAt, page.revision());
           return Reply.okEncoded(page.json());
         });

@@ -9,6 +9,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.provost.db.Jdbc;
+import org.provost.db.OwnConnection;
 import org.provost.testing.MigratedDatabase;
 
 /**

@@ -56,6 +56,17 @@ class ConfigTest {
   }
 
   @Test
+  void userSearchIndex_isOnByDefault_andTakesOnlyTrueOrFalse() {
+    assertThat(Config.from(Map.of()).userSearchIndex()).isTrue();
+    assertThat(Config.from(Map.of("PROVOST_USER_SEARCH_INDEX", "false")).userSearchIndex()).isFalse();
+    for (String bad : new String[] {"yes", "0", "TRUE"}) {
+      assertThatThrownBy(() -> Config.from(Map.of("PROVOST_USER_SEARCH_INDEX", bad))).as(bad)
+          .isInstanceOf(ConfigException.class).hasMessageContaining("PROVOST_USER_SEARCH_INDEX=" + bad)
+          .hasMessageContaining("must be true or false");
+    }
+  }
+
+  @Test
   void badValue_stopsStartup_namingKeyAndValue() {
     assertThatThrownBy(() -> Config.from(Map.of("PROVOST_HTTP_PORT", "eighty")))
         .isInstanceOf(ConfigException.class).hasMessageContaining("PROVOST_HTTP_PORT=eighty");

@@ -21,11 +21,13 @@ import org.provost.testing.ProvostServer;
  * {@code GET /v1/users} pages as UserListing plans them (index orders for filters, a deferred join for
  * offset, the two probes, few and many branches of a prefix search) agree with the plain query they replace, on data where
  * the plans differ: 2,400 users whose ids correlate with their type and prefix. Every query is asked eight
- * times, so PostgreSQL's generic plan (after five executions) is exercised too.
+ * times, so PostgreSQL's generic plan (after five executions) is exercised too. The in-memory search index is
+ * off here, so every {@code q=} search takes those plans (UserSearchTest checks the index against them).
  */
 class UserListingTest {
   @RegisterExtension
-  static final ProvostServer server = ProvostServer.builder().directory().build();
+  static final ProvostServer server = ProvostServer.builder().directory()
+      .config("PROVOST_USER_SEARCH_INDEX", "false").build();
   static final AccessFixture fx = server.fixture();
   static long edgeStart;
 

@@ -1,25 +1,24 @@
-package org.provost.authz;
+package org.provost.db;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import org.provost.db.Database;
-import org.provost.db.SqlErrors;
 
 /**
- * The index's own database connection, outside the request pool: a pool drained by slow requests must
- * never stop authorization changes from being applied. Opened on first use, reopened after any failure;
- * the failure itself goes to the caller (the change feed retries the batch). One thread at a time.
+ * A change-feed listener's own database connection (the authorization index's, the user search's), outside
+ * the request pool: a pool drained by slow requests must never stop changes from being applied. Opened on
+ * first use, reopened after any failure; the failure itself goes to the caller (the change feed retries the
+ * batch). One thread at a time.
  */
-final class OwnConnection implements AutoCloseable {
+public final class OwnConnection implements AutoCloseable {
   private final Database db;
   private Connection connection;
 
-  OwnConnection(Database db) {
+  public OwnConnection(Database db) {
     this.db = db;
   }
 
   /** Runs {@code work} in one transaction on this connection; a failure rolls it back and reopens. */
-  <T> T transaction(Database.Work<T> work) {
+  public <T> T transaction(Database.Work<T> work) {
     return run(work, false);
   }
 
@@ -27,7 +26,7 @@ final class OwnConnection implements AutoCloseable {
    * Runs {@code work}, which must be ONE statement (its own snapshot is consistent), outside a transaction:
    * no BEGIN and no COMMIT, one round trip where a transaction takes two.
    */
-  <T> T statement(Database.Work<T> work) {
+  public <T> T statement(Database.Work<T> work) {
     return run(work, true);
   }
 
