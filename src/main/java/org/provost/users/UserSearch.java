@@ -43,10 +43,11 @@ import org.slf4j.LoggerFactory;
  * never waits for it. Memory: about 80 bytes per user for the keys (the seeded university: about 1 MB; 1M
  * users: about 100 MB) plus 12 bytes for the orders.
  *
- * <p>One gap: a row inserted outside Provost (psql) numbers itself without the changelog's lock, so its
- * transaction may commit after a later-numbered change was caught up; such a row is found by searches in SQL
- * only, and from memory after the next full load (at most {@link #RELOAD_MINUTES} minutes). Every write of
- * Provost's (API, import, seed) numbers its rows under that lock, in commit order.
+ * <p>One gap, the users change feed's too: a row inserted outside Provost (psql) takes its number without the
+ * changelog's lock, so its transaction may commit after a later-numbered change was caught up; searches served
+ * from memory then miss that row until the next full load (at most {@link #RELOAD_MINUTES} minutes). Every
+ * write of Provost's (API, import, seed), and every update by anyone (the trigger takes the lock), is numbered
+ * in commit order.
  */
 public final class UserSearch implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(UserSearch.class);
@@ -380,8 +381,9 @@ public final class UserSearch implements AutoCloseable {
    * The first {@code rows} users after id {@code after} whose username, email or display name, as lowered by
    * PostgreSQL, starts with {@code lowered} (as lowered by the caller; {@link UserListing} has PostgreSQL
    * confirm it lowers the prefix the same way), ascending; null while this index is not loaded. Costs two
-   * binary searches per column, then, when the ranges hold at most {@link #FEW} ids, sorting them, else a
-   * walk in id order that tests each user until {@code rows} match.
+   * binary searches per column, then either sorting the ids of the three ranges (always when they hold at
+   * most {@link #FEW}) or a walk in id order that tests each user until {@code rows} match, whichever the
+   * range sizes say is cheaper.
    */
   Hit find(String lowered, long after, int rows) {
     State s = state;
@@ -398,7 +400,11 @@ public final class UserSearch implements AutoCloseable {
       hi[c] = bound(base.keys(), base.orders()[c], c, prefix, true);
       wide += hi[c] - lo[c];
     }
-    long[] ids = wide <= FEW ? gathered(s, prefix, first, lo, hi, rows) : walked(s, prefix, first, rows);
+    // the cheaper of the two: a walk tests about rows * users / matches users (three columns each), a gather
+    // sorts the matches; a walk also costs more when the matches cluster far from the cursor
+    double walk = 3.0 * rows * Math.max(1, base.orders()[0].length) / Math.max(1, wide);
+    double gather = wide * (1 + Math.log(Math.max(2, wide)) / Math.log(2) / 4);
+    long[] ids = wide <= FEW || gather <= walk ? gathered(s, prefix, first, lo, hi, rows) : walked(s, prefix, first, rows);
     return new Hit(ids, s.through());
   }
 
