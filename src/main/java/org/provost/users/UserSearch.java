@@ -40,8 +40,8 @@ import org.slf4j.LoggerFactory;
  * feed reports a user change or a bulk load, or when a search found it behind; it builds a new base once the
  * changed users outnumber {@code 64 + users / 32} (at most 1,024), and loads everything again when a catch-up
  * finds more than that, finds rows gone, or every {@link #RELOAD_MINUTES} minutes. The change feed's thread
- * never waits for it. Memory: about 80 bytes per user for the keys (the seeded university: about 1 MB; 1M
- * users: about 100 MB) plus 12 bytes for the orders.
+ * never waits for it. Memory: about 100 bytes per user, the keys and the three orders (measured: 100 MB of
+ * heap at 1M users, docs/PERFORMANCE.md; about 1 MB for the seeded university).
  *
  * <p>One gap, the users change feed's too: a row inserted outside Provost (psql) takes its number without the
  * changelog's lock, so its transaction may commit after a later-numbered change was caught up; searches served
