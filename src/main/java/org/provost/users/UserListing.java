@@ -263,8 +263,9 @@ final class UserListing {
   /** Whether the row's {@link #CURRENT} columns, from {@code column} on, confirm {@code hit}. */
   private static boolean confirms(ResultSet rs, int column, UserSearch search, UserSearch.Hit hit) throws SQLException {
     if (!rs.getBoolean(column)) return false;
-    if (rs.getLong(column + 1) == hit.through()) return true;
-    search.catchUp();
+    long seen = rs.getLong(column + 1);
+    if (seen == hit.through()) return true;
+    search.saw(seen);
     return false;
   }
 
@@ -335,8 +336,10 @@ final class UserListing {
         out.timestamp(UPDATED_AT, rs.getTimestamp(11));
         g.writeEndObject();
       }
-      if (hit != null && seen != hit.ids().length) { // a candidate is gone (deleted outside Provost)
-        search.reload();
+      if (hit != null && seen != hit.ids().length) {
+        // a candidate is gone (deleted outside Provost); with none left, the snapshot could not be confirmed
+        // either (a replica's may trail the primary's): searched in SQL, and found at the next full load
+        if (seen > 0) search.reload();
         return null;
       }
       g.writeEndArray();

@@ -78,6 +78,7 @@ public final class UserSearch implements AutoCloseable {
   private final ExecutorService writer;
   private final AtomicBoolean catchUpAsked = new AtomicBoolean();
   private final AtomicBoolean reloadAsked = new AtomicBoolean();
+  private final AtomicLong lastCheckBelow = new AtomicLong(System.nanoTime() - 2_000_000_000L);
   private volatile State state = new State(null, NO_IDS, NO_KEYS, -1);
   private final AtomicLong answered = new AtomicLong();
   private final AtomicLong fellBack = new AtomicLong();
@@ -151,6 +152,22 @@ public final class UserSearch implements AutoCloseable {
         loadAll();
       });
     }
+  }
+
+  /**
+   * Told by a search that its snapshot's highest {@code change_seq} was {@code seen}, not the one reflected:
+   * above it, a catch-up is asked for; below it (a replica's snapshot trailing the primary, or rows deleted
+   * outside Provost, which the catch-up's check on the primary tells apart), at most once a second, so that
+   * searches on a lagging replica do not keep this index's thread busy.
+   */
+  void saw(long seen) {
+    if (seen > state.through()) {
+      catchUp();
+      return;
+    }
+    long now = System.nanoTime();
+    long last = lastCheckBelow.get();
+    if (now - last >= 1_000_000_000L && lastCheckBelow.compareAndSet(last, now)) catchUp();
   }
 
   /** Asks for a catch-up; at most one is pending at a time. */

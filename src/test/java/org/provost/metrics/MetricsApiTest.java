@@ -69,13 +69,21 @@ class MetricsApiTest {
   @Test
   void pagesWrittenStraightFromTheResultSet_areTimedByQueryName() {
     long bea = fixture.user("bea", "CS");
+    // until the search index has caught up with bea, a search runs in SQL (users.page) as well
+    double fromMemory = Scrape.of(server).sum("provost_users_search_total", "source", "memory");
+    for (int i = 0; i < 200 && Scrape.of(server).sum("provost_users_search_total", "source", "memory") == fromMemory;
+        i++) {
+      assertThat(server.http.get("/v1/users?limit=5&q=be", fixture.adminToken()).status()).isEqualTo(200);
+      sleep(25);
+    }
     Scrape before = Scrape.of(server);
     assertThat(server.http.get("/v1/users?limit=5", fixture.adminToken()).status()).isEqualTo(200);
     assertThat(server.http.get("/v1/users?limit=5&q=be", fixture.adminToken()).status()).isEqualTo(200);
     assertThat(server.http.get("/v1/users/" + bea + "/grants", fixture.adminToken()).status()).isEqualTo(200);
     Scrape after = Scrape.of(server);
-    // the two hottest admin reads: before, neither was in the metric or the slow-query log
-    assertThat(delta(before, after, "provost_db_query_seconds_count", "query", "users.page")).isEqualTo(2);
+    // the hottest admin reads: before, none was in the metric or the slow-query log
+    assertThat(delta(before, after, "provost_db_query_seconds_count", "query", "users.page")).isEqualTo(1);
+    assertThat(delta(before, after, "provost_db_query_seconds_count", "query", "users.page_by_id")).isEqualTo(1);
     assertThat(delta(before, after, "provost_db_query_seconds_count", "query", "grants.for_user")).isEqualTo(1);
   }
 
@@ -170,6 +178,15 @@ class MetricsApiTest {
       } catch (InterruptedException e) {
         throw new IllegalStateException(e);
       }
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
     }
   }
 }
