@@ -226,12 +226,12 @@ final class UserListing {
 
   /**
    * What confirms a page from the index at the statement's snapshot: whether PostgreSQL lowers the prefix
-   * ({@code ?} 1) as Java did ({@code ?} 2), and the users table's highest {@code change_seq}, which every
-   * insert and update of a user renumbers (V21, V42): when it is the one the index reflects, no user changed
-   * since, so the index's candidates are exactly the users matching at that snapshot.
+   * ({@code ?} 1) as Java did ({@code ?} 2), and the users table's version, which every statement that writes
+   * users bumps (V43): when it is the one the index reflects, no user changed since, so the index's candidates
+   * are exactly the users matching at that snapshot. One row: O(1) whatever an import has in flight.
    */
   private static final String CURRENT = "lower(?::text) = ?::text AS lowered,"
-      + " (SELECT coalesce(max(change_seq), 0) FROM users) AS change_seq";
+      + " (SELECT version FROM users_version) AS version";
   /** The candidates' rows by id ({@code ?} 3), with the changelog's revision and {@link #CURRENT}. */
   private static final String BY_ID = Jdbc.named("users.page_by_id", "SELECT " + COLUMNS + ", " + CURRENT + FROM
       + " WHERE u.id = ANY (?::bigint[]) ORDER BY u.id");
@@ -263,7 +263,7 @@ final class UserListing {
   /** Whether the row's {@link #CURRENT} columns, from {@code column} on, confirm {@code hit}. */
   private static boolean confirms(ResultSet rs, int column, UserSearch search, UserSearch.Hit hit) throws SQLException {
     if (!rs.getBoolean(column)) return false;
-    long seen = rs.getLong(column + 1);
+    long seen = rs.getLong(column + 1); // the version
     if (seen == hit.through()) return true;
     search.saw(seen);
     return false;

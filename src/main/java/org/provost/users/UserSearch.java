@@ -24,10 +24,10 @@ import org.slf4j.LoggerFactory;
  * columns as PostgreSQL stores them lowered (username, email and display name; migration V41), and for each
  * column the user ids in that column's byte order, so the users whose column starts with a prefix are one
  * range found by binary search. {@link UserListing} reads just those users by id, and in the same statement
- * checks that the users table's {@code change_seq} is still the one this index reflects; when it is not (a
- * user changed since, by any writer: the column's trigger numbers every insert and update, V21 and V42), or
- * this index is not loaded, the search runs in SQL as before and this index catches up. So it only makes a
- * page faster, never different.
+ * checks that the users table's version ({@code users_version}, bumped by every statement that writes users,
+ * by any writer, in commit order: V43) is still the one this index reflects; when it is not, or this index
+ * is not loaded, the search runs in SQL as before and this index catches up. So it only makes a page faster,
+ * never different.
  *
  * <p>Why: the SQL search costs PostgreSQL 2-4 times the CPU of a plain page (probes, three prefix-index
  * ranges and a plan large enough for its start-up to dominate; docs/PERFORMANCE.md); from memory it costs a
@@ -35,19 +35,21 @@ import org.slf4j.LoggerFactory;
  *
  * <p>State: an immutable base (the keys by id and the three sorted orders, built at once) and the users
  * changed since, with their keys now; searches read it through one volatile field. One thread of its own,
- * at the SQL lane's lowered priority, is the only writer: it loads everything at start, catches up (the users
- * whose {@code change_seq} is above the one reflected: one statement on its own connection) when the change
- * feed reports a user change or a bulk load, or when a search found it behind; it builds a new base once the
- * changed users outnumber {@code 64 + users / 32} (at most 1,024), and loads everything again when a catch-up
- * finds more than that, finds rows gone, or every {@link #RELOAD_MINUTES} minutes. The change feed's thread
- * never waits for it. Memory: about 100 bytes per user, the keys and the three orders (measured: 100 MB of
+ * at the SQL lane's lowered priority, is the only writer: it loads everything at start, catches up (the
+ * version, and the users whose {@code change_seq} is above the highest it has read, in one snapshot on its own
+ * connection) when the change feed reports a user change or a bulk load, or when a search found it behind;
+ * it builds a new base once the changed users outnumber {@code 64 + users / 32} (at most 1,024), and loads
+ * everything again when a catch-up finds more than that, when a search found a candidate gone (deleted
+ * outside Provost), and every {@link #RELOAD_MINUTES} minutes. The change feed's thread never waits for it.
+ * A user id beyond {@link #MAX_ID} (only possible by plain SQL: the authorization index refuses them too)
+ * leaves it unloaded: searches run in SQL. Memory: about 100 bytes per user, the keys and the three orders (measured: 100 MB of
  * heap at 1M users, docs/PERFORMANCE.md; about 1 MB for the seeded university).
  *
- * <p>One gap, the users change feed's too: a row inserted outside Provost (psql) takes its number without the
- * changelog's lock, so its transaction may commit after a later-numbered change was caught up; searches served
- * from memory then miss that row until the next full load (at most {@link #RELOAD_MINUTES} minutes). Every
- * write of Provost's (API, import, seed), and every update by anyone (the trigger takes the lock), is numbered
- * in commit order.
+ * <p>One gap, the users change feed's too: a row inserted outside Provost (psql), or updated by a statement
+ * that sets {@code change_seq} itself, is numbered without the changelog's lock, so its transaction may commit
+ * after a later-numbered change was caught up; searches served from memory then miss that row until the next
+ * full load (at most {@link #RELOAD_MINUTES} minutes). Every write of Provost's (API, import, seed), and every
+ * other update (the trigger takes the lock), is numbered in commit order.
  */
 public final class UserSearch implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(UserSearch.class);
@@ -55,6 +57,8 @@ public final class UserSearch implements AutoCloseable {
   static final int FEW = 2000;
   /** How often everything is loaded again (the gap above): minutes. */
   public static final int RELOAD_MINUTES = 10;
+  /** The highest user id this index holds (its arrays are indexed by id). */
+  static final int MAX_ID = Integer.MAX_VALUE - 9;
   private static final int COLUMNS = 3;
   private static final byte SEPARATOR = 0; // PostgreSQL text holds no NUL
   private static final int[] NO_IDS = new int[0];
@@ -66,10 +70,11 @@ public final class UserSearch implements AutoCloseable {
 
   /**
    * What a search reads, swapped whole: {@code base} (null until loaded), the users changed since it was built
-   * ({@code dirtyIds} ascending, their keys now in {@code dirtyKeys}, null for no such user), and
-   * {@code through}: every users row numbered up to this {@code change_seq} is reflected.
+   * ({@code dirtyIds} ascending, their keys now in {@code dirtyKeys}, null for no such user), {@code through},
+   * the {@code users_version} whose users it reflects, and {@code lastSeq}, the highest {@code change_seq} it
+   * has read (where the next catch-up starts).
    */
-  private record State(Base base, int[] dirtyIds, byte[][] dirtyKeys, long through) {}
+  private record State(Base base, int[] dirtyIds, byte[][] dirtyKeys, long through, long lastSeq) {}
 
   /** The ids matching a prefix after a cursor, ascending, at most as many as asked for; {@code through} as above. */
   record Hit(long[] ids, long through) {}
@@ -79,7 +84,10 @@ public final class UserSearch implements AutoCloseable {
   private final AtomicBoolean catchUpAsked = new AtomicBoolean();
   private final AtomicBoolean reloadAsked = new AtomicBoolean();
   private final AtomicLong lastCheckBelow = new AtomicLong(System.nanoTime() - 2_000_000_000L);
-  private volatile State state = new State(null, NO_IDS, NO_KEYS, -1);
+  private static final State UNLOADED = new State(null, NO_IDS, NO_KEYS, -1, 0);
+  private volatile State state = UNLOADED;
+  /** When an unloaded index may try to load again (System.nanoTime), so failing loads are not repeated at once. */
+  private volatile long loadAgainAt;
   private final AtomicLong answered = new AtomicLong();
   private final AtomicLong fellBack = new AtomicLong();
   private final AtomicLong loads = new AtomicLong();
@@ -104,7 +112,7 @@ public final class UserSearch implements AutoCloseable {
     return state.base() != null;
   }
 
-  /** The {@code change_seq} up to which every users row is reflected, or -1 before the first load. */
+  /** The {@code users_version} this index reflects, or -1 while it is not loaded. */
   public long through() {
     return state.through();
   }
@@ -155,10 +163,9 @@ public final class UserSearch implements AutoCloseable {
   }
 
   /**
-   * Told by a search that its snapshot's highest {@code change_seq} was {@code seen}, not the one reflected:
-   * above it, a catch-up is asked for; below it (a replica's snapshot trailing the primary, or rows deleted
-   * outside Provost, which the catch-up's check on the primary tells apart), at most once a second, so that
-   * searches on a lagging replica do not keep this index's thread busy.
+   * Told by a search that its snapshot's {@code users_version} was {@code seen}, not the one reflected: above
+   * it, a catch-up is asked for; below it (a replica's snapshot trailing the primary), at most once a second,
+   * so that searches on a lagging replica do not keep this index's thread busy.
    */
   void saw(long seen) {
     if (seen > state.through()) {
@@ -193,84 +200,108 @@ public final class UserSearch implements AutoCloseable {
 
   private void loadAll() {
     long t0 = System.nanoTime();
-    long[] through = {0};
+    long[] marks = {0, 0}; // users_version, the highest change_seq
     byte[][] keys = own.transaction(c -> {
-      try (var st = c.createStatement()) {
-        st.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
-      }
+      snapshot(c);
+      marks[0] = version(c);
       int maxId;
       try (var st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT coalesce(max(id), 0) FROM users")) {
         rs.next();
-        maxId = (int) Math.min(rs.getLong(1), Integer.MAX_VALUE - 8);
+        if (rs.getLong(1) > MAX_ID) return null;
+        maxId = (int) rs.getLong(1);
       }
       byte[][] all = new byte[maxId + 1][];
-      try (PreparedStatement ps = c.prepareStatement("SELECT " + ROW + " FROM users WHERE id <= ?")) {
+      try (PreparedStatement ps = c.prepareStatement("SELECT " + ROW + " FROM users WHERE id >= 0")) {
         ps.setFetchSize(10_000);
-        ps.setLong(1, maxId);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
             all[(int) rs.getLong(1)] = key(rs.getString(2), rs.getString(3), rs.getString(4));
-            through[0] = Math.max(through[0], rs.getLong(5));
+            marks[1] = Math.max(marks[1], rs.getLong(5));
           }
         }
       }
       return all;
     });
+    if (keys == null) {
+      unusable("a user id is above " + MAX_ID);
+      return;
+    }
     Base base = sorted(keys);
-    state = new State(base, NO_IDS, NO_KEYS, through[0]);
+    state = new State(base, NO_IDS, NO_KEYS, marks[0], marks[1]);
     loads.incrementAndGet();
-    LOG.info("user search loaded {} users up to change {} in {} ms", base.orders()[0].length, through[0],
+    LOG.info("user search loaded {} users at version {} in {} ms", base.orders()[0].length, marks[0],
         (System.nanoTime() - t0) / 1_000_000);
+  }
+
+  /** Searches go to SQL; a load is tried again 5 s on, when a search asks. */
+  private void unusable(String why) {
+    if (state != UNLOADED) LOG.warn("user search: {}; searching in SQL", why);
+    state = UNLOADED;
+    loadAgainAt = System.nanoTime() + 5_000_000_000L;
+  }
+
+  /** The rest of this transaction reads one snapshot. */
+  private static void snapshot(Connection c) throws SQLException {
+    try (var st = c.createStatement()) {
+      st.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+    }
+  }
+
+  private static long version(Connection c) throws SQLException {
+    try (var st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT version FROM users_version")) {
+      return rs.next() ? rs.getLong(1) : 0;
+    }
   }
 
   private void caughtUp() {
     catchUpAsked.set(false); // before reading: a change after this read asks again
     State s = state;
     if (s.base() == null) {
-      loadAll();
+      if (System.nanoTime() - loadAgainAt >= 0) {
+        try {
+          loadAll();
+        } catch (RuntimeException e) {
+          unusable("load failed (" + e + ")");
+        }
+      }
       return;
     }
     int most = rebuildAt(s.base());
     TreeMap<Integer, byte[]> changed = new TreeMap<>();
-    long[] through = {s.through()};
-    long top = own.statement(c -> {
-      try (PreparedStatement ps = c.prepareStatement("/* user_search.changed */ SELECT " + ROW + ", (SELECT"
-          + " coalesce(max(change_seq), 0) FROM users) FROM (SELECT 1) one LEFT JOIN users ON change_seq > ?"
-          + " ORDER BY change_seq LIMIT ?")) {
-        ps.setLong(1, s.through());
+    long[] marks = {s.through(), s.lastSeq()};
+    boolean tooLarge = own.transaction(c -> {
+      snapshot(c);
+      marks[0] = version(c);
+      if (marks[0] == s.through()) return false;
+      try (PreparedStatement ps = c.prepareStatement("/* user_search.changed */ SELECT " + ROW
+          + " FROM users WHERE change_seq > ? ORDER BY change_seq LIMIT ?")) {
+        ps.setLong(1, s.lastSeq());
         ps.setInt(2, most + 1);
         try (ResultSet rs = ps.executeQuery()) {
-          long max = 0;
           while (rs.next()) {
-            max = rs.getLong(6);
-            if (rs.getObject(1) == null) continue; // nothing above: the one row of "one", for the maximum
-            if (rs.getLong(1) < Integer.MAX_VALUE) {
-              changed.put((int) rs.getLong(1), key(rs.getString(2), rs.getString(3), rs.getString(4)));
-            }
-            through[0] = rs.getLong(5);
+            if (rs.getLong(1) < 0 || rs.getLong(1) > MAX_ID) return true;
+            changed.put((int) rs.getLong(1), key(rs.getString(2), rs.getString(3), rs.getString(4)));
+            marks[1] = rs.getLong(5);
           }
-          return max;
         }
       }
+      return false;
     });
-    if (top < s.through()) {
-      loadAll(); // the highest number is below the one reflected: rows deleted, or the sequence restarted
-      return;
-    }
-    if (changed.isEmpty()) return;
-    if (changed.size() > most) {
+    if (tooLarge) {
+      unusable("a user id is above " + MAX_ID);
+    } else if (changed.size() > most) {
       loadAll(); // many changes (an import): one load instead of a long list of changed users
-      return;
+    } else if (marks[0] != s.through()) {
+      State next = merged(s, changed, marks[0], marks[1]);
+      state = next.dirtyIds().length > most ? rebuilt(next) : next;
     }
-    State next = merged(s, changed, through[0]);
-    state = next.dirtyIds().length > most ? rebuilt(next) : next;
   }
 
   private static int rebuildAt(Base base) {
     return Math.min(1024, 64 + base.keys().length / 32);
   }
 
-  private static State merged(State s, TreeMap<Integer, byte[]> changed, long through) {
+  private static State merged(State s, TreeMap<Integer, byte[]> changed, long through, long lastSeq) {
     TreeMap<Integer, byte[]> all = new TreeMap<>();
     for (int i = 0; i < s.dirtyIds().length; i++) all.put(s.dirtyIds()[i], s.dirtyKeys()[i]);
     all.putAll(changed);
@@ -281,7 +312,7 @@ public final class UserSearch implements AutoCloseable {
       ids[i] = e.getKey();
       keys[i++] = e.getValue();
     }
-    return new State(s.base(), ids, keys, through);
+    return new State(s.base(), ids, keys, through, lastSeq);
   }
 
   /** A new base: the current one with the changed users applied. */
@@ -291,7 +322,7 @@ public final class UserSearch implements AutoCloseable {
     if (s.dirtyIds().length > 0) size = Math.max(size, s.dirtyIds()[s.dirtyIds().length - 1] + 1);
     byte[][] keys = Arrays.copyOf(old, size);
     for (int i = 0; i < s.dirtyIds().length; i++) keys[s.dirtyIds()[i]] = s.dirtyKeys()[i];
-    return new State(sorted(keys), NO_IDS, NO_KEYS, s.through());
+    return new State(sorted(keys), NO_IDS, NO_KEYS, s.through(), s.lastSeq());
   }
 
   // ---- keys and orders ----
@@ -406,7 +437,7 @@ public final class UserSearch implements AutoCloseable {
     State s = state;
     Base base = s.base();
     if (base == null) return null;
-    if (after >= Integer.MAX_VALUE) return new Hit(new long[0], s.through());
+    if (after >= MAX_ID) return null; // beyond the ids this index holds: SQL
     byte[] prefix = lowered.getBytes(StandardCharsets.UTF_8);
     int first = (int) Math.max(after + 1, 0);
     int[] lo = new int[COLUMNS];
@@ -421,7 +452,10 @@ public final class UserSearch implements AutoCloseable {
     // sorts the matches; a walk also costs more when the matches cluster far from the cursor
     double walk = 3.0 * rows * Math.max(1, base.orders()[0].length) / Math.max(1, wide);
     double gather = wide * (1 + Math.log(Math.max(2, wide)) / Math.log(2) / 4);
-    long[] ids = wide <= FEW || gather <= walk ? gathered(s, prefix, first, lo, hi, rows) : walked(s, prefix, first, rows);
+    long[] ids = null;
+    // matches clustered away from the cursor make a walk long: past four times its estimate, gather instead
+    if (wide > FEW && walk < gather) ids = walked(s, prefix, first, rows, (long) (4 * walk) + 1000);
+    if (ids == null) ids = gathered(s, prefix, first, lo, hi, rows);
     return new Hit(ids, s.through());
   }
 
@@ -452,8 +486,11 @@ public final class UserSearch implements AutoCloseable {
     return Arrays.copyOf(ids, k);
   }
 
-  /** Many matches: the users in id order from {@code first}, each tested, until {@code rows} match. */
-  private static long[] walked(State s, byte[] prefix, int first, int rows) {
+  /**
+   * Many matches: the users in id order from {@code first}, each tested, until {@code rows} match; null when
+   * that took more than {@code budget} users.
+   */
+  private static long[] walked(State s, byte[] prefix, int first, int rows, long budget) {
     byte[][] keys = s.base().keys();
     int[] dirty = s.dirtyIds();
     int end = keys.length;
@@ -463,6 +500,7 @@ public final class UserSearch implements AutoCloseable {
     long[] ids = new long[rows];
     int n = 0;
     for (int id = first; id < end && n < rows; id++) {
+      if (--budget < 0) return null;
       byte[] key;
       if (j < dirty.length && dirty[j] == id) key = s.dirtyKeys()[j++];
       else key = id < keys.length ? keys[id] : null;

@@ -151,9 +151,13 @@ class UserSearchTest {
     };
   }
 
-  /** One page of the API against the plain query, the page's cursor and has_more included. */
   private static void compare(String prefix, int limit, long after, String context) {
-    List<Long> expected = expected(prefix, after, limit + 1);
+    compare(server, prefix, limit, after, context);
+  }
+
+  /** One page of the API against the plain query, the page's cursor and has_more included. */
+  static void compare(ProvostServer server, String prefix, int limit, long after, String context) {
+    List<Long> expected = expected(server, prefix, after, limit + 1);
     String q = java.net.URLEncoder.encode(prefix, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
     Response r = server.http.get("/v1/users?limit=" + limit + "&q=" + q + (after > 0 ? "&after=" + after : ""),
         server.admin());
@@ -167,7 +171,7 @@ class UserSearchTest {
         .isEqualTo(expected.size() > limit ? String.valueOf(expected.get(limit - 1)) : null);
   }
 
-  private static List<Long> expected(String prefix, long after, int rows) {
+  private static List<Long> expected(ProvostServer server, String prefix, long after, int rows) {
     String like = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
     try (Connection c = DriverManager.getConnection(server.jdbcUrl());
         PreparedStatement ps = c.prepareStatement("SELECT id FROM users WHERE id > ? AND (lower(username) LIKE"
