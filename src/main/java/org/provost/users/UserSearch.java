@@ -208,10 +208,11 @@ public final class UserSearch implements AutoCloseable {
       try (var st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT coalesce(max(id), 0) FROM users")) {
         rs.next();
         if (rs.getLong(1) > MAX_ID) return null;
-        maxId = (int) rs.getLong(1);
+        maxId = (int) Math.max(0, rs.getLong(1)); // ids below 1 are never searched, in SQL either (id > after)
       }
       byte[][] all = new byte[maxId + 1][];
-      try (PreparedStatement ps = c.prepareStatement("SELECT " + ROW + " FROM users WHERE id >= 0")) {
+      try (PreparedStatement ps = c.prepareStatement("SELECT " + ROW + " FROM users WHERE id BETWEEN 0 AND ?")) {
+        ps.setLong(1, maxId);
         ps.setFetchSize(10_000);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
@@ -279,9 +280,10 @@ public final class UserSearch implements AutoCloseable {
         ps.setInt(2, most + 1);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
-            if (rs.getLong(1) < 0 || rs.getLong(1) > MAX_ID) return true;
-            changed.put((int) rs.getLong(1), key(rs.getString(2), rs.getString(3), rs.getString(4)));
+            if (rs.getLong(1) > MAX_ID) return true;
             marks[1] = rs.getLong(5);
+            if (rs.getLong(1) < 0) continue; // never searched (see loadAll)
+            changed.put((int) rs.getLong(1), key(rs.getString(2), rs.getString(3), rs.getString(4)));
           }
         }
       }
