@@ -450,13 +450,15 @@ public final class UserSearch implements AutoCloseable {
       hi[c] = bound(base.keys(), base.orders()[c], c, prefix, true);
       wide += hi[c] - lo[c];
     }
-    // the cheaper of the two: a walk tests about rows * users / matches users (three columns each), a gather
-    // sorts the matches; a walk also costs more when the matches cluster far from the cursor
-    double walk = 3.0 * rows * Math.max(1, base.orders()[0].length) / Math.max(1, wide);
+    // the cheaper of the two: a walk tests about rows * users / matches users, each (three columns, found by
+    // scanning for separators) about ten times a gather's look at one range entry; a gather then sorts the
+    // matches after the cursor
+    double walk = 10.0 * rows * Math.max(1, base.orders()[0].length) / Math.max(1, wide);
     double gather = wide * (1 + Math.log(Math.max(2, wide)) / Math.log(2) / 4);
     long[] ids = null;
-    // matches clustered away from the cursor make a walk long: past four times its estimate, gather instead
-    if (wide > FEW && walk < gather) ids = walked(s, prefix, first, rows, (long) (4 * walk) + 1000);
+    // matches clustered away from the cursor make a walk long: once it has tested as many users as a gather
+    // would scan range entries, it gathers instead (so it costs at most about twice the cheaper of the two)
+    if (wide > FEW && walk < gather) ids = walked(s, prefix, first, rows, wide / 10 + 64);
     if (ids == null) ids = gathered(s, prefix, first, lo, hi, rows);
     return new Hit(ids, s.through());
   }
