@@ -12,6 +12,7 @@ import org.provost.testing.AccessFixture;
 import org.provost.testing.Http.Response;
 import org.provost.testing.ProvostServer;
 import org.provost.testing.Scrape;
+import org.provost.testing.Waits;
 
 /**
  * Known traffic, then {@code /metrics}: every series an operator's question needs exists, and its count
@@ -74,7 +75,7 @@ class MetricsApiTest {
     for (int i = 0; i < 200 && Scrape.of(server).sum("provost_users_search_total", "source", "memory") == fromMemory;
         i++) {
       assertThat(server.http.get("/v1/users?limit=5&q=be", fixture.adminToken()).status()).isEqualTo(200);
-      sleep(25);
+      Waits.sleep(25);
     }
     Scrape before = Scrape.of(server);
     assertThat(server.http.get("/v1/users?limit=5", fixture.adminToken()).status()).isEqualTo(200);
@@ -178,15 +179,6 @@ class MetricsApiTest {
       } catch (InterruptedException e) {
         throw new IllegalStateException(e);
       }
-    }
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
     }
   }
 }

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.provost.testing.AccessFixture;
 import org.provost.testing.ProvostServer;
 import org.provost.testing.Scrape;
+import org.provost.testing.Waits;
 
 /**
  * The in-memory user search at its edges, each against PostgreSQL's own answer (UserSearchTest.compare):
@@ -40,7 +41,7 @@ class UserSearchLimitsTest {
         UserSearchTest.compare(server, "CLU1", 50, after, "cluster");
       }
       fromMemory = memory() == before + 10 && sql() == sql;
-      if (!fromMemory) sleep(200);
+      if (!fromMemory) Waits.sleep(200);
     }
     assertThat(fromMemory).as("a whole round answered from memory").isTrue();
   }
@@ -63,15 +64,6 @@ class UserSearchLimitsTest {
 
   private static double sql() {
     return Scrape.of(server).sum("provost_users_search_total", "source", "sql");
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 
   private static double memory() {
