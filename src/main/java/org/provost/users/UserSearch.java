@@ -42,8 +42,8 @@ import org.slf4j.LoggerFactory;
  * everything again when a catch-up finds more than that, when a search found a candidate gone (deleted
  * outside Provost), and every {@link #RELOAD_MINUTES} minutes. The change feed's thread never waits for it.
  * A user id beyond {@link #MAX_ID} (only possible by plain SQL: the authorization index refuses them too)
- * leaves it unloaded: searches run in SQL. Memory: about 100 bytes per user, the keys and the three orders (measured: 100 MB of
- * heap at 1M users, docs/PERFORMANCE.md; about 1 MB for the seeded university).
+ * leaves it unloaded: searches run in SQL. Memory: about 100 bytes per user, the keys and the three orders
+ * (measured: 100 MB of heap at 1M users, docs/PERFORMANCE.md; about 1 MB for the seeded university).
  *
  * <p>One gap, the users change feed's too: a row inserted outside Provost (psql), or updated by a statement
  * that sets {@code change_seq} itself, is numbered without the changelog's lock, so its transaction may commit
@@ -64,6 +64,7 @@ public final class UserSearch implements AutoCloseable {
   private static final int[] NO_IDS = new int[0];
   private static final byte[][] NO_KEYS = new byte[0][];
   private static final String ROW = "id, username_lower, email_lower, display_name_lower, change_seq";
+  private static final State UNLOADED = new State(null, NO_IDS, NO_KEYS, -1, 0);
 
   /** Keys by user id (null: no such user) and, per column, the ids that have a key, in that column's order. */
   private record Base(byte[][] keys, int[][] orders) {}
@@ -84,13 +85,13 @@ public final class UserSearch implements AutoCloseable {
   private final AtomicBoolean catchUpAsked = new AtomicBoolean();
   private final AtomicBoolean reloadAsked = new AtomicBoolean();
   private final AtomicLong lastCheckBelow = new AtomicLong(System.nanoTime() - 2_000_000_000L);
-  private static final State UNLOADED = new State(null, NO_IDS, NO_KEYS, -1, 0);
   private volatile State state = UNLOADED;
   /** When an unloaded index may try to load again (System.nanoTime), so failing loads are not repeated at once. */
   private volatile long loadAgainAt;
+  /** Whether {@link #unusable} has warned since the last load (the writer thread's alone). */
+  private boolean warned;
   private final AtomicLong answered = new AtomicLong();
   private final AtomicLong fellBack = new AtomicLong();
-  private final AtomicLong loads = new AtomicLong();
 
   /**
    * @param niceIncrement the nice steps below the process at which loads and catch-ups run (0 to 19)
@@ -106,17 +107,6 @@ public final class UserSearch implements AutoCloseable {
     reload();
   }
 
-
-  /** Whether searches can be answered from memory. */
-  public boolean ready() {
-    return state.base() != null;
-  }
-
-  /** The {@code users_version} this index reflects, or -1 while it is not loaded. */
-  public long through() {
-    return state.through();
-  }
-
   /** Searches answered from memory: the page read by id was confirmed current. */
   public long answered() {
     return answered.get();
@@ -125,11 +115,6 @@ public final class UserSearch implements AutoCloseable {
   /** Searches that went to SQL: not loaded, a user changed since, or PostgreSQL lowers the prefix otherwise. */
   public long fellBack() {
     return fellBack.get();
-  }
-
-  /** Full loads done (at start, after bulk changes, every {@link #RELOAD_MINUTES} minutes). */
-  public long loads() {
-    return loads.get();
   }
 
   void counted(boolean fromMemory) {
@@ -229,14 +214,15 @@ public final class UserSearch implements AutoCloseable {
     }
     Base base = sorted(keys);
     state = new State(base, NO_IDS, NO_KEYS, marks[0], marks[1]);
-    loads.incrementAndGet();
+    warned = false;
     LOG.info("user search loaded {} users at version {} in {} ms", base.orders()[0].length, marks[0],
         (System.nanoTime() - t0) / 1_000_000);
   }
 
-  /** Searches go to SQL; a load is tried again 5 s on, when a search asks. */
+  /** Searches go to SQL; a load is tried again 5 s on, when a search asks. Warns once until loaded again. */
   private void unusable(String why) {
-    if (state != UNLOADED) LOG.warn("user search: {}; searching in SQL", why);
+    if (!warned) LOG.warn("user search: {}; searching in SQL", why);
+    warned = true;
     state = UNLOADED;
     loadAgainAt = System.nanoTime() + 5_000_000_000L;
   }
