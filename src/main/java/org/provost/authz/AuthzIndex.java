@@ -379,7 +379,7 @@ public final class AuthzIndex implements Authorizer, AutoCloseable {
     reloads.incrementAndGet();
     long t0 = System.nanoTime();
     Map<String, Integer> names = new ConcurrentHashMap<>();
-    IndexLoader.Snapshot s = own.transaction(c -> IndexLoader.loadAll(c, names));
+    IndexLoader.Snapshot s = own.snapshot(c -> IndexLoader.loadAll(c, names));
     catalog = s.catalog();
     users = s.users();
     catalogChangedAt = Math.max(s.revision(), revision);

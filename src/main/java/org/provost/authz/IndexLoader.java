@@ -26,12 +26,8 @@ final class IndexLoader {
   /** Everything, in one consistent snapshot; {@code revision} is the last change the snapshot includes. */
   record Snapshot(Catalog catalog, UserTable users, long revision) {}
 
+  /** Run it in one snapshot ({@link org.provost.db.OwnConnection#snapshot}): its statements must see the same data. */
   static Snapshot loadAll(Connection c, Map<String, Integer> usernames) throws SQLException {
-    // for this transaction only: setTransactionIsolation changes the session, which then had to be set back
-    // after every later transaction on this connection (a round trip per feed batch)
-    try (var st = c.createStatement()) {
-      st.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
-    }
     long revision = Changelog.current(c);
     Catalog catalog = loadCatalog(c);
     long maxId = 0;

@@ -23,6 +23,19 @@ public final class OwnConnection implements AutoCloseable {
   }
 
   /**
+   * Runs {@code work} in one REPEATABLE READ transaction: every statement of it reads the same snapshot (a
+   * full load). Only this transaction: the next is READ COMMITTED again, with no statement to set it back.
+   */
+  public <T> T snapshot(Database.Work<T> work) {
+    return run(c -> {
+      try (var st = c.createStatement()) {
+        st.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+      }
+      return work.run(c);
+    }, false);
+  }
+
+  /**
    * Runs {@code work}, which must be ONE statement (its own snapshot is consistent), outside a transaction:
    * no BEGIN and no COMMIT, one round trip where a transaction takes two.
    */

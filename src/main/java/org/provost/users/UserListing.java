@@ -248,10 +248,7 @@ final class UserListing {
       throws SQLException {
     String lowered = prefix.toLowerCase(java.util.Locale.ROOT);
     UserSearch.Hit hit = search.find(lowered, afterId, limit + 1);
-    if (hit == null) {
-      search.catchUp(); // a failed load is tried again
-      return null;
-    }
+    if (hit == null) return null;
     if (hit.ids().length == 0) {
       return Jdbc.read(c, NONE_FOUND, rs -> rs.next() && confirms(rs, 2, search, hit)
           ? new Page(EMPTY.copy(), rs.getLong(1)) : null, prefix, lowered);

@@ -84,7 +84,6 @@ public final class UserSearch implements AutoCloseable {
   private final ExecutorService writer;
   private final AtomicBoolean catchUpAsked = new AtomicBoolean();
   private final AtomicBoolean reloadAsked = new AtomicBoolean();
-  private final AtomicLong lastCheckBelow = new AtomicLong(System.nanoTime() - 2_000_000_000L);
   private volatile State state = UNLOADED;
   /** When an unloaded index may try to load again (System.nanoTime), so failing loads are not repeated at once. */
   private volatile long loadAgainAt;
@@ -149,17 +148,11 @@ public final class UserSearch implements AutoCloseable {
 
   /**
    * Told by a search that its snapshot's {@code users_version} was {@code seen}, not the one reflected: above
-   * it, a catch-up is asked for; below it (a replica's snapshot trailing the primary), at most once a second,
-   * so that searches on a lagging replica do not keep this index's thread busy.
+   * it, a catch-up is asked for. Below it (a replica's snapshot trailing the primary, which this index reads)
+   * nothing is: the version never goes back on the primary, so a catch-up could find nothing.
    */
   void saw(long seen) {
-    if (seen > state.through()) {
-      catchUp();
-      return;
-    }
-    long now = System.nanoTime();
-    long last = lastCheckBelow.get();
-    if (now - last >= 1_000_000_000L && lastCheckBelow.compareAndSet(last, now)) catchUp();
+    if (seen > state.through()) catchUp();
   }
 
   /** Asks for a catch-up; at most one is pending at a time. */
@@ -186,8 +179,7 @@ public final class UserSearch implements AutoCloseable {
   private void loadAll() {
     long t0 = System.nanoTime();
     long[] marks = {0, 0}; // users_version, the highest change_seq
-    byte[][] keys = own.transaction(c -> {
-      snapshot(c);
+    byte[][] keys = own.snapshot(c -> {
       marks[0] = version(c);
       int maxId;
       try (var st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT coalesce(max(id), 0) FROM users")) {
@@ -227,13 +219,6 @@ public final class UserSearch implements AutoCloseable {
     loadAgainAt = System.nanoTime() + 5_000_000_000L;
   }
 
-  /** The rest of this transaction reads one snapshot. */
-  private static void snapshot(Connection c) throws SQLException {
-    try (var st = c.createStatement()) {
-      st.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
-    }
-  }
-
   private static long version(Connection c) throws SQLException {
     try (var st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT version FROM users_version")) {
       return rs.next() ? rs.getLong(1) : 0;
@@ -256,8 +241,7 @@ public final class UserSearch implements AutoCloseable {
     int most = rebuildAt(s.base());
     TreeMap<Integer, byte[]> changed = new TreeMap<>();
     long[] marks = {s.through(), s.lastSeq()};
-    boolean tooLarge = own.transaction(c -> {
-      snapshot(c);
+    boolean tooLarge = own.snapshot(c -> {
       marks[0] = version(c);
       if (marks[0] == s.through()) return false;
       try (PreparedStatement ps = c.prepareStatement("/* user_search.changed */ SELECT " + ROW
@@ -419,12 +403,15 @@ public final class UserSearch implements AutoCloseable {
    * confirm it lowers the prefix the same way), ascending; null while this index is not loaded. Costs two
    * binary searches per column, then either sorting the ids of the three ranges (always when they hold at
    * most {@link #FEW}) or a walk in id order that tests each user until {@code rows} match, whichever the
-   * range sizes say is cheaper.
+   * range sizes say is cheaper. While not loaded, it asks for a load.
    */
   Hit find(String lowered, long after, int rows) {
     State s = state;
     Base base = s.base();
-    if (base == null) return null;
+    if (base == null) {
+      catchUp(); // loads it, once a failed load may be tried again
+      return null;
+    }
     if (after >= MAX_ID) return null; // beyond the ids this index holds: SQL
     byte[] prefix = lowered.getBytes(StandardCharsets.UTF_8);
     int first = (int) Math.max(after + 1, 0);

@@ -71,7 +71,7 @@ class IndexLoaderTest {
   @Test
   void theIndexsConnection_fullLoadInRepeatableRead_othersReadCommitted_andAFailedStatementLeavesItUsable() {
     try (OwnConnection own = new OwnConnection(database.db())) {
-      String inLoad = own.transaction(c -> {
+      String inLoad = own.snapshot(c -> {
         IndexLoader.loadAll(c, new java.util.HashMap<>());
         return isolation(c);
       });
