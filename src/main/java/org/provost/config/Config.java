@@ -84,7 +84,8 @@ public record Config(
 
   /**
    * The lanes' admission (DESIGN.md "Lanes and admission"; README "Lanes and overload"). The SQL lane runs at
-   * most {@code sqlConcurrency} requests at once (PROVOST_SQL_LANE_CONCURRENCY, default the pool's size), of
+   * most {@code sqlConcurrency} requests at once (PROVOST_SQL_LANE_CONCURRENCY, default 2 x cores + 1 up to the
+   * pool's size: {@link #defaultSqlConcurrency}), of
    * which at most {@code sqlWriters} are writes (PROVOST_SQL_LANE_WRITERS, default a quarter, 1 to 4: writes
    * queue behind one writer lock, so more would only hold connections reads need); grants and revokes,
    * committed in groups (db.GroupCommit) and holding no connection while they wait, have a share of their own
@@ -102,7 +103,7 @@ public record Config(
   public record Lanes(int sqlConcurrency, int sqlWriters, int groupedWrites, int sqlQueue, Duration sqlMaxWait,
       int hashThreads, int hashQueue, Duration hashMaxWait, int fillPoolSize, int nice) {
     static Lanes from(Settings s, int poolMaxSize) {
-      int sql = s.integer("PROVOST_SQL_LANE_CONCURRENCY", Math.max(2, poolMaxSize), 2, 10_000);
+      int sql = s.integer("PROVOST_SQL_LANE_CONCURRENCY", defaultSqlConcurrency(poolMaxSize, CORES), 2, 10_000);
       if (sql > 4 * poolMaxSize) {
         throw new ConfigException("PROVOST_SQL_LANE_CONCURRENCY", String.valueOf(sql), "must not exceed 4 x "
             + "PROVOST_DB_POOL_MAX_SIZE (" + 4 * poolMaxSize + "): the rest would only wait for a connection");
@@ -120,7 +121,7 @@ public record Config(
           s.duration("PROVOST_SQL_LANE_MAX_WAIT", Duration.ofMillis(250)),
           // half the cores: hashing a full lane's worth of logins must leave the event loops (the memory
           // lane) a core; on 2 cores with every core hashing, checks waited up to 190 ms (docs/PERFORMANCE.md)
-          s.integer("PROVOST_HASH_THREADS", Math.max(1, Runtime.getRuntime().availableProcessors() / 2), 1, 256),
+          s.integer("PROVOST_HASH_THREADS", Math.max(1, CORES / 2), 1, 256),
           s.integer("PROVOST_HASH_LANE_QUEUE", 32, 0, 100_000),
           s.duration("PROVOST_HASH_LANE_MAX_WAIT", Duration.ofSeconds(1)),
           s.integer("PROVOST_DB_FILL_POOL_SIZE", 4, 1, 100),
@@ -128,7 +129,27 @@ public record Config(
           // the cores go to the memory lane first (ops.ThreadPriority; docs/PERFORMANCE.md "Lane priority")
           s.integer("PROVOST_LANE_NICE", 10, 0, 19));
     }
+
+    /**
+     * The SQL lane's default concurrency: {@code 2 x cores + 1}, the PostgreSQL wiki's starting point for a
+     * database's active connections ({@code (core_count * 2) + effective_spindle_count}, "Number Of Database
+     * Connections", https://wiki.postgresql.org/wiki/Number_Of_Database_Connections), with one spindle; at
+     * most the pool's size, at least 2. {@code cores} is this machine's: right for PostgreSQL on the same
+     * machine (the embedded default); for PostgreSQL on its own machine, set PROVOST_SQL_LANE_CONCURRENCY
+     * from that machine's cores. More requests at once than the cores can run only lengthen the tail: on 2
+     * cores, 20 at once put a 50-user page's p99 at 45-137 ms, 5 at once at 7-20 ms, for 0-20% fewer
+     * requests a second (docs/PERFORMANCE.md "The SQL lane's concurrency").
+     *
+     * @param poolMaxSize PROVOST_DB_POOL_MAX_SIZE (>= 1)
+     * @param cores the processors this JVM may use (>= 1)
+     * @return requests the SQL lane runs at once, 2 to {@code max(2, poolMaxSize)}
+     */
+    static int defaultSqlConcurrency(int poolMaxSize, int cores) {
+      return Math.max(2, Math.min(poolMaxSize, 2 * cores + 1));
+    }
   }
+
+  private static final int CORES = Runtime.getRuntime().availableProcessors();
 
   /** Argon2id cost parameters (RFC 9106). */
   public record Argon2Params(int memoryKib, int iterations, int parallelism) {}

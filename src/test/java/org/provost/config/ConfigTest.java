@@ -24,10 +24,15 @@ class ConfigTest {
   }
 
   @Test
-  void lanes_defaultToThePool_andAreCheckedAgainstEachOther() {
+  void lanes_defaultToTheCoresWithinThePool_andAreCheckedAgainstEachOther() {
     Config.Lanes lanes = Config.from(Map.of("PROVOST_DB_POOL_MAX_SIZE", "12")).lanes();
-    assertThat(lanes.sqlConcurrency()).isEqualTo(12);
-    assertThat(lanes.sqlWriters()).isEqualTo(3);
+    int cores = Runtime.getRuntime().availableProcessors();
+    assertThat(lanes.sqlConcurrency()).isEqualTo(Math.min(12, 2 * cores + 1));
+    assertThat(lanes.sqlWriters()).isEqualTo(Math.max(1, Math.min(4, lanes.sqlConcurrency() / 4)));
+    Config.Lanes set = Config.from(Map.of("PROVOST_DB_POOL_MAX_SIZE", "12", "PROVOST_SQL_LANE_CONCURRENCY", "12"))
+        .lanes();
+    assertThat(set.sqlConcurrency()).isEqualTo(12);
+    assertThat(set.sqlWriters()).isEqualTo(3);
     assertThat(lanes.sqlMaxWait()).isEqualTo(Duration.ofMillis(250));
     assertThat(lanes.hashThreads()).isEqualTo(Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
     assertThat(lanes.fillPoolSize()).isEqualTo(4);
@@ -41,6 +46,14 @@ class ConfigTest {
         .hasMessageContaining("PROVOST_HASH_LANE_MAX_WAIT");
     assertThatThrownBy(() -> Config.from(Map.of("PROVOST_HASH_THREADS", "0")))
         .hasMessageContaining("PROVOST_HASH_THREADS");
+  }
+
+  @Test
+  void sqlLaneDefault_isTwiceTheCoresPlusOne_withinThePool() {
+    assertThat(Config.Lanes.defaultSqlConcurrency(20, 2)).isEqualTo(5);
+    assertThat(Config.Lanes.defaultSqlConcurrency(20, 16)).isEqualTo(20);
+    assertThat(Config.Lanes.defaultSqlConcurrency(3, 2)).isEqualTo(3);
+    assertThat(Config.Lanes.defaultSqlConcurrency(1, 1)).isEqualTo(2);
   }
 
   @Test
