@@ -84,9 +84,10 @@ public record Config(
 
   /**
    * The lanes' admission (DESIGN.md "Lanes and admission"; README "Lanes and overload"). The SQL lane runs at
-   * most {@code sqlConcurrency} requests at once (PROVOST_SQL_LANE_CONCURRENCY, default 2 x cores + 1 up to the
-   * pool's size: {@link #defaultSqlConcurrency}), of
-   * which at most {@code sqlWriters} are writes (PROVOST_SQL_LANE_WRITERS, default a quarter, 1 to 4: writes
+   * most {@code sqlConcurrency} requests at once (PROVOST_SQL_LANE_CONCURRENCY, default 2 x cores reads plus
+   * the writes' share, up to the pool's size: {@link #defaultSqlConcurrency}), of
+   * which at most {@code sqlWriters} are writes (PROVOST_SQL_LANE_WRITERS, default a quarter of the pool, or
+   * of PROVOST_SQL_LANE_CONCURRENCY when that is set, 1 to 4: writes
    * queue behind one writer lock, so more would only hold connections reads need); grants and revokes,
    * committed in groups (db.GroupCommit) and holding no connection while they wait, have a share of their own
    * of {@code groupedWrites} (PROVOST_SQL_LANE_GROUPED_WRITES, default 128); each share queues at
@@ -103,12 +104,15 @@ public record Config(
   public record Lanes(int sqlConcurrency, int sqlWriters, int groupedWrites, int sqlQueue, Duration sqlMaxWait,
       int hashThreads, int hashQueue, Duration hashMaxWait, int fillPoolSize, int nice) {
     static Lanes from(Settings s, int poolMaxSize) {
+      boolean sized = s.string("PROVOST_SQL_LANE_CONCURRENCY").isPresent();
       int sql = s.integer("PROVOST_SQL_LANE_CONCURRENCY", defaultSqlConcurrency(poolMaxSize, CORES), 2, 10_000);
       if (sql > 4 * poolMaxSize) {
         throw new ConfigException("PROVOST_SQL_LANE_CONCURRENCY", String.valueOf(sql), "must not exceed 4 x "
             + "PROVOST_DB_POOL_MAX_SIZE (" + 4 * poolMaxSize + "): the rest would only wait for a connection");
       }
-      int writers = s.integer("PROVOST_SQL_LANE_WRITERS", Math.max(1, Math.min(4, sql / 4)), 1, 10_000);
+      // set by hand, the lane keeps a quarter of itself for writes; by default, a quarter of the pool, on top
+      // of the reads' share (defaultSqlConcurrency)
+      int writers = s.integer("PROVOST_SQL_LANE_WRITERS", defaultWriters(sized ? sql : poolMaxSize), 1, 10_000);
       if (sql < 2 || writers >= sql) {
         throw new ConfigException("PROVOST_SQL_LANE_WRITERS", String.valueOf(writers), "must be below "
             + "PROVOST_SQL_LANE_CONCURRENCY (" + sql + "), which must be at least 2: reads keep the rest");
@@ -131,21 +135,32 @@ public record Config(
     }
 
     /**
-     * The SQL lane's default concurrency: {@code 2 x cores + 1}, the PostgreSQL wiki's starting point for a
-     * database's active connections ({@code (core_count * 2) + effective_spindle_count}, "Number Of Database
-     * Connections", https://wiki.postgresql.org/wiki/Number_Of_Database_Connections), with one spindle; at
-     * most the pool's size, at least 2. {@code cores} is this machine's: right for PostgreSQL on the same
-     * machine (the embedded default); for PostgreSQL on its own machine, set PROVOST_SQL_LANE_CONCURRENCY
-     * from that machine's cores. More requests at once than the cores can run only lengthen the tail: on 2
-     * cores, 20 at once put a 50-user page's p99 at 45-137 ms, 5 at once at 7-20 ms, for 0-20% fewer
-     * requests a second (docs/PERFORMANCE.md "The SQL lane's concurrency").
+     * The SQL lane's default concurrency: {@code 2 x cores} reads plus the writes' share
+     * ({@link #defaultWriters} of the pool), at most the pool's size, at least 2. The reads' share is the
+     * starting point for a database's active connections that the PostgreSQL wiki ("Number Of Database
+     * Connections") and HikariCP's "About Pool Sizing" give, {@code (core_count * 2) +
+     * effective_spindle_count}, with no spindle: the working set is cached. Writes mostly sleep behind one
+     * writer lock, so they are counted on top. {@code cores} are the processors this JVM may use (logical
+     * ones, where the formula means physical cores), and this machine's: right for PostgreSQL on the same
+     * machine (the embedded default); with PostgreSQL on a machine of its own, PROVOST_SQL_LANE_CONCURRENCY
+     * is set from that machine's cores, shared among the instances. More reads at once than the cores can run
+     * only lengthen the tail: on 2 cores, 16 at once put a 50-user page's client p99 at 45-137 ms, 4 at once
+     * at 7-20 ms (docs/PERFORMANCE.md "The SQL lane's concurrency").
      *
      * @param poolMaxSize PROVOST_DB_POOL_MAX_SIZE (>= 1)
      * @param cores the processors this JVM may use (>= 1)
      * @return requests the SQL lane runs at once, 2 to {@code max(2, poolMaxSize)}
      */
     static int defaultSqlConcurrency(int poolMaxSize, int cores) {
-      return Math.max(2, Math.min(poolMaxSize, 2 * cores + 1));
+      return Math.max(2, Math.min(poolMaxSize, 2 * cores + defaultWriters(poolMaxSize)));
+    }
+
+    /**
+     * How many of {@code concurrency} SQL-lane requests may be writes by default: a quarter, 1 to 4 (writes
+     * queue behind one writer lock, so more would only hold connections reads need).
+     */
+    static int defaultWriters(int concurrency) {
+      return Math.max(1, Math.min(4, concurrency / 4));
     }
   }
 

@@ -21,7 +21,8 @@ public final class Connections {
   /**
    * The default of class {@code c}: enough that the server, not the load generator's own queue, decides
    * what waits and what is refused. memory 64: answers take microseconds to milliseconds (the single shared
-   * set had 64). sql 512: the server's SQL lane runs 20 requests at once (the pool's size) and queues what
+   * set had 64). sql 512: the server's SQL lane runs 8 requests at once on 2 cores (2 x cores reads and the
+   * writes' share, at most the pool's size) and queues what
    * 250 ms of arrivals bring, about 230 at the 4,000 req/s of the default mix's overload run and 300 at the
    * 1,200 SQL requests/s of the two-instance 20,000 req/s mix; with fewer connections the generator would
    * hold the overload in its own queue, where it times out instead of being refused (with 64, the

@@ -27,8 +27,8 @@ class ConfigTest {
   void lanes_defaultToTheCoresWithinThePool_andAreCheckedAgainstEachOther() {
     Config.Lanes lanes = Config.from(Map.of("PROVOST_DB_POOL_MAX_SIZE", "12")).lanes();
     int cores = Runtime.getRuntime().availableProcessors();
-    assertThat(lanes.sqlConcurrency()).isEqualTo(Math.min(12, 2 * cores + 1));
-    assertThat(lanes.sqlWriters()).isEqualTo(Math.max(1, Math.min(4, lanes.sqlConcurrency() / 4)));
+    assertThat(lanes.sqlWriters()).isEqualTo(3); // a quarter of the pool
+    assertThat(lanes.sqlConcurrency()).isEqualTo(Math.min(12, 2 * cores + 3)); // 2 x cores reads, and the writes
     Config.Lanes set = Config.from(Map.of("PROVOST_DB_POOL_MAX_SIZE", "12", "PROVOST_SQL_LANE_CONCURRENCY", "12"))
         .lanes();
     assertThat(set.sqlConcurrency()).isEqualTo(12);
@@ -49,11 +49,21 @@ class ConfigTest {
   }
 
   @Test
-  void sqlLaneDefault_isTwiceTheCoresPlusOne_withinThePool() {
-    assertThat(Config.Lanes.defaultSqlConcurrency(20, 2)).isEqualTo(5);
+  void sqlLaneDefault_isTwiceTheCoresForReads_plusTheWrites_withinThePool() {
+    assertThat(Config.Lanes.defaultSqlConcurrency(20, 2)).isEqualTo(8); // 4 reads, 4 writes
     assertThat(Config.Lanes.defaultSqlConcurrency(20, 16)).isEqualTo(20);
     assertThat(Config.Lanes.defaultSqlConcurrency(3, 2)).isEqualTo(3);
     assertThat(Config.Lanes.defaultSqlConcurrency(1, 1)).isEqualTo(2);
+    for (int pool = 1; pool <= 64; pool++) { // every default passes Lanes' own checks, on any machine
+      Config.Lanes lanes = Config.from(Map.of("PROVOST_DB_POOL_MAX_SIZE", String.valueOf(pool),
+          "PROVOST_DB_POOL_MIN_IDLE", "0")).lanes();
+      assertThat(lanes.sqlWriters()).isLessThan(lanes.sqlConcurrency());
+      for (int cores = 1; cores <= 32; cores++) {
+        int sql = Config.Lanes.defaultSqlConcurrency(pool, cores);
+        assertThat(Config.Lanes.defaultWriters(pool)).isLessThan(sql);
+        assertThat(sql).isLessThanOrEqualTo(Math.max(2, pool)).isLessThanOrEqualTo(4 * pool);
+      }
+    }
   }
 
   @Test

@@ -76,6 +76,9 @@ public final class TestServer implements AutoCloseable {
     env.put("PROVOST_ARGON2_ITERATIONS", "1");
     env.put("PROVOST_ADMIN_PASSWORD", ADMIN_PASSWORD);
     env.putAll(overrides);
+    // the lane as large as the pool, as before its default followed the cores (Config.Lanes): the same on
+    // every machine, so a test's concurrency does not depend on the one it runs on
+    env.putIfAbsent("PROVOST_SQL_LANE_CONCURRENCY", env.get("PROVOST_DB_POOL_MAX_SIZE"));
     return env;
   }
 
