@@ -15,6 +15,10 @@
 # OVERLOAD_NICE (default 0): run the overload's load generator that many nice steps down, to see how much of
 # the probe's latency is the generator itself competing for the two cores (clients are elsewhere in production).
 # SERVE_JAVA_OPTS: JVM options for the server alone (bench/lib.sh).
+# PERF_SCHED (seconds, default 0: off): record every context switch on the machine (`perf sched record`,
+# needs root and perf) for that long from the overload's fifth second, and print, per group of threads
+# (the server's event loops, its other threads, the probe, the overload's generator, PostgreSQL, nginx),
+# how long they waited for a core once woken: where the probe's tail comes from (docs/PROFILING.md).
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 db="${1:-provost_seeded}"; rate="${2:-4000}"; secs="${3:-15}"; probe_rate="${4:-500}"
@@ -34,7 +38,20 @@ for _ in $(seq 1 600); do grep -qE '^\[ *[0-9]+s\]' "$work/probe.out" && break; 
 sleep "$baseline"
 echo "== overload: the default mix at $rate/s for $secs s (2 s ramp), beside the probe at $probe_rate/s"
 lt_nice="${OVERLOAD_NICE:-0}" lt --rate "$rate" --duration "$secs" --warmup 2 --users 90 --json "$work/overload.json" \
-  > "$work/overload.out" 2>&1
+  > "$work/overload.out" 2>&1 &
+overload=$!
+if [ "${PERF_SCHED:-0}" -gt 0 ]; then
+  sleep 7 # the overload's 2 s ramp and set-up, then 5 s into it
+  perf sched record -o "$work/sched.data" -- sleep "$PERF_SCHED" > /dev/null 2>&1 || echo "perf sched record failed"
+  # which thread is whose: the server, the probe, the overload's generator (each a java process)
+  tree() { echo "$1"; for c in $(pgrep -P "$1"); do tree "$c"; done; }
+  for who in server:$provost_pid probe:$probe overload:$overload; do
+    for p in $(tree "${who#*:}"); do
+      if [ -d "/proc/$p/task" ]; then ls "/proc/$p/task" | sed "s/^/${who%%:*} /"; fi
+    done
+  done > "$work/threads"
+fi
+wait "$overload"
 sed -n '/^endpoint/,/^load generator/p' "$work/overload.out"
 wait "$probe"
 echo "== the probe (check 80, me 20 at $probe_rate/s, its own process and connections)"
@@ -66,5 +83,21 @@ awk -F, -v end="$end_ms" -v ramp="$ramp_ms" '
     if (recovered == "") print "NOT back to normal by the end of the probe"
     else printf "back to normal from the second ending %.1f s after the overload ended (goal: within 5 s)\n", recovered
   }' "$work/probe.csv"
+if [ -s "$work/threads" ] && [ -f "$work/sched.data" ]; then
+  echo "== waits for a core during ${PERF_SCHED} s of the overload (perf sched: after a wake-up, until running)"
+  perf sched latency -i "$work/sched.data" -p 2>/dev/null | awk -F'|' -v threads="$work/threads" '
+    BEGIN { while ((getline l < threads) > 0) { split(l, a, " "); owner[a[2]] = a[1] } }
+    NF >= 5 && $1 ~ /:[0-9]+ *$/ {
+      name = $1; sub(/^ +/, "", name); sub(/ +$/, "", name); tid = name; sub(/.*:/, "", tid); comm = name; sub(/:[0-9]+$/, "", comm)
+      g = owner[tid] != "" ? owner[tid] : (comm ~ /^postgres/ ? "postgres" : (comm ~ /^nginx/ ? "nginx" : "other"))
+      if (g == "server") g = comm ~ /^vert\.x-eventloo/ ? "server: event loops" : (comm ~ /^GC Thread|^VM Thread/ ? "server: GC and VM" : (comm ~ /^provost-(sql|group|hash)/ ? "server: lowered lanes" : "server: other"))
+      split($4, av, ":"); split($5, mx, ":"); sw = $3 + 0; avg = av[2] + 0; m = mx[2] + 0
+      n[g] += sw; tot[g] += sw * avg; if (m > max[g]) max[g] = m
+    }
+    END {
+      printf "%-22s %9s %12s %12s\n", "threads", "switches", "avg wait ms", "max wait ms"
+      for (g in n) printf "%-22s %9d %12.3f %12.2f\n", g, n[g], n[g] ? tot[g] / n[g] : 0, max[g]
+    }' | sort
+fi
 curl -s "http://127.0.0.1:$port/metrics" | grep -E '^provost_admission_refused_total' || true
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -1,42 +1,78 @@
 package org.provost.http;
 
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.provost.error.ServiceException;
 import org.provost.metrics.AdmissionRefusals;
+import org.slf4j.MDC;
 
 /**
  * Bounded admission to one lane: at most {@code concurrency} requests run at once, at most {@code maxQueue}
  * wait for a turn, and none waits longer than {@code maxWaitMillis}. A request past any of these bounds is
- * refused at once with 503 {@code overloaded} (the HTTP layer adds {@code Retry-After}) and counted in
- * {@code provost_admission_refused_total{lane}}; it is never left to time out.
+ * refused with 503 {@code overloaded} (the HTTP layer adds {@code Retry-After}) and counted in
+ * {@code provost_admission_refused_total{lane}}: at once when the queue is full, at the end of its
+ * maximum wait otherwise; it is never left to time out. The idea is that of a concurrency limiter with a
+ * bounded queue, as in Netflix's concurrency-limits or Envoy's adaptive concurrency, with fixed limits.
  *
- * <p>{@link #submit} never blocks its caller (the event loop): a request that finds a free permit starts
- * on the executor at once; one that must wait does so on its own virtual thread, in arrival order (a fair
- * semaphore), holding no connection. The idea is that of a concurrency limiter with a bounded queue, as in
- * Netflix's concurrency-limits or Envoy's adaptive concurrency, with fixed limits.
+ * <p>{@link #submit} never blocks its caller (the event loop). A request that finds a free turn starts on
+ * the executor at once. One that must wait joins a FIFO queue, holding no thread and no connection; when a
+ * request ends, the thread that ran it takes the turn on to the oldest waiting request and runs it itself,
+ * with that request's logging context. So a queued request starts without any thread being woken: on a
+ * saturated machine each wake-up is a wait for a core, and with the turns kept few (the SQL lane's default,
+ * Config.Lanes) those waits had left turns unused between one request and the next.
  */
 public final class Admission {
+  /** Refuses waiters at the end of their maximum wait: one daemon thread for every admission. */
+  private static final ScheduledExecutorService EXPIRY = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "provost-admission-expiry");
+    t.setDaemon(true);
+    return t;
+  });
+
   private final Lane lane;
   private final int concurrency;
   private final int maxQueue;
   private final long maxWaitNanos;
-  private final Semaphore permits;
-  private final AtomicInteger queued = new AtomicInteger();
   private final AdmissionRefusals refusals;
   /** Where admitted work runs; null: on the executor it was submitted with. */
   private final Executor runOn;
+
+  private final ReentrantLock lock = new ReentrantLock();
+  /** Signalled when a turn comes back to {@link #free} while {@link #holdAll} wants it. */
+  private final Condition returned = lock.newCondition();
+  /** Requests waiting for a turn, oldest first (guarded by lock). */
+  private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
+  /** Turns no request holds (guarded by lock). */
+  private int free;
+  /** Turns {@link #holdAll} still waits for: ending requests give theirs back rather than on (guarded). */
+  private int wanted;
+  /** Whether an expiry check is scheduled (guarded by lock). */
+  private boolean expiryScheduled;
+
+  /** A request waiting for a turn: where it runs, what it runs, its refusal, since when, its logging context. */
+  private record Waiter(Executor executor, Supplier<Runnable> work, Consumer<ServiceException> refused,
+      long since, Map<String, String> context) {}
 
   /**
    * An admission whose work runs on the executor each request is submitted with.
    *
    * @param concurrency requests running at once (>= 1)
-   * @param maxQueue requests waiting for a permit (>= 0; 0: refuse whenever all permits are taken)
-   * @param maxWaitMillis the longest a request waits for a permit before it is refused (>= 0)
+   * @param maxQueue requests waiting for a turn (>= 0; 0: refuse whenever every turn is taken)
+   * @param maxWaitMillis the longest a request waits for a turn before it is refused (>= 0; 0: refuse
+   *     whenever every turn is taken)
    * @param refusals where refusals are counted
+   * @throws IllegalArgumentException for a bound out of range
    */
   public Admission(Lane lane, int concurrency, int maxQueue, long maxWaitMillis, AdmissionRefusals refusals) {
     this(lane, concurrency, maxQueue, maxWaitMillis, refusals, null);
@@ -44,9 +80,8 @@ public final class Admission {
 
   /**
    * As {@link #Admission(Lane, int, int, long, AdmissionRefusals)}, with admitted work run on {@code runOn}
-   * (the SQL lane's own threads, below the event loops' priority: ops.ThreadPriority), while a request that
-   * waits for a permit waits on the executor it was submitted with (virtual threads: it holds none of
-   * {@code runOn}'s threads).
+   * (the SQL lane's own threads, below the event loops' priority: ops.ThreadPriority), which must have at
+   * least {@code concurrency} threads.
    */
   public Admission(Lane lane, int concurrency, int maxQueue, long maxWaitMillis, AdmissionRefusals refusals,
       Executor runOn) {
@@ -58,19 +93,18 @@ public final class Admission {
     this.concurrency = concurrency;
     this.maxQueue = maxQueue;
     this.maxWaitNanos = TimeUnit.MILLISECONDS.toNanos(maxWaitMillis);
-    this.permits = new Semaphore(concurrency, true);
     this.refusals = refusals;
     this.runOn = runOn;
+    this.free = concurrency;
   }
 
   /**
    * Runs {@code work} once admitted (on this admission's own threads when it has them, else on
-   * {@code executor}; a request that must wait waits on {@code executor}), releasing the permit when it
-   * returns; or calls
-   * {@code refused} (on the caller's thread when the queue is full, else on the waiting virtual thread)
-   * with a 503 {@code overloaded} error. Never blocks.
+   * {@code executor}), giving its turn back (or on to the oldest waiting request) when it returns; or calls
+   * {@code refused} with a 503 {@code overloaded} error: on the caller's thread when the queue is full, else
+   * on the expiry thread once the request has waited its maximum. Never blocks.
    */
-  public void submit(Executor executor, Runnable work, java.util.function.Consumer<ServiceException> refused) {
+  public void submit(Executor executor, Runnable work, Consumer<ServiceException> refused) {
     submit(executor, () -> {
       work.run();
       return NOTHING;
@@ -80,81 +114,193 @@ public final class Admission {
   private static final Runnable NOTHING = () -> { };
 
   /**
-   * As {@link #submit(Executor, Runnable, java.util.function.Consumer)} for work that ends by answering:
-   * {@code work} returns the answer, which runs only once the permit is back. A client that sends its next
-   * request as soon as it has the answer then never finds the permit of its own previous request still
-   * taken.
+   * As {@link #submit(Executor, Runnable, Consumer)} for work that ends by answering: {@code work} returns
+   * the answer, which runs once the turn is given back or on. A client that sends its next request as soon
+   * as it has the answer then never finds the turn of its own previous request still taken.
    */
-  public void submit(Executor executor, java.util.function.Supplier<Runnable> work,
-      java.util.function.Consumer<ServiceException> refused) {
-    Executor runOn = this.runOn == null ? executor : this.runOn;
-    if (tryNow()) {
-      start(runOn, work, refused);
-      return;
-    }
-    if (queued.incrementAndGet() > maxQueue) {
-      queued.decrementAndGet();
-      refuse(refused, "queue");
-      return;
-    }
+  public void submit(Executor executor, Supplier<Runnable> work, Consumer<ServiceException> refused) {
+    Executor target = runOn == null ? executor : runOn;
+    String refusal = null;
+    boolean now = false;
+    List<Waiter> expired = null;
+    List<Waiter> go = null;
+    lock.lock();
     try {
-      executor.execute(() -> { // the wait, on the executor submitted with
-        boolean admitted;
-        try {
-          admitted = permits.tryAcquire(maxWaitNanos, TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          admitted = false;
-        } finally {
-          queued.decrementAndGet();
+      if (free > 0 && waiters.isEmpty() && wanted == 0) {
+        free--;
+        now = true;
+      } else if (waiters.size() >= maxQueue) {
+        refusal = "queue";
+      } else if (maxWaitNanos == 0) {
+        refusal = "wait";
+      } else {
+        waiters.addLast(new Waiter(target, work, refused, System.nanoTime(), MDC.getCopyOfContextMap()));
+        if (free > 0 && wanted == 0) { // a turn came free meanwhile: the oldest waiters take it, in order
+          expired = new ArrayList<>();
+          go = startable(expired);
         }
-        if (!admitted) {
-          refuse(refused, "wait");
-          return;
-        }
-        if (runOn == executor) {
-          runHolding(work);
-        } else {
-          start(runOn, work, refused);
-        }
-      });
-    } catch (RejectedExecutionException e) {
-      queued.decrementAndGet();
-      refuse(refused, "shutdown");
+        scheduleExpiry();
+      }
+    } finally {
+      lock.unlock();
     }
+    if (now) {
+      start(target, work, refused);
+    } else if (refusal != null) {
+      refuse(refused, refusal);
+    }
+    if (expired != null) expired.forEach(w -> refuse(w, "wait"));
+    if (go != null) go.forEach(this::start);
   }
 
-  /** A free permit, unless others wait for one (arrival order: the semaphore is fair). Never parks. */
-  private boolean tryNow() {
-    try {
-      return permits.tryAcquire(0, TimeUnit.NANOSECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
-  }
-
-  private void start(Executor executor, java.util.function.Supplier<Runnable> work,
-      java.util.function.Consumer<ServiceException> refused) {
+  private void start(Executor executor, Supplier<Runnable> work, Consumer<ServiceException> refused) {
     try {
       executor.execute(() -> runHolding(work));
     } catch (RejectedExecutionException e) {
-      permits.release();
+      giveBack(); // the turn goes on to a waiter, which meets the same refusal
       refuse(refused, "shutdown");
     }
   }
 
-  private void runHolding(java.util.function.Supplier<Runnable> work) {
-    Runnable answer;
+  /** Runs {@code work} holding a turn, then each waiter the turn is given on to, on this same thread. */
+  private void runHolding(Supplier<Runnable> work) {
+    Map<String, String> own = null;
+    boolean switched = false;
     try {
-      answer = work.get();
+      Supplier<Runnable> current = work;
+      while (current != null) {
+        Runnable answer;
+        try {
+          answer = current.get();
+        } catch (RuntimeException | Error e) {
+          giveBack();
+          throw e;
+        }
+        Waiter next = takeOrGiveBack();
+        try {
+          answer.run();
+        } catch (RuntimeException | Error e) {
+          if (next != null) start(next); // its turn is taken: it runs elsewhere
+          throw e;
+        }
+        if (next == null) return;
+        if (!switched) {
+          own = MDC.getCopyOfContextMap();
+          switched = true;
+        }
+        setContext(next.context());
+        current = next.work();
+      }
     } finally {
-      permits.release();
+      if (switched) setContext(own);
     }
-    answer.run();
   }
 
-  private void refuse(java.util.function.Consumer<ServiceException> refused, String why) {
+  /** Starts a waiter that holds a turn on its executor, with its logging context. */
+  private void start(Waiter w) {
+    try {
+      w.executor().execute(() -> {
+        setContext(w.context());
+        try {
+          runHolding(w.work());
+        } finally {
+          MDC.clear();
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      giveBack();
+      refuse(w, "shutdown");
+    }
+  }
+
+  /**
+   * For a request that ends holding a turn: the oldest waiter still within its maximum wait, which now holds
+   * the turn, or null when none waits (or {@link #holdAll} wants turns): the turn is free again. Waiters found
+   * past their maximum wait are refused.
+   */
+  private Waiter takeOrGiveBack() {
+    List<Waiter> expired = null;
+    Waiter next = null;
+    lock.lock();
+    try {
+      long now = System.nanoTime();
+      while (wanted == 0 && !waiters.isEmpty()) {
+        Waiter w = waiters.pollFirst();
+        if (now - w.since() >= maxWaitNanos) {
+          (expired == null ? expired = new ArrayList<>() : expired).add(w);
+        } else {
+          next = w;
+          break;
+        }
+      }
+      if (next == null) {
+        free++;
+        if (wanted > 0) returned.signalAll();
+      }
+    } finally {
+      lock.unlock();
+    }
+    if (expired != null) expired.forEach(w -> refuse(w, "wait"));
+    return next;
+  }
+
+  /** Gives a turn back, or on to the oldest waiter, which then starts on its executor. */
+  private void giveBack() {
+    Waiter next = takeOrGiveBack();
+    if (next != null) start(next);
+  }
+
+  /** Under the lock: waiters that free turns can start now, each taking one (none while holdAll wants). */
+  private List<Waiter> startable(List<Waiter> expired) {
+    List<Waiter> go = new ArrayList<>();
+    long now = System.nanoTime();
+    while (free > 0 && wanted == 0 && !waiters.isEmpty()) {
+      Waiter w = waiters.pollFirst();
+      if (now - w.since() >= maxWaitNanos) {
+        expired.add(w);
+      } else {
+        free--;
+        go.add(w);
+      }
+    }
+    return go;
+  }
+
+  /** Under the lock: makes sure the oldest waiter is refused when its maximum wait ends. */
+  private void scheduleExpiry() {
+    if (expiryScheduled || waiters.isEmpty()) return;
+    long delay = Math.max(0, waiters.peekFirst().since() + maxWaitNanos - System.nanoTime());
+    expiryScheduled = true;
+    EXPIRY.schedule(this::expire, delay, TimeUnit.NANOSECONDS);
+  }
+
+  /** On the expiry thread: refuses the waiters whose maximum wait has ended (the oldest are first). */
+  private void expire() {
+    List<Waiter> expired = new ArrayList<>();
+    lock.lock();
+    try {
+      expiryScheduled = false;
+      long now = System.nanoTime();
+      while (!waiters.isEmpty() && now - waiters.peekFirst().since() >= maxWaitNanos) {
+        expired.add(waiters.pollFirst());
+      }
+      scheduleExpiry();
+    } finally {
+      lock.unlock();
+    }
+    expired.forEach(w -> refuse(w, "wait"));
+  }
+
+  private void refuse(Waiter w, String why) {
+    setContext(w.context());
+    try {
+      refuse(w.refused(), why);
+    } finally {
+      MDC.clear();
+    }
+  }
+
+  private void refuse(Consumer<ServiceException> refused, String why) {
     refusals.refused(AdmissionRefusals.Lane.valueOf(lane.name()));
     refused.accept(new ServiceException.Unavailable("overloaded", "the " + lane.name().toLowerCase(
         java.util.Locale.ROOT) + " lane is full (" + describe(why) + "); retry shortly"));
@@ -169,14 +315,32 @@ public final class Admission {
     };
   }
 
-  /** Permits free now (tests, metrics). */
-  public int available() {
-    return permits.availablePermits();
+  private static void setContext(Map<String, String> context) {
+    if (context == null || context.isEmpty()) {
+      MDC.clear();
+    } else {
+      MDC.setContextMap(context);
+    }
   }
 
-  /** Requests waiting for a permit now. */
+  /** Turns free now (tests, metrics). */
+  public int available() {
+    lock.lock();
+    try {
+      return free;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Requests waiting for a turn now. */
   public int waiting() {
-    return queued.get();
+    lock.lock();
+    try {
+      return waiters.size();
+    } finally {
+      lock.unlock();
+    }
   }
 
   public int concurrency() {
@@ -184,12 +348,50 @@ public final class Admission {
   }
 
   /**
-   * Takes every permit and returns what gives them back: while held, every request of the lane waits and is
+   * Takes every turn and returns what gives them back: while held, every request of the lane waits and is
    * then refused. For tests that prove the other lanes do not wait behind this one, and for operators'
-   * drills. Blocks until the permits in use are returned.
+   * drills. Blocks until the turns in use are returned (requests ending meanwhile give theirs back rather
+   * than on to waiters).
+   *
+   * @throws InterruptedException when interrupted while waiting; the turns taken so far are given back
    */
   public Runnable holdAll() throws InterruptedException {
-    permits.acquire(concurrency);
-    return () -> permits.release(concurrency);
+    int got = 0;
+    lock.lock();
+    try {
+      wanted += concurrency;
+      while (true) {
+        int take = Math.min(free, concurrency - got);
+        free -= take;
+        got += take;
+        wanted -= take;
+        if (got == concurrency) break;
+        returned.await();
+      }
+    } catch (InterruptedException e) {
+      wanted -= concurrency - got;
+      free += got;
+      got = 0;
+      throw e;
+    } finally {
+      List<Waiter> expired = new ArrayList<>();
+      List<Waiter> go = got == 0 ? startable(expired) : List.of();
+      lock.unlock();
+      expired.forEach(w -> refuse(w, "wait"));
+      go.forEach(this::start);
+    }
+    return () -> {
+      List<Waiter> expired = new ArrayList<>();
+      List<Waiter> go;
+      lock.lock();
+      try {
+        free += concurrency;
+        go = startable(expired);
+      } finally {
+        lock.unlock();
+      }
+      expired.forEach(w -> refuse(w, "wait"));
+      go.forEach(this::start);
+    };
   }
 }

@@ -3,7 +3,15 @@ package org.provost.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -11,6 +19,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.provost.error.ServiceException;
 import org.provost.metrics.AdmissionRefusals;
+import org.slf4j.MDC;
 
 /** The admission limit alone: outcomes only (admitted, refused, counted), never how long anything took. */
 class AdmissionTest {
@@ -94,6 +103,121 @@ class AdmissionTest {
       }, atOnce::completeExceptionally);
       assertThat(atOnce.get(30, TimeUnit.SECONDS)).isEqualTo("lane-runner");
     } finally {
+      runOn.shutdownNow();
+    }
+  }
+
+  @Test
+  void waiters_runInArrivalOrder_onTheThreadWhoseRequestEnded_withTheirOwnLoggingContext() throws Exception {
+    ExecutorService runOn = Executors.newFixedThreadPool(4, Thread.ofPlatform().name("lane-", 0).factory());
+    Admission sql = new Admission(Lane.SQL, 1, 64, 60_000, refusals, runOn);
+    try {
+      CountDownLatch first = new CountDownLatch(1);
+      CompletableFuture<String> firstRanOn = new CompletableFuture<>();
+      sql.submit(threads, () -> {
+        firstRanOn.complete(Thread.currentThread().getName());
+        try {
+          first.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return () -> { };
+      }, firstRanOn::completeExceptionally);
+      String firstThread = firstRanOn.get(30, TimeUnit.SECONDS);
+      List<String> order = Collections.synchronizedList(new ArrayList<>());
+      Map<String, String> threadOf = new ConcurrentHashMap<>();
+      CountDownLatch all = new CountDownLatch(20);
+      for (int i = 0; i < 20; i++) {
+        String id = "r" + i;
+        MDC.put("request_id", id); // as the HTTP layer sets it for each request
+        sql.submit(threads, () -> {
+          order.add(id + "/" + MDC.get("request_id"));
+          threadOf.put(id, Thread.currentThread().getName());
+          return all::countDown;
+        }, e -> all.countDown());
+        MDC.clear();
+      }
+      assertThat(sql.waiting()).isEqualTo(20);
+      first.countDown();
+      assertThat(all.await(30, TimeUnit.SECONDS)).isTrue();
+      List<String> expected = new ArrayList<>();
+      for (int i = 0; i < 20; i++) expected.add("r" + i + "/r" + i);
+      assertThat(order).containsExactlyElementsOf(expected);
+      // the turn passed from one request to the next on the thread that ran the first: no thread was woken
+      assertThat(threadOf.values()).containsOnly(firstThread);
+      for (int i = 0; i < 100 && sql.available() == 0; i++) Thread.sleep(10);
+      assertThat(sql.available()).isEqualTo(1);
+      assertThat(refused("sql")).isZero();
+    } finally {
+      runOn.shutdownNow();
+    }
+  }
+
+  /**
+   * Random submissions from many threads, random work (some throws), small bounds: checked against what any
+   * admission must do. At most {@code concurrency} run at once; every request either runs once or is refused
+   * once, never both, never neither; refusals are counted; at the end every turn is free and none waits.
+   */
+  @Test
+  void randomLoad_neverExceedsTheTurns_andAnswersEveryRequestExactlyOnce() throws Exception {
+    SplittableRandom seeds = new SplittableRandom();
+    long seed = seeds.nextLong();
+    SplittableRandom random = new SplittableRandom(seed);
+    for (int round = 0; round < 5; round++) {
+      int concurrency = 1 + random.nextInt(4);
+      int queue = random.nextInt(8);
+      long maxWait = random.nextInt(3) == 0 ? 0 : 1 + random.nextInt(20);
+      ExecutorService runOn = Executors.newFixedThreadPool(concurrency,
+          Thread.ofPlatform().uncaughtExceptionHandler((t, e) -> { }).factory()); // the failures are expected
+      Admission lane = new Admission(Lane.SQL, concurrency, queue, maxWait, refusals, runOn);
+      AtomicInteger running = new AtomicInteger();
+      AtomicInteger most = new AtomicInteger();
+      int requests = 400;
+      AtomicInteger[] outcomes = new AtomicInteger[requests];
+      CountDownLatch answered = new CountDownLatch(requests);
+      double refusedBefore = refused("sql");
+      AtomicInteger refusedNow = new AtomicInteger();
+      List<Runnable> submissions = new ArrayList<>();
+      for (int i = 0; i < requests; i++) {
+        int id = i;
+        outcomes[i] = new AtomicInteger();
+        long sleepMicros = random.nextInt(4) == 0 ? random.nextInt(3000) : random.nextInt(100);
+        boolean fails = random.nextInt(10) == 0;
+        submissions.add(() -> lane.submit(threads, () -> {
+          int now = running.incrementAndGet();
+          most.accumulateAndGet(now, Math::max);
+          try {
+            TimeUnit.MICROSECONDS.sleep(sleepMicros);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          } finally {
+            running.decrementAndGet();
+          }
+          outcomes[id].incrementAndGet();
+          answered.countDown();
+          if (fails) throw new IllegalStateException("work failed (expected by the test)");
+          return () -> { };
+        }, e -> {
+          refusedNow.incrementAndGet();
+          outcomes[id].incrementAndGet();
+          answered.countDown();
+        }));
+      }
+      ExecutorService submitters = Executors.newFixedThreadPool(4);
+      for (int i = 0; i < requests; i++) {
+        Runnable submit = submissions.get(i);
+        submitters.execute(submit);
+      }
+      assertThat(answered.await(60, TimeUnit.SECONDS)).as("seed %d round %d", seed, round).isTrue();
+      submitters.shutdown();
+      for (int i = 0; i < 200 && lane.available() < concurrency; i++) Thread.sleep(10);
+      String where = "seed " + seed + ", round " + round + ": " + concurrency + " turns, queue " + queue
+          + ", wait " + maxWait + " ms";
+      assertThat(most.get()).as(where).isLessThanOrEqualTo(concurrency);
+      for (int i = 0; i < requests; i++) assertThat(outcomes[i].get()).as(where + ", request " + i).isEqualTo(1);
+      assertThat(refused("sql") - refusedBefore).as(where).isEqualTo(refusedNow.get());
+      assertThat(lane.available()).as(where).isEqualTo(concurrency);
+      assertThat(lane.waiting()).as(where).isZero();
       runOn.shutdownNow();
     }
   }
