@@ -94,10 +94,8 @@ if [ -s "$work/threads" ] && [ -f "$work/sched.data" ]; then
       split($4, av, ":"); split($5, mx, ":"); sw = $3 + 0; avg = av[2] + 0; m = mx[2] + 0
       n[g] += sw; tot[g] += sw * avg; if (m > max[g]) max[g] = m
     }
-    END {
-      printf "%-22s %9s %12s %12s\n", "threads", "switches", "avg wait ms", "max wait ms"
-      for (g in n) printf "%-22s %9d %12.3f %12.2f\n", g, n[g], n[g] ? tot[g] / n[g] : 0, max[g]
-    }' | sort
+    END { for (g in n) printf "%-22s %9d %12.3f %12.2f\n", g, n[g], n[g] ? tot[g] / n[g] : 0, max[g] }' \
+    | sort | sed "1i $(printf '%-22s %9s %12s %12s' threads switches 'avg wait ms' 'max wait ms')"
 fi
 curl -s "http://127.0.0.1:$port/metrics" | grep -E '^provost_admission_refused_total' || true
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
