@@ -144,8 +144,8 @@ public record Config(
      * ones, where the formula means physical cores), and this machine's: right for PostgreSQL on the same
      * machine (the embedded default); with PostgreSQL on a machine of its own, PROVOST_SQL_LANE_CONCURRENCY
      * is set from that machine's cores, shared among the instances. More reads at once than the cores can run
-     * only lengthen the tail: on 2 cores, 16 at once put a 50-user page's client p99 at 45-137 ms, 4 at once
-     * at 7-20 ms (docs/PERFORMANCE.md "The SQL lane's concurrency").
+     * only lengthen the tail: on 2 cores, 16 at once put a 50-user page's client p99 at 45-148 ms, 4 at once
+     * at 6-12 ms, for as many pages a second (docs/PERFORMANCE.md "The SQL lane's concurrency").
      *
      * @param poolMaxSize PROVOST_DB_POOL_MAX_SIZE (>= 1)
      * @param cores the processors this JVM may use (>= 1)
