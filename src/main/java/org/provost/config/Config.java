@@ -104,15 +104,22 @@ public record Config(
   public record Lanes(int sqlConcurrency, int sqlWriters, int groupedWrites, int sqlQueue, Duration sqlMaxWait,
       int hashThreads, int hashQueue, Duration hashMaxWait, int fillPoolSize, int nice) {
     static Lanes from(Settings s, int poolMaxSize) {
+      // the lane set by hand keeps a quarter of itself for writes; by default the writes (set, or a quarter
+      // of the pool) come on top of the reads' share (defaultSqlConcurrency)
       boolean sized = s.string("PROVOST_SQL_LANE_CONCURRENCY").isPresent();
-      int sql = s.integer("PROVOST_SQL_LANE_CONCURRENCY", defaultSqlConcurrency(poolMaxSize, CORES), 2, 10_000);
+      int writers;
+      int sql;
+      if (sized) {
+        sql = s.integer("PROVOST_SQL_LANE_CONCURRENCY", 0, 2, 10_000);
+        writers = s.integer("PROVOST_SQL_LANE_WRITERS", defaultWriters(sql), 1, 10_000);
+      } else {
+        writers = s.integer("PROVOST_SQL_LANE_WRITERS", defaultWriters(poolMaxSize), 1, 10_000);
+        sql = defaultSqlConcurrency(poolMaxSize, CORES, writers);
+      }
       if (sql > 4 * poolMaxSize) {
         throw new ConfigException("PROVOST_SQL_LANE_CONCURRENCY", String.valueOf(sql), "must not exceed 4 x "
             + "PROVOST_DB_POOL_MAX_SIZE (" + 4 * poolMaxSize + "): the rest would only wait for a connection");
       }
-      // set by hand, the lane keeps a quarter of itself for writes; by default, a quarter of the pool, on top
-      // of the reads' share (defaultSqlConcurrency)
-      int writers = s.integer("PROVOST_SQL_LANE_WRITERS", defaultWriters(sized ? sql : poolMaxSize), 1, 10_000);
       if (sql < 2 || writers >= sql) {
         throw new ConfigException("PROVOST_SQL_LANE_WRITERS", String.valueOf(writers), "must be below "
             + "PROVOST_SQL_LANE_CONCURRENCY (" + sql + "), which must be at least 2: reads keep the rest");
@@ -135,8 +142,9 @@ public record Config(
     }
 
     /**
-     * The SQL lane's default concurrency: {@code 2 x cores} reads plus the writes' share
-     * ({@link #defaultWriters} of the pool), at most the pool's size, at least 2. The reads' share is the
+     * The SQL lane's default concurrency: {@code 2 x cores} reads plus the writes' share (PROVOST_SQL_LANE_WRITERS,
+     * by default {@link #defaultWriters} of the pool), at most the pool's size (and at least 2, so with a pool of
+     * 1 the lane's two requests share its one connection). The reads' share is the
      * starting point for a database's active connections that the PostgreSQL wiki ("Number Of Database
      * Connections") and HikariCP's "About Pool Sizing" give, {@code (core_count * 2) +
      * effective_spindle_count}, with no spindle: the working set is cached. Writes mostly sleep behind one
@@ -149,10 +157,11 @@ public record Config(
      *
      * @param poolMaxSize PROVOST_DB_POOL_MAX_SIZE (>= 1)
      * @param cores the processors this JVM may use (>= 1)
+     * @param writers the writes' share (>= 1)
      * @return requests the SQL lane runs at once, 2 to {@code max(2, poolMaxSize)}
      */
-    static int defaultSqlConcurrency(int poolMaxSize, int cores) {
-      return Math.max(2, Math.min(poolMaxSize, 2 * cores + defaultWriters(poolMaxSize)));
+    static int defaultSqlConcurrency(int poolMaxSize, int cores, int writers) {
+      return Math.max(2, Math.min(poolMaxSize, 2 * cores + writers));
     }
 
     /**

@@ -33,7 +33,10 @@ import org.slf4j.MDC;
  * Config.Lanes) those waits had left turns unused between one request and the next.
  */
 public final class Admission {
-  /** Refuses waiters at the end of their maximum wait: one daemon thread for every admission. */
+  /**
+   * Refuses waiters at the end of their maximum wait: one daemon thread shared by every admission, so a
+   * {@code refused} callback must not block (the HTTP layer's hands the refusal to the event loop).
+   */
   private static final ScheduledExecutorService EXPIRY = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "provost-admission-expiry");
     t.setDaemon(true);
@@ -49,13 +52,13 @@ public final class Admission {
   private final Executor runOn;
 
   private final ReentrantLock lock = new ReentrantLock();
-  /** Signalled when a turn comes back to {@link #free} while {@link #holdAll} wants it. */
+  /** Signalled when turns come back to {@link #free} while a {@link #holdAll} waits for them. */
   private final Condition returned = lock.newCondition();
   /** Requests waiting for a turn, oldest first (guarded by lock). */
   private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
   /** Turns no request holds (guarded by lock). */
   private int free;
-  /** Turns {@link #holdAll} still waits for: ending requests give theirs back rather than on (guarded). */
+  /** Callers of {@link #holdAll} waiting for every turn: ending requests give theirs back, not on (guarded). */
   private int wanted;
   /** Whether an expiry check is scheduled (guarded by lock). */
   private boolean expiryScheduled;
@@ -81,7 +84,7 @@ public final class Admission {
   /**
    * As {@link #Admission(Lane, int, int, long, AdmissionRefusals)}, with admitted work run on {@code runOn}
    * (the SQL lane's own threads, below the event loops' priority: ops.ThreadPriority), which must have at
-   * least {@code concurrency} threads.
+   * least as many threads as the turns of every admission that shares it.
    */
   public Admission(Lane lane, int concurrency, int maxQueue, long maxWaitMillis, AdmissionRefusals refusals,
       Executor runOn) {
@@ -102,7 +105,9 @@ public final class Admission {
    * Runs {@code work} once admitted (on this admission's own threads when it has them, else on
    * {@code executor}), giving its turn back (or on to the oldest waiting request) when it returns; or calls
    * {@code refused} with a 503 {@code overloaded} error: on the caller's thread when the queue is full, else
-   * on the expiry thread once the request has waited its maximum. Never blocks.
+   * once the request has waited its maximum (on the expiry thread, or on whichever thread next finds it
+   * expired). {@code refused} must not block; an exception it throws is logged and otherwise ignored. Never
+   * blocks.
    */
   public void submit(Executor executor, Runnable work, Consumer<ServiceException> refused) {
     submit(executor, () -> {
@@ -112,6 +117,7 @@ public final class Admission {
   }
 
   private static final Runnable NOTHING = () -> { };
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Admission.class);
 
   /**
    * As {@link #submit(Executor, Runnable, Consumer)} for work that ends by answering: {@code work} returns
@@ -144,27 +150,49 @@ public final class Admission {
     } finally {
       lock.unlock();
     }
-    if (now) {
-      start(target, work, refused);
-    } else if (refusal != null) {
-      refuse(refused, refusal);
-    }
+    if (go != null) go.forEach(this::start); // they hold turns: started before anything else can fail
+    if (now) start(new Waiter(target, work, refused, 0, null), false);
+    if (refusal != null) refuse(refused, refusal);
     if (expired != null) expired.forEach(w -> refuse(w, "wait"));
-    if (go != null) go.forEach(this::start);
   }
 
-  private void start(Executor executor, Supplier<Runnable> work, Consumer<ServiceException> refused) {
-    try {
-      executor.execute(() -> runHolding(work));
-    } catch (RejectedExecutionException e) {
-      giveBack(); // the turn goes on to a waiter, which meets the same refusal
-      refuse(refused, "shutdown");
+  /** Starts a waiter that holds a turn on its executor, with its logging context. */
+  private void start(Waiter w) {
+    start(w, true);
+  }
+
+  /**
+   * Starts {@code first}, which holds a turn, on its executor (with its logging context when
+   * {@code withContext}: the executors carry the submitting thread's own). When an executor refuses (shut
+   * down), that request is refused and the turn goes on to the next waiter, in a loop, not a recursion.
+   */
+  private void start(Waiter first, boolean withContext) {
+    Waiter w = first;
+    boolean context = withContext;
+    while (w != null) {
+      Waiter starting = w;
+      boolean set = context;
+      try {
+        starting.executor().execute(() -> {
+          Map<String, String> before = set ? swapContext(starting.context()) : null;
+          try {
+            runHolding(starting.work());
+          } finally {
+            if (set) swapContext(before);
+          }
+        });
+        return;
+      } catch (RejectedExecutionException e) {
+        w = takeOrGiveBack();
+        context = true;
+        refuse(starting, "shutdown");
+      }
     }
   }
 
   /** Runs {@code work} holding a turn, then each waiter the turn is given on to, on this same thread. */
   private void runHolding(Supplier<Runnable> work) {
-    Map<String, String> own = null;
+    Map<String, String> own = MDC.getCopyOfContextMap();
     boolean switched = false;
     try {
       Supplier<Runnable> current = work;
@@ -184,10 +212,11 @@ public final class Admission {
           throw e;
         }
         if (next == null) return;
-        if (!switched) {
-          own = MDC.getCopyOfContextMap();
-          switched = true;
+        if (Thread.interrupted()) { // this request's work left the thread interrupted: not the next one's
+          start(next); // on a fresh task: a pool shutting down refuses it there
+          return;
         }
+        switched = true;
         setContext(next.context());
         current = next.work();
       }
@@ -196,26 +225,9 @@ public final class Admission {
     }
   }
 
-  /** Starts a waiter that holds a turn on its executor, with its logging context. */
-  private void start(Waiter w) {
-    try {
-      w.executor().execute(() -> {
-        setContext(w.context());
-        try {
-          runHolding(w.work());
-        } finally {
-          MDC.clear();
-        }
-      });
-    } catch (RejectedExecutionException e) {
-      giveBack();
-      refuse(w, "shutdown");
-    }
-  }
-
   /**
    * For a request that ends holding a turn: the oldest waiter still within its maximum wait, which now holds
-   * the turn, or null when none waits (or {@link #holdAll} wants turns): the turn is free again. Waiters found
+   * the turn, or null when none waits (or a {@link #holdAll} waits): the turn is free again. Waiters found
    * past their maximum wait are refused.
    */
   private Waiter takeOrGiveBack() {
@@ -240,7 +252,7 @@ public final class Admission {
     } finally {
       lock.unlock();
     }
-    if (expired != null) expired.forEach(w -> refuse(w, "wait"));
+    if (expired != null) expired.forEach(w -> refuse(w, "wait")); // never throws: the turn is safe
     return next;
   }
 
@@ -250,7 +262,7 @@ public final class Admission {
     if (next != null) start(next);
   }
 
-  /** Under the lock: waiters that free turns can start now, each taking one (none while holdAll wants). */
+  /** Under the lock: waiters that free turns can start now, each taking one (none while holdAll waits). */
   private List<Waiter> startable(List<Waiter> expired) {
     List<Waiter> go = new ArrayList<>();
     long now = System.nanoTime();
@@ -291,19 +303,25 @@ public final class Admission {
     expired.forEach(w -> refuse(w, "wait"));
   }
 
+  /** Refuses a waiter with its own logging context, then puts back the calling thread's. Never throws. */
   private void refuse(Waiter w, String why) {
-    setContext(w.context());
+    Map<String, String> before = swapContext(w.context());
     try {
       refuse(w.refused(), why);
     } finally {
-      MDC.clear();
+      swapContext(before);
     }
   }
 
+  /** Counts and reports a refusal. Never throws: a callback's exception is logged. */
   private void refuse(Consumer<ServiceException> refused, String why) {
-    refusals.refused(AdmissionRefusals.Lane.valueOf(lane.name()));
-    refused.accept(new ServiceException.Unavailable("overloaded", "the " + lane.name().toLowerCase(
-        java.util.Locale.ROOT) + " lane is full (" + describe(why) + "); retry shortly"));
+    try {
+      refusals.refused(AdmissionRefusals.Lane.valueOf(lane.name()));
+      refused.accept(new ServiceException.Unavailable("overloaded", "the " + lane.name().toLowerCase(
+          java.util.Locale.ROOT) + " lane is full (" + describe(why) + "); retry shortly"));
+    } catch (RuntimeException | Error e) {
+      LOG.warn("{} lane: a refusal could not be delivered", lane.name().toLowerCase(java.util.Locale.ROOT), e);
+    }
   }
 
   private String describe(String why) {
@@ -313,6 +331,13 @@ public final class Admission {
           + " running";
       default -> "shutting down";
     };
+  }
+
+  /** Sets the thread's logging context to {@code context} (null or empty: none); returns the one it had. */
+  private static Map<String, String> swapContext(Map<String, String> context) {
+    Map<String, String> before = MDC.getCopyOfContextMap();
+    setContext(context);
+    return before;
   }
 
   private static void setContext(Map<String, String> context) {
@@ -348,50 +373,56 @@ public final class Admission {
   }
 
   /**
-   * Takes every turn and returns what gives them back: while held, every request of the lane waits and is
-   * then refused. For tests that prove the other lanes do not wait behind this one, and for operators'
-   * drills. Blocks until the turns in use are returned (requests ending meanwhile give theirs back rather
-   * than on to waiters).
+   * Takes every turn at once and returns what gives them back: while held, every request of the lane waits
+   * and is then refused. For tests that prove the other lanes do not wait behind this one, and for
+   * operators' drills. Blocks until every turn in use is returned (requests ending meanwhile give theirs
+   * back rather than on to waiters); a second caller waits until the first gives them back.
    *
-   * @throws InterruptedException when interrupted while waiting; the turns taken so far are given back
+   * @throws InterruptedException when interrupted while waiting; nothing is taken then
    */
   public Runnable holdAll() throws InterruptedException {
-    int got = 0;
     lock.lock();
     try {
-      wanted += concurrency;
-      while (true) {
-        int take = Math.min(free, concurrency - got);
-        free -= take;
-        got += take;
-        wanted -= take;
-        if (got == concurrency) break;
-        returned.await();
+      wanted++;
+      try {
+        while (free < concurrency) returned.await();
+      } catch (InterruptedException e) {
+        wanted--;
+        afterTurnsReturned();
+        throw e;
       }
-    } catch (InterruptedException e) {
-      wanted -= concurrency - got;
-      free += got;
-      got = 0;
-      throw e;
+      wanted--;
+      free = 0;
     } finally {
-      List<Waiter> expired = new ArrayList<>();
-      List<Waiter> go = got == 0 ? startable(expired) : List.of();
       lock.unlock();
-      expired.forEach(w -> refuse(w, "wait"));
-      go.forEach(this::start);
     }
     return () -> {
-      List<Waiter> expired = new ArrayList<>();
-      List<Waiter> go;
       lock.lock();
       try {
         free += concurrency;
-        go = startable(expired);
+        afterTurnsReturned();
       } finally {
         lock.unlock();
       }
-      expired.forEach(w -> refuse(w, "wait"));
-      go.forEach(this::start);
     };
+  }
+
+  /**
+   * Under the lock, after turns came back to {@link #free}: another holdAll waiting takes them; else the
+   * waiters start (outside the lock, on their executors; the expiry thread refuses the expired ones).
+   */
+  private void afterTurnsReturned() {
+    if (wanted > 0) {
+      returned.signalAll();
+      return;
+    }
+    List<Waiter> expired = new ArrayList<>();
+    List<Waiter> go = startable(expired);
+    if (go.isEmpty() && expired.isEmpty()) return;
+    // started from another thread: the lock is held here, and a start may run callbacks
+    Thread.ofVirtual().start(() -> {
+      go.forEach(this::start);
+      expired.forEach(w -> refuse(w, "wait"));
+    });
   }
 }

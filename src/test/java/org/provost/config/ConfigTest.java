@@ -50,16 +50,21 @@ class ConfigTest {
 
   @Test
   void sqlLaneDefault_isTwiceTheCoresForReads_plusTheWrites_withinThePool() {
-    assertThat(Config.Lanes.defaultSqlConcurrency(20, 2)).isEqualTo(8); // 4 reads, 4 writes
-    assertThat(Config.Lanes.defaultSqlConcurrency(20, 16)).isEqualTo(20);
-    assertThat(Config.Lanes.defaultSqlConcurrency(3, 2)).isEqualTo(3);
-    assertThat(Config.Lanes.defaultSqlConcurrency(1, 1)).isEqualTo(2);
+    assertThat(Config.Lanes.defaultSqlConcurrency(20, 2, 4)).isEqualTo(8); // 4 reads, 4 writes
+    assertThat(Config.Lanes.defaultSqlConcurrency(20, 16, 4)).isEqualTo(20);
+    assertThat(Config.Lanes.defaultSqlConcurrency(3, 2, 1)).isEqualTo(3);
+    assertThat(Config.Lanes.defaultSqlConcurrency(1, 1, 1)).isEqualTo(2);
+    // writers set alone come on top of the reads' share, as the default ones do
+    int processors = Runtime.getRuntime().availableProcessors();
+    Config.Lanes writes = Config.from(Map.of("PROVOST_SQL_LANE_WRITERS", "8")).lanes();
+    assertThat(writes.sqlWriters()).isEqualTo(8);
+    assertThat(writes.sqlConcurrency()).isEqualTo(Math.min(20, 2 * processors + 8));
     for (int pool = 1; pool <= 64; pool++) { // every default passes Lanes' own checks, on any machine
       Config.Lanes lanes = Config.from(Map.of("PROVOST_DB_POOL_MAX_SIZE", String.valueOf(pool),
           "PROVOST_DB_POOL_MIN_IDLE", "0")).lanes();
       assertThat(lanes.sqlWriters()).isLessThan(lanes.sqlConcurrency());
       for (int cores = 1; cores <= 32; cores++) {
-        int sql = Config.Lanes.defaultSqlConcurrency(pool, cores);
+        int sql = Config.Lanes.defaultSqlConcurrency(pool, cores, Config.Lanes.defaultWriters(pool));
         assertThat(Config.Lanes.defaultWriters(pool)).isLessThan(sql);
         assertThat(sql).isLessThanOrEqualTo(Math.max(2, pool)).isLessThanOrEqualTo(4 * pool);
       }

@@ -72,13 +72,13 @@ class AdmissionTest {
     assertThat(ran).isNotDone();
     release.run();
     assertThat(ran.get(30, TimeUnit.SECONDS)).isTrue();
-    for (int i = 0; i < 100 && sql.available() == 0; i++) Thread.sleep(10); // the release follows the work
+    for (int i = 0; i < 3000 && sql.available() == 0; i++) Thread.sleep(10); // the release follows the work
     assertThat(sql.available()).isEqualTo(1);
     assertThat(refused("sql")).isZero();
   }
 
   @Test
-  void waiter_waitsOnTheWaitingExecutor_andRunsOnTheRunningOne() throws Exception {
+  void waiter_holdsNoThreadWhileItWaits_andRunsOnTheRunningExecutor() throws Exception {
     ExecutorService runOn = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("lane-runner").factory());
     Admission sql = new Admission(Lane.SQL, 1, 5, 60_000, refusals, runOn);
     try {
@@ -94,7 +94,7 @@ class AdmissionTest {
       release.run();
       assertThat(ranOn.get(30, TimeUnit.SECONDS)).isEqualTo("lane-runner");
       // the permit is given back once the work has run; a free permit runs the next one there at once
-      for (int i = 0; i < 100 && sql.available() == 0; i++) Thread.sleep(10);
+      for (int i = 0; i < 3000 && sql.available() == 0; i++) Thread.sleep(10);
       assertThat(sql.available()).isEqualTo(1);
       CompletableFuture<String> atOnce = new CompletableFuture<>();
       sql.submit(threads, () -> {
@@ -145,7 +145,7 @@ class AdmissionTest {
       assertThat(order).containsExactlyElementsOf(expected);
       // the turn passed from one request to the next on the thread that ran the first: no thread was woken
       assertThat(threadOf.values()).containsOnly(firstThread);
-      for (int i = 0; i < 100 && sql.available() == 0; i++) Thread.sleep(10);
+      for (int i = 0; i < 3000 && sql.available() == 0; i++) Thread.sleep(10);
       assertThat(sql.available()).isEqualTo(1);
       assertThat(refused("sql")).isZero();
     } finally {
@@ -169,56 +169,175 @@ class AdmissionTest {
       long maxWait = random.nextInt(3) == 0 ? 0 : 1 + random.nextInt(20);
       ExecutorService runOn = Executors.newFixedThreadPool(concurrency,
           Thread.ofPlatform().uncaughtExceptionHandler((t, e) -> { }).factory()); // the failures are expected
-      Admission lane = new Admission(Lane.SQL, concurrency, queue, maxWait, refusals, runOn);
-      AtomicInteger running = new AtomicInteger();
-      AtomicInteger most = new AtomicInteger();
-      int requests = 400;
-      AtomicInteger[] outcomes = new AtomicInteger[requests];
-      CountDownLatch answered = new CountDownLatch(requests);
-      double refusedBefore = refused("sql");
-      AtomicInteger refusedNow = new AtomicInteger();
-      List<Runnable> submissions = new ArrayList<>();
-      for (int i = 0; i < requests; i++) {
-        int id = i;
-        outcomes[i] = new AtomicInteger();
-        long sleepMicros = random.nextInt(4) == 0 ? random.nextInt(3000) : random.nextInt(100);
-        boolean fails = random.nextInt(10) == 0;
-        submissions.add(() -> lane.submit(threads, () -> {
-          int now = running.incrementAndGet();
-          most.accumulateAndGet(now, Math::max);
-          try {
-            TimeUnit.MICROSECONDS.sleep(sleepMicros);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          } finally {
-            running.decrementAndGet();
-          }
-          outcomes[id].incrementAndGet();
-          answered.countDown();
-          if (fails) throw new IllegalStateException("work failed (expected by the test)");
-          return () -> { };
-        }, e -> {
-          refusedNow.incrementAndGet();
-          outcomes[id].incrementAndGet();
-          answered.countDown();
-        }));
+      try {
+        Admission lane = new Admission(Lane.SQL, concurrency, queue, maxWait, refusals, runOn);
+        AtomicInteger running = new AtomicInteger();
+        AtomicInteger most = new AtomicInteger();
+        int requests = 400;
+        AtomicInteger[] outcomes = new AtomicInteger[requests];
+        CountDownLatch answered = new CountDownLatch(requests);
+        double refusedBefore = refused("sql");
+        AtomicInteger refusedNow = new AtomicInteger();
+        List<Runnable> submissions = new ArrayList<>();
+        for (int i = 0; i < requests; i++) {
+          int id = i;
+          outcomes[i] = new AtomicInteger();
+          long sleepMicros = random.nextInt(4) == 0 ? random.nextInt(3000) : random.nextInt(100);
+          boolean fails = random.nextInt(10) == 0;
+          submissions.add(() -> lane.submit(threads, () -> {
+            int now = running.incrementAndGet();
+            most.accumulateAndGet(now, Math::max);
+            try {
+              TimeUnit.MICROSECONDS.sleep(sleepMicros);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            } finally {
+              running.decrementAndGet();
+            }
+            outcomes[id].incrementAndGet();
+            answered.countDown();
+            if (fails) throw new IllegalStateException("work failed (expected by the test)");
+            return () -> { };
+          }, e -> {
+            refusedNow.incrementAndGet();
+            outcomes[id].incrementAndGet();
+            answered.countDown();
+          }));
+        }
+        ExecutorService submitters = Executors.newFixedThreadPool(4);
+        for (int i = 0; i < requests; i++) {
+          Runnable submit = submissions.get(i);
+          submitters.execute(submit);
+        }
+        assertThat(answered.await(60, TimeUnit.SECONDS)).as("seed %d round %d", seed, round).isTrue();
+        submitters.shutdown();
+        for (int i = 0; i < 3000 && lane.available() < concurrency; i++) Thread.sleep(10);
+        String where = "seed " + seed + ", round " + round + ": " + concurrency + " turns, queue " + queue
+            + ", wait " + maxWait + " ms";
+        assertThat(most.get()).as(where).isLessThanOrEqualTo(concurrency);
+        for (int i = 0; i < requests; i++) assertThat(outcomes[i].get()).as(where + ", request " + i).isEqualTo(1);
+        assertThat(refused("sql") - refusedBefore).as(where).isEqualTo(refusedNow.get());
+        assertThat(lane.available()).as(where).isEqualTo(concurrency);
+        assertThat(lane.waiting()).as(where).isZero();
+      } finally {
+        runOn.shutdownNow();
       }
-      ExecutorService submitters = Executors.newFixedThreadPool(4);
-      for (int i = 0; i < requests; i++) {
-        Runnable submit = submissions.get(i);
-        submitters.execute(submit);
+    }
+  }
+
+  @Test
+  void aSecondHoldAll_getsTheTurnsWhenTheFirstGivesThemBack() throws Exception {
+    Admission sql = new Admission(Lane.SQL, 2, 5, 60_000, refusals);
+    Runnable first = sql.holdAll();
+    CompletableFuture<Runnable> second = CompletableFuture.supplyAsync(() -> {
+      try {
+        return sql.holdAll();
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
       }
-      assertThat(answered.await(60, TimeUnit.SECONDS)).as("seed %d round %d", seed, round).isTrue();
-      submitters.shutdown();
-      for (int i = 0; i < 200 && lane.available() < concurrency; i++) Thread.sleep(10);
-      String where = "seed " + seed + ", round " + round + ": " + concurrency + " turns, queue " + queue
-          + ", wait " + maxWait + " ms";
-      assertThat(most.get()).as(where).isLessThanOrEqualTo(concurrency);
-      for (int i = 0; i < requests; i++) assertThat(outcomes[i].get()).as(where + ", request " + i).isEqualTo(1);
-      assertThat(refused("sql") - refusedBefore).as(where).isEqualTo(refusedNow.get());
-      assertThat(lane.available()).as(where).isEqualTo(concurrency);
-      assertThat(lane.waiting()).as(where).isZero();
+    }, threads);
+    CompletableFuture<Boolean> ran = new CompletableFuture<>();
+    sql.submit(threads, () -> ran.complete(true), ran::completeExceptionally);
+    first.run();
+    Runnable again = second.get(30, TimeUnit.SECONDS);
+    assertThat(sql.available()).isZero();
+    assertThat(ran).isNotDone(); // the second holder came first: the waiter still waits
+    again.run();
+    assertThat(ran.get(30, TimeUnit.SECONDS)).isTrue();
+    for (int i = 0; i < 3000 && sql.available() < 2; i++) Thread.sleep(10);
+    assertThat(sql.available()).isEqualTo(2);
+  }
+
+  @Test
+  void aRefusalCallbackThatThrows_losesNoTurn_andNoOtherRequest() throws Exception {
+    Admission sql = new Admission(Lane.SQL, 1, 10, 20, refusals);
+    CountDownLatch running = new CountDownLatch(1);
+    CountDownLatch finish = new CountDownLatch(1);
+    CompletableFuture<Boolean> firstDone = new CompletableFuture<>();
+    sql.submit(threads, () -> {
+      running.countDown();
+      try {
+        finish.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return () -> firstDone.complete(true);
+    }, firstDone::completeExceptionally);
+    assertThat(running.await(30, TimeUnit.SECONDS)).isTrue();
+    sql.submit(threads, () -> { throw new AssertionError("must not run"); }, e -> {
+      throw new IllegalStateException("a broken refusal callback (expected by the test)");
+    });
+    for (int i = 0; i < 3000 && sql.waiting() > 0; i++) Thread.sleep(10); // refused at its 20 ms
+    finish.countDown();
+    assertThat(firstDone.get(30, TimeUnit.SECONDS)).isTrue();
+    for (int i = 0; i < 3000 && sql.available() == 0; i++) Thread.sleep(10);
+    assertThat(sql.available()).isEqualTo(1);
+    CompletableFuture<Boolean> later = new CompletableFuture<>();
+    sql.submit(threads, () -> later.complete(true), later::completeExceptionally);
+    assertThat(later.get(30, TimeUnit.SECONDS)).isTrue();
+  }
+
+  @Test
+  void aRequestThatLeavesItsThreadInterrupted_doesNotInterruptTheNextOne() throws Exception {
+    ExecutorService runOn = Executors.newSingleThreadExecutor();
+    Admission sql = new Admission(Lane.SQL, 1, 5, 60_000, refusals, runOn);
+    try {
+      Runnable release = sql.holdAll();
+      CompletableFuture<Boolean> firstRan = new CompletableFuture<>();
+      CompletableFuture<Boolean> secondInterrupted = new CompletableFuture<>();
+      sql.submit(threads, () -> {
+        Thread.currentThread().interrupt(); // as work that was interrupted and kept the flag does
+        return () -> firstRan.complete(true);
+      }, firstRan::completeExceptionally);
+      sql.submit(threads, () -> {
+        secondInterrupted.complete(Thread.currentThread().isInterrupted());
+        return () -> { };
+      }, secondInterrupted::completeExceptionally);
+      assertThat(sql.waiting()).isEqualTo(2);
+      release.run();
+      assertThat(firstRan.get(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(secondInterrupted.get(30, TimeUnit.SECONDS)).isFalse();
+    } finally {
       runOn.shutdownNow();
+    }
+  }
+
+  /**
+   * The case where a throwing refusal used to lose requests: an ending request finds an expired waiter
+   * (the shared expiry thread is kept busy by another lane's slow refusal) and a live one behind it.
+   */
+  @Test
+  void anEndingRequestThatFindsAnExpiredWaiterWithAThrowingRefusal_stillRunsTheNextOne() throws Exception {
+    Admission busy = new Admission(Lane.HASH, 1, 5, 1, refusals);
+    Runnable busyRelease = busy.holdAll();
+    CountDownLatch expiryBlocked = new CountDownLatch(1);
+    CountDownLatch unblock = new CountDownLatch(1);
+    busy.submit(threads, () -> { }, e -> { // runs on the expiry thread and keeps it
+      expiryBlocked.countDown();
+      try {
+        unblock.await(30, TimeUnit.SECONDS);
+      } catch (InterruptedException ie) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    try {
+      assertThat(expiryBlocked.await(30, TimeUnit.SECONDS)).isTrue();
+      Admission sql = new Admission(Lane.SQL, 1, 10, 200, refusals);
+      Runnable release = sql.holdAll();
+      sql.submit(threads, () -> { throw new AssertionError("must not run"); }, e -> {
+        throw new IllegalStateException("a broken refusal callback (expected by the test)");
+      });
+      Thread.sleep(300); // the first waiter is past its 200 ms, and the expiry thread cannot refuse it
+      CompletableFuture<Boolean> next = new CompletableFuture<>();
+      sql.submit(threads, () -> next.complete(true), next::completeExceptionally);
+      release.run(); // the waiters start: the expired one is refused, the live one runs
+      assertThat(next.get(30, TimeUnit.SECONDS)).isTrue();
+      for (int i = 0; i < 3000 && sql.available() == 0; i++) Thread.sleep(10);
+      assertThat(sql.available()).isEqualTo(1);
+      assertThat(sql.waiting()).isZero();
+    } finally {
+      unblock.countDown();
+      busyRelease.run();
     }
   }
 }
