@@ -142,18 +142,18 @@ public record Config(
     }
 
     /**
-     * The SQL lane's default concurrency: {@code 2 x cores} reads plus the writes' share (PROVOST_SQL_LANE_WRITERS,
-     * by default {@link #defaultWriters} of the pool), at most the pool's size (and at least 2, so with a pool of
-     * 1 the lane's two requests share its one connection). The reads' share is the
-     * starting point for a database's active connections that the PostgreSQL wiki ("Number Of Database
-     * Connections") and HikariCP's "About Pool Sizing" give, {@code (core_count * 2) +
-     * effective_spindle_count}, with no spindle: the working set is cached. Writes mostly sleep behind one
-     * writer lock, so they are counted on top. {@code cores} are the processors this JVM may use (logical
-     * ones, where the formula means physical cores), and this machine's: right for PostgreSQL on the same
-     * machine (the embedded default); with PostgreSQL on a machine of its own, PROVOST_SQL_LANE_CONCURRENCY
-     * is set from that machine's cores, shared among the instances. More reads at once than the cores can run
-     * only lengthen the tail: on 2 cores, 16 at once put a 50-user page's client p99 at 45-148 ms, 4 at once
-     * at 6-12 ms, for as many pages a second (docs/PERFORMANCE.md "The SQL lane's concurrency").
+     * The SQL lane's default concurrency: {@code 2 x cores} reads plus the writes' share (PROVOST_SQL_LANE_WRITERS, by
+     * default {@link #defaultWriters} of the pool), at most the pool's size (and at least 2, so with a pool of 1 the
+     * lane's two requests share its one connection). The reads' share is the starting point for a database's active
+     * connections that the PostgreSQL wiki ("Number Of Database Connections") and HikariCP's "About Pool Sizing" give,
+     * {@code (core_count * 2) + effective_spindle_count}, with no spindle: the working set is cached. Writes mostly
+     * sleep behind one writer lock, so they are counted on top. {@code cores} are the processors this JVM may use
+     * (logical ones, where the formula means physical cores), and this machine's: right for PostgreSQL on the same
+     * machine (the embedded default); with PostgreSQL on a machine of its own, PROVOST_SQL_LANE_CONCURRENCY is set
+     * from that machine's cores, shared among the instances. More reads at once than the cores can run only lengthen
+     * the tail: on 2 cores, 16 at once put a 50-user page's client p99 at 45-148 ms, 4 at once at 4-12 ms in three
+     * rounds of four (24 ms in the fourth), for as many pages a second (docs/PERFORMANCE.md "The SQL lane's
+     * concurrency").
      *
      * @param poolMaxSize PROVOST_DB_POOL_MAX_SIZE (>= 1)
      * @param cores the processors this JVM may use (>= 1)
