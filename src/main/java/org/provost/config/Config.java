@@ -114,7 +114,9 @@ public record Config(
         writers = s.integer("PROVOST_SQL_LANE_WRITERS", defaultWriters(sql), 1, 10_000);
       } else {
         writers = s.integer("PROVOST_SQL_LANE_WRITERS", defaultWriters(poolMaxSize), 1, 10_000);
-        sql = defaultSqlConcurrency(poolMaxSize, CORES, writers);
+        // read through Settings, so that the start-up log shows the value the machine's cores gave
+        sql = s.integer("PROVOST_SQL_LANE_CONCURRENCY", defaultSqlConcurrency(poolMaxSize, CORES, writers), 2,
+            10_000);
       }
       if (sql > 4 * poolMaxSize) {
         throw new ConfigException("PROVOST_SQL_LANE_CONCURRENCY", String.valueOf(sql), "must not exceed 4 x "

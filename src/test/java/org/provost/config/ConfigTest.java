@@ -49,6 +49,12 @@ class ConfigTest {
   }
 
   @Test
+  void theStartUpLog_showsTheSqlLaneTheCoresGave() {
+    int sql = Config.from(Map.of()).lanes().sqlConcurrency();
+    assertThat(Config.describe(Map.of())).contains("PROVOST_SQL_LANE_CONCURRENCY=" + sql + " (default)");
+  }
+
+  @Test
   void sqlLaneDefault_isTwiceTheCoresForReads_plusTheWrites_withinThePool() {
     assertThat(Config.Lanes.defaultSqlConcurrency(20, 2, 4)).isEqualTo(8); // 4 reads, 4 writes
     assertThat(Config.Lanes.defaultSqlConcurrency(20, 16, 4)).isEqualTo(20);
