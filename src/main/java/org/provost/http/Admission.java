@@ -63,7 +63,10 @@ public final class Admission {
   /** Whether an expiry check is scheduled (guarded by lock). */
   private boolean expiryScheduled;
 
-  /** A request waiting for a turn: where it runs, what it runs, its refusal, since when, its logging context. */
+  /**
+   * A request waiting for a turn: where it runs, what it runs, its refusal, since when, its logging context
+   * (empty: none; null only for a request started at once, whose executor carries its context).
+   */
   private record Waiter(Executor executor, Supplier<Runnable> work, Consumer<ServiceException> refused,
       long since, Map<String, String> context) {}
 
@@ -140,7 +143,8 @@ public final class Admission {
       } else if (maxWaitNanos == 0) {
         refusal = "wait";
       } else {
-        waiters.addLast(new Waiter(target, work, refused, System.nanoTime(), MDC.getCopyOfContextMap()));
+        Map<String, String> context = MDC.getCopyOfContextMap();
+        waiters.addLast(new Waiter(target, work, refused, System.nanoTime(), context == null ? Map.of() : context));
         if (free > 0 && wanted == 0) { // a turn came free meanwhile: the oldest waiters take it, in order
           expired = new ArrayList<>();
           go = startable(expired);
@@ -151,40 +155,32 @@ public final class Admission {
       lock.unlock();
     }
     if (go != null) go.forEach(this::start); // they hold turns: started before anything else can fail
-    if (now) start(new Waiter(target, work, refused, 0, null), false);
+    if (now) start(new Waiter(target, work, refused, 0, null)); // null: the executor carries this thread's
     if (refusal != null) refuse(refused, refusal);
     if (expired != null) expired.forEach(w -> refuse(w, "wait"));
   }
 
-  /** Starts a waiter that holds a turn on its executor, with its logging context. */
-  private void start(Waiter w) {
-    start(w, true);
-  }
-
   /**
-   * Starts {@code first}, which holds a turn, on its executor (with its logging context when
-   * {@code withContext}: the executors carry the submitting thread's own). When an executor refuses (shut
-   * down), that request is refused and the turn goes on to the next waiter, in a loop, not a recursion.
+   * Starts {@code first}, which holds a turn, on its executor, with its logging context (a null context: the
+   * one the executor carries from the submitting thread). When an executor refuses (shut down), that request
+   * is refused and the turn goes on to the next waiter, in a loop, not a recursion.
    */
-  private void start(Waiter first, boolean withContext) {
+  private void start(Waiter first) {
     Waiter w = first;
-    boolean context = withContext;
     while (w != null) {
       Waiter starting = w;
-      boolean set = context;
       try {
         starting.executor().execute(() -> {
-          Map<String, String> before = set ? swapContext(starting.context()) : null;
+          Map<String, String> before = starting.context() != null ? swapContext(starting.context()) : null;
           try {
             runHolding(starting.work());
           } finally {
-            if (set) swapContext(before);
+            if (starting.context() != null) swapContext(before);
           }
         });
         return;
       } catch (RejectedExecutionException e) {
         w = takeOrGiveBack();
-        context = true;
         refuse(starting, "shutdown");
       }
     }
