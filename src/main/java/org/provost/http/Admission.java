@@ -405,7 +405,8 @@ public final class Admission {
 
   /**
    * Under the lock, after turns came back to {@link #free}: another holdAll waiting takes them; else the
-   * waiters start (outside the lock, on their executors; the expiry thread refuses the expired ones).
+   * waiters that can start do, and those past their maximum wait are refused, both from a virtual thread
+   * (not under this lock).
    */
   private void afterTurnsReturned() {
     if (wanted > 0) {
