@@ -42,11 +42,13 @@ NGINX
 # Starts `provost serve` on DATABASE at 127.0.0.1:PORT (launcher defaults; PROVOST_JAVA_OPTS and other
 # PROVOST_ settings pass through from the environment, and SERVE_JAVA_OPTS, when set, replaces
 # PROVOST_JAVA_OPTS for the server alone), logging to $work/provost.log, and waits until it is
-# ready; sets provost_pid. Returns 1, printing the log, when it is not ready within 120 s. One at a time: stop
+# ready; sets provost_pid. Its JVM logs each collection to $work/gc.log (`-Xlog:gc`, one line per pause,
+# added through JDK_JAVA_OPTIONS so the launcher's own options stay as they are; bench_gc_pauses reads it). Returns 1, printing the log, when it is not ready within 120 s. One at a time: stop
 # the previous one first (bench_stop kills only provost_pid, and the log is overwritten).
 bench_provost() {
   PROVOST_DATABASE_URL="postgresql://postgres@127.0.0.1:5432/$1" PROVOST_HTTP_PORT=$2 \
     PROVOST_HTTP_HOST=127.0.0.1 PROVOST_ADMIN_PASSWORD=bench-admin-password \
+    JDK_JAVA_OPTIONS="${JDK_JAVA_OPTIONS:-} -Xlog:gc:file=$work/gc.log" \
     PROVOST_JAVA_OPTS="${SERVE_JAVA_OPTS:-${PROVOST_JAVA_OPTS:-}}" "$root/provost" serve > "$work/provost.log" 2>&1 &
   provost_pid=$!
   for _ in $(seq 1 240); do curl -sf "http://127.0.0.1:$2/health/ready" >/dev/null && return 0; sleep 0.5; done
@@ -70,7 +72,7 @@ bench_analyze() {
 }
 
 # CPU time per process (clock ticks, user + system) with its group: instances (provost serve), loadgen
-# (provost loadtest), nginx, postgres, other; and the machine's busy and softirq ticks from /proc/stat.
+# (provost loadtest), nginx, wrk, postgres, other; and the machine's busy and softirq ticks from /proc/stat.
 # Lines: GROUP PID TICKS. Reads /proc with shell builtins (a fork only per java process), so a snapshot takes
 # milliseconds, not the second that a fork per process took under load.
 bench_cpu_snapshot() {
@@ -80,6 +82,7 @@ bench_cpu_snapshot() {
     group=other
     case "$comm" in
       nginx) group=nginx ;;
+      wrk) group=wrk ;;
       postgres) group=postgres ;;
       java) cmd=$(tr '\0' ' ' < "$p/cmdline" 2>/dev/null) || continue
             case "$cmd" in *" loadtest "*) group=loadgen ;; *" serve"*) group=instances ;; esac ;;
@@ -107,4 +110,44 @@ bench_cpu_report() {
       for (g in only) printf "  (%s: %d process(es) in one snapshot only, not counted)\n", g, only[g]
     }
   ' "$1" "$2" | sort
+}
+
+# Which thread is whose, for bench_sched_report: one line "OWNER TID" per thread of each process named (and
+# of its descendants: the launcher's java is a child of the script that starts it).
+#   bench_sched_owners OWNER:PID ... > FILE
+bench_sched_owners() {
+  local who p
+  tree() { echo "$1"; for c in $(pgrep -P "$1"); do tree "$c"; done; }
+  for who in "$@"; do
+    for p in $(tree "${who#*:}"); do
+      if [ -d "/proc/$p/task" ]; then ls "/proc/$p/task" | sed "s/^/${who%%:*} /"; fi
+    done
+  done
+}
+
+# Per group of threads, how long they waited for a core once woken, from a `perf sched record` file: the
+# server's event loops, its GC and VM threads, its lowered lanes (SQL, group commit, hash), its other
+# threads, each other owner of bench_sched_owners' file, PostgreSQL, nginx, wrk and the rest. Columns:
+# group, context switches, mean wait (ms), longest wait (ms). Needs perf (docs/PROFILING.md).
+#   bench_sched_report SCHED_DATA OWNERS_FILE
+bench_sched_report() {
+  perf sched latency -i "$1" -p 2>/dev/null | awk -F'|' -v threads="$2" '
+    BEGIN { while ((getline l < threads) > 0) { split(l, a, " "); owner[a[2]] = a[1] } }
+    NF >= 5 && $1 ~ /:[0-9]+ *$/ {
+      name = $1; sub(/^ +/, "", name); sub(/ +$/, "", name); tid = name; sub(/.*:/, "", tid); comm = name; sub(/:[0-9]+$/, "", comm)
+      g = owner[tid] != "" ? owner[tid] : (comm ~ /^postgres/ ? "postgres" : (comm ~ /^nginx/ ? "nginx" : (comm ~ /^wrk/ ? "wrk" : "other")))
+      if (g == "server") g = comm ~ /^vert\.x-eventloo/ ? "server: event loops" : (comm ~ /^GC Thread|^VM Thread/ ? "server: GC and VM" : (comm ~ /^provost-(sql|group|hash)/ ? "server: lowered lanes" : "server: other"))
+      split($4, av, ":"); split($5, mx, ":"); sw = $3 + 0; avg = av[2] + 0; m = mx[2] + 0
+      n[g] += sw; tot[g] += sw * avg; if (m > max[g]) max[g] = m
+    }
+    END { for (g in n) printf "%-22s %9d %12.3f %12.2f\n", g, n[g], n[g] ? tot[g] / n[g] : 0, max[g] }' \
+    | sort | sed "1i $(printf '%-22s %9s %12s %12s' threads switches 'avg wait ms' 'max wait ms')"
+}
+
+# The collections logged in lines FROM.. of a `-Xlog:gc` file ($work/gc.log), as "N pauses, max M ms, S ms in
+# all": whether a client's tail was the server stopped for its collector.
+#   bench_gc_pauses FILE FROM_LINE
+bench_gc_pauses() {
+  tail -n +"$2" "$1" 2>/dev/null | awk '/ Pause / && $NF ~ /ms$/ { v = $NF + 0; n++; s += v; if (v > m) m = v }
+    END { printf "gc %d pauses, max %.1f ms, %.0f ms in all", n, m, s }'
 }

@@ -6,7 +6,8 @@
 # it, and the server is removed afterwards. Needs PostgreSQL's server binaries (initdb, pg_ctl) and
 # pg_stat_statements, as on this project's machines, and runs as root or as the postgres user.
 #   bench/pg-statements.sh [database] [rate] [seconds] [mix]
-# Prints the mix's report, then the 25 statements that took most time, with their calls and rows. Counts are
+# Prints the mix's report, then the 25 statements that took most time (execution and planning), with their
+# calls, plans (a statement planned at each call pays the planner each time) and rows. Counts are
 # from the first measured progress line on (the statistics are reset then): the measured seconds, and the
 # instances' shutdown after them.
 set -euo pipefail
@@ -37,6 +38,7 @@ listen_addresses = '127.0.0.1'
 unix_socket_directories = '$scratch'
 shared_preload_libraries = 'pg_stat_statements'
 pg_stat_statements.track = all
+pg_stat_statements.track_planning = on
 max_connections = 200
 CONF
 as_postgres "$bin/pg_ctl" -D "$scratch/data" -l "$scratch/log" -w start >/dev/null
@@ -57,7 +59,9 @@ PGPORT="$pg_port" CLUSTER_DIR="$scratch/cluster" PRIME="${PRIME:-10}" \
   "$root/bench/two-instances.sh" "$db" "$rate" "$secs" "$mix"
 wait
 echo "PostgreSQL statements during the measured load (pg_stat_statements; time is execution, not CPU alone):"
-q -c "SELECT calls, round(total_exec_time) AS total_ms, round((total_exec_time / calls)::numeric, 3) AS ms_per_call,
-  rows, left(regexp_replace(query, '\s+', ' ', 'g'), 100) AS statement
-  FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 25"
-q -c "SELECT sum(calls) AS statements, round(sum(total_exec_time)) AS total_ms FROM pg_stat_statements"
+q -c "SELECT calls, round(total_exec_time) AS total_ms, round((total_exec_time / greatest(calls, 1))::numeric, 3) AS ms_per_call,
+  plans, round((total_plan_time / greatest(plans, 1))::numeric, 3) AS plan_ms, rows,
+  left(regexp_replace(query, '\s+', ' ', 'g'), 100) AS statement
+  FROM pg_stat_statements ORDER BY total_exec_time + total_plan_time DESC LIMIT 25"
+q -c "SELECT sum(calls) AS statements, round(sum(total_exec_time)) AS total_ms, sum(plans) AS plans,
+  round(sum(total_plan_time)) AS plan_ms FROM pg_stat_statements"

@@ -43,13 +43,7 @@ overload=$!
 if [ "${PERF_SCHED:-0}" -gt 0 ]; then
   sleep 7 # the overload's 2 s ramp and set-up, then 5 s into it
   perf sched record -o "$work/sched.data" -- sleep "$PERF_SCHED" > /dev/null 2>&1 || echo "perf sched record failed"
-  # which thread is whose: the server, the probe, the overload's generator (each a java process)
-  tree() { echo "$1"; for c in $(pgrep -P "$1"); do tree "$c"; done; }
-  for who in server:$provost_pid probe:$probe overload:$overload; do
-    for p in $(tree "${who#*:}"); do
-      if [ -d "/proc/$p/task" ]; then ls "/proc/$p/task" | sed "s/^/${who%%:*} /"; fi
-    done
-  done > "$work/threads"
+  bench_sched_owners server:$provost_pid probe:$probe overload:$overload > "$work/threads"
 fi
 wait "$overload"
 sed -n '/^endpoint/,/^load generator/p' "$work/overload.out"
@@ -85,17 +79,7 @@ awk -F, -v end="$end_ms" -v ramp="$ramp_ms" '
   }' "$work/probe.csv"
 if [ -s "$work/threads" ] && [ -f "$work/sched.data" ]; then
   echo "== waits for a core during ${PERF_SCHED} s of the overload (perf sched: after a wake-up, until running)"
-  perf sched latency -i "$work/sched.data" -p 2>/dev/null | awk -F'|' -v threads="$work/threads" '
-    BEGIN { while ((getline l < threads) > 0) { split(l, a, " "); owner[a[2]] = a[1] } }
-    NF >= 5 && $1 ~ /:[0-9]+ *$/ {
-      name = $1; sub(/^ +/, "", name); sub(/ +$/, "", name); tid = name; sub(/.*:/, "", tid); comm = name; sub(/:[0-9]+$/, "", comm)
-      g = owner[tid] != "" ? owner[tid] : (comm ~ /^postgres/ ? "postgres" : (comm ~ /^nginx/ ? "nginx" : "other"))
-      if (g == "server") g = comm ~ /^vert\.x-eventloo/ ? "server: event loops" : (comm ~ /^GC Thread|^VM Thread/ ? "server: GC and VM" : (comm ~ /^provost-(sql|group|hash)/ ? "server: lowered lanes" : "server: other"))
-      split($4, av, ":"); split($5, mx, ":"); sw = $3 + 0; avg = av[2] + 0; m = mx[2] + 0
-      n[g] += sw; tot[g] += sw * avg; if (m > max[g]) max[g] = m
-    }
-    END { for (g in n) printf "%-22s %9d %12.3f %12.2f\n", g, n[g], n[g] ? tot[g] / n[g] : 0, max[g] }' \
-    | sort | sed "1i $(printf '%-22s %9s %12s %12s' threads switches 'avg wait ms' 'max wait ms')"
+  bench_sched_report "$work/sched.data" "$work/threads"
 fi
 curl -s "http://127.0.0.1:$port/metrics" | grep -E '^provost_admission_refused_total' || true
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -9,7 +9,11 @@
 # (PROVOST_JAVA_OPTS is passed through when set: give a 1M-user database -Xmx1g). Q_COMMON and Q_RARE are
 # the two prefixes searched (default stu and faculty0001, for the seed; u0 and u000123 for
 # bench/synthetic-university.sql); the grants page is that of the first user Q_RARE finds. PORT and NGINX_PORT
-# move Provost and nginx off their default ports (18091, 18092) when those are taken.
+# move Provost and nginx off their default ports (18091, 18092) when those are taken. Each Provost line also
+# gives the server's GC pauses during its run (from -Xlog:gc). PERF_SCHED=1 records every context switch
+# during each run (`perf sched record`, root and perf needed; a few hundred MB per run, deleted after it)
+# and prints, under its line, how long each group of threads waited for a core once woken: whether a p99
+# above the server's own was the server, PostgreSQL or wrk waiting for a core (docs/PROFILING.md).
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 db="${1:-provost_seeded}"; secs="${2:-10}"; conns="${3:-16}"
@@ -42,13 +46,32 @@ server_p99() {
 run() {
   local name=$1 url=$2 route=${3:-} before= after=
   [ -n "$route" ] && before=$(buckets "$route")
-  local out; out=$(wrk -t2 -c"$conns" -d"${secs}s" --latency -H "$auth" "$url")
+  local gc_from; gc_from=$(($(wc -l < "$work/gc.log" 2>/dev/null || echo 0) + 1))
+  bench_cpu_snapshot > "$work/cpu.before"; local t0; t0=$(date +%s%N)
+  local out
+  if [ "${PERF_SCHED:-0}" = 1 ]; then
+    out=$(perf sched record -o "$work/sched.data" -- wrk -t2 -c"$conns" -d"${secs}s" --latency -H "$auth" "$url" 2>/dev/null)
+  else
+    out=$(wrk -t2 -c"$conns" -d"${secs}s" --latency -H "$auth" "$url")
+  fi
+  bench_cpu_snapshot > "$work/cpu.after"; local t1; t1=$(date +%s%N)
   [ -n "$route" ] && after=$(buckets "$route")
   local rate; rate=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
-  printf '%-44s %10s req/s  p99 %8s  server p99 %-10s  mean <= %.2f ms  %s\n' "$name" "$rate" \
+  printf '%-44s %10s req/s  p99 %8s  server p99 %-10s  mean <= %.2f ms  %s  %s\n' "$name" "$rate" \
     "$(echo "$out" | awk '$1 == "99%" {print $2}')" "$([ -n "$route" ] && server_p99 "$before" "$after" || echo -)" \
     "$(awk -v c="$conns" -v r="$rate" 'BEGIN {print c / r * 1000}')" \
+    "$([ -n "$route" ] && bench_gc_pauses "$work/gc.log" "$gc_from" || echo)" \
     "$(echo "$out" | grep -E 'Non-2xx|Socket errors' | tr '\n' ' ')"
+  # where the cores went: the server's and PostgreSQL's CPU per request, and any other process's share
+  bench_cpu_report "$work/cpu.before" "$work/cpu.after" "$(awk -v a="$t0" -v b="$t1" 'BEGIN {print (b - a) / 1e9}')" "$rate" \
+    | awk '$1 == "instances" || $1 == "postgres" || $1 == "wrk" || $1 == "nginx" { u = u sprintf("%s %.0f us, ", $1 == "instances" ? "server" : $1, $4) }
+      $1 == "other" { o = $2 } $1 == "machine-busy" { b = $2 }
+      END { printf "    cpu per request: %smachine %.2f of 2 cores busy, other processes %.2f cores\n", u, b, o }'
+  if [ "${PERF_SCHED:-0}" = 1 ] && [ -f "$work/sched.data" ]; then
+    bench_sched_owners server:$provost_pid > "$work/threads"
+    bench_sched_report "$work/sched.data" "$work/threads" | sed 's/^/    /'
+    rm -f "$work/sched.data"
+  fi
 }
 echo "machine: $(nproc) cores, $(uname -r), load average $(cut -d' ' -f1-3 /proc/loadavg); wrk -t2 -c$conns -d${secs}s"
 # warm-up (JIT, plans, caches), not reported
