@@ -40,7 +40,15 @@ public final class AuthzIndex implements Authorizer, AutoCloseable {
 
   private AuthzIndex(Database db) {
     this.db = db;
-    this.own = db == null ? null : new OwnConnection(db);
+    this.own = db == null ? null : connection(db);
+  }
+
+  /**
+   * The index's own connection: its statements are the full load (no parameters) and lookups by user or grant
+   * ids ({@link IndexLoader#loadUsers}), so each is planned once ({@code Database.GENERIC_PLANS}).
+   */
+  static OwnConnection connection(Database db) {
+    return new OwnConnection(db, true);
   }
 
   /** An index over data built in memory (benchmarks, tests); it cannot apply changes. */

@@ -39,6 +39,19 @@ public final class Database implements AutoCloseable {
   private final java.util.concurrent.atomic.AtomicLong lastWriteLsn = new java.util.concurrent.atomic.AtomicLong();
   private final java.util.concurrent.atomic.LongAdder replicaReads = new java.util.concurrent.atomic.LongAdder();
   static final String NO_JIT = "SET jit = off";
+  /**
+   * Plans each prepared statement once, for all its executions ({@code plan_cache_mode}; PostgreSQL manual,
+   * "PREPARE", notes on generic and custom plans). Set on the connections whose statements look rows up by key
+   * with an array of keys: the change feed's index loads ({@code unnest(?::bigint[])}) and the group
+   * committer's audit rows. By default PostgreSQL compares a generic plan's cost with the custom plans' it
+   * made for the first five executions, and it assumes a parameter array holds 10 elements where a custom plan
+   * sees the 1 or 2 a batch holds, so it planned those statements again at every execution: 0.31-0.41 ms of
+   * planning for 0.04-0.12 ms of execution, 37% of PostgreSQL's statement time under the two-instance mix
+   * (bench/pg-statements.sh, docs/PERFORMANCE.md). Their generic plans are the custom ones (index lookups in
+   * a nested loop), whatever the array's length. Not for connections that run searches or range scans,
+   * whose best plan depends on the values.
+   */
+  static final String GENERIC_PLANS = "SET plan_cache_mode = force_generic_plan";
   private static final Object NOT_REPLAYED = new Object();
 
   private Database(HikariDataSource primary, HikariDataSource replica, String directUrl, Config config,
@@ -161,6 +174,14 @@ public final class Database implements AutoCloseable {
 
   /** A connection outside the pool, for a long-lived session such as LISTEN. The caller closes it. */
   public Connection openDedicated() throws SQLException {
+    return openDedicated(false);
+  }
+
+  /**
+   * As {@link #openDedicated()}; with {@code genericPlans}, each prepared statement on it is planned once
+   * ({@link #GENERIC_PLANS}): for a connection whose statements all look rows up by key.
+   */
+  public Connection openDedicated(boolean genericPlans) throws SQLException {
     java.util.Properties props = new java.util.Properties();
     if (primary.getUsername() != null) props.setProperty("user", primary.getUsername());
     if (primary.getPassword() != null) props.setProperty("password", primary.getPassword());
@@ -169,7 +190,7 @@ public final class Database implements AutoCloseable {
     // pgbouncer in transaction mode would hand LISTEN's session to other clients: the feed goes direct
     Connection c = java.sql.DriverManager.getConnection(directUrl, props);
     try (var st = c.createStatement()) {
-      st.execute(NO_JIT);
+      st.execute(genericPlans ? NO_JIT + "; " + GENERIC_PLANS : NO_JIT);
     }
     return c;
   }
@@ -242,6 +263,10 @@ public final class Database implements AutoCloseable {
         HikariConfig hc = new HikariConfig();
         primary.copyStateTo(hc);
         hc.setPoolName("provost-writer");
+        // grants, revokes and their audit rows: key lookups only. Not through a pooler (pgbouncer in
+        // transaction mode): there every statement is unnamed and planned once anyway, and a session's SET
+        // would stay on a server connection other clients (searches) are handed next.
+        if (primary.getJdbcUrl().equals(directUrl)) hc.setConnectionInitSql(NO_JIT + "; " + GENERIC_PLANS);
         hc.setMinimumIdle(1);
         hc.setMaximumPoolSize(1);
         hc.setInitializationFailTimeout(-1); // the primary pool has already proven the database reachable

@@ -11,10 +11,20 @@ import java.sql.SQLException;
  */
 public final class OwnConnection implements AutoCloseable {
   private final Database db;
+  private final boolean genericPlans;
   private Connection connection;
 
   public OwnConnection(Database db) {
+    this(db, false);
+  }
+
+  /**
+   * @param genericPlans plan each prepared statement once ({@link Database#GENERIC_PLANS}): only when every
+   *     statement run on it looks rows up by key, or has no parameters
+   */
+  public OwnConnection(Database db, boolean genericPlans) {
     this.db = db;
+    this.genericPlans = genericPlans;
   }
 
   /** Runs {@code work} in one transaction on this connection; a failure rolls it back and reopens. */
@@ -46,7 +56,7 @@ public final class OwnConnection implements AutoCloseable {
   private <T> T run(Database.Work<T> work, boolean autoCommit) {
     try {
       if (connection == null || connection.isClosed()) {
-        connection = db.openDedicated();
+        connection = db.openDedicated(genericPlans);
         connection.setAutoCommit(false);
       }
       if (autoCommit) {

@@ -117,6 +117,27 @@ class GroupCommitTest {
         rs -> rs.getString(1)));
   }
 
+  /**
+   * The committer's connection plans each statement once (its statements are key lookups; the audit rows'
+   * insert over arrays was planned again at every group: docs/PERFORMANCE.md), but not behind a pooler in
+   * transaction mode, where a session's setting would stay on a server connection another client is handed.
+   */
+  @Test
+  void theCommittersConnection_plansEachStatementOnce_unlessBehindAPooler() throws Exception {
+    assertThat(database.db().writeGrouped(GroupCommitTest::planCacheMode)).isEqualTo("force_generic_plan");
+    assertThat(database.db().write(GroupCommitTest::planCacheMode)).as("the request pool's connections")
+        .isEqualTo("auto");
+    // a direct URL other than the primary's is how a pooler in front is configured (PROVOST_DATABASE_DIRECT_URL)
+    String direct = database.jdbcUrl() + (database.jdbcUrl().contains("?") ? "&" : "?") + "ApplicationName=direct";
+    try (Database pooled = Database.connect(database.jdbcUrl(), null, direct, database.config())) {
+      assertThat(pooled.writeGrouped(GroupCommitTest::planCacheMode)).isEqualTo("auto");
+    }
+  }
+
+  private static String planCacheMode(Connection c) throws java.sql.SQLException {
+    return Jdbc.one(c, "SHOW plan_cache_mode", rs -> rs.getString(1)).orElseThrow();
+  }
+
   @Test
   void writesQueuedTogether_commitInOneTransaction_eachSeeingTheOnesBefore() throws Exception {
     long changes = database.count("SELECT count(*) FROM changelog");
