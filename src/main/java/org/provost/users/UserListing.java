@@ -121,7 +121,9 @@ final class UserListing {
       // the first id of the page, from an index-only scan; past the end it is NULL and the page is empty
       sql.append("u.id >= (SELECT u2.id FROM users u2 WHERE TRUE");
       sql.append(filters(f, "u2", params));
-      sql.append(" ORDER BY ").append(order(f, "u2")).append(" OFFSET ? LIMIT 1)");
+      // the offset as a subquery, as the cursor below: with "OFFSET ?" PostgreSQL planned every execution
+      // again for the value given (0.45 ms of planning for 0.2 ms of execution, bench/pg-statements.sh)
+      sql.append(" ORDER BY ").append(order(f, "u2")).append(" OFFSET (SELECT ?::bigint) LIMIT 1)");
       params.add(offset);
     } else if (afterId > 0) {
       // "u.id > 0" on the first page would only make the planner scan the whole key; the cursor as a
