@@ -43,7 +43,9 @@ NGINX
 # PROVOST_ settings pass through from the environment, and SERVE_JAVA_OPTS, when set, replaces
 # PROVOST_JAVA_OPTS for the server alone), logging to $work/provost.log, and waits until it is
 # ready; sets provost_pid. Its JVM logs each collection to $work/gc.log (`-Xlog:gc`, one line per pause,
-# added through JDK_JAVA_OPTIONS so the launcher's own options stay as they are; bench_gc_pauses reads it). Returns 1, printing the log, when it is not ready within 120 s. One at a time: stop
+# added through JDK_JAVA_OPTIONS so the launcher's own options stay as they are; bench_gc_pauses reads it).
+# The launcher's helper JVMs (its JDK probe, a rebuild) see it too and run first: the server's JVM, the
+# last to open the file, moves theirs aside (gc.log.0), so gc.log is the server's alone. Returns 1, printing the log, when it is not ready within 120 s. One at a time: stop
 # the previous one first (bench_stop kills only provost_pid, and the log is overwritten).
 bench_provost() {
   PROVOST_DATABASE_URL="postgresql://postgres@127.0.0.1:5432/$1" PROVOST_HTTP_PORT=$2 \
@@ -72,7 +74,7 @@ bench_analyze() {
 }
 
 # CPU time per process (clock ticks, user + system) with its group: instances (provost serve), loadgen
-# (provost loadtest), nginx, wrk, postgres, other; and the machine's busy and softirq ticks from /proc/stat.
+# (provost loadtest), nginx, postgres, other; and the machine's busy and softirq ticks from /proc/stat.
 # Lines: GROUP PID TICKS. Reads /proc with shell builtins (a fork only per java process), so a snapshot takes
 # milliseconds, not the second that a fork per process took under load.
 bench_cpu_snapshot() {
@@ -82,7 +84,6 @@ bench_cpu_snapshot() {
     group=other
     case "$comm" in
       nginx) group=nginx ;;
-      wrk) group=wrk ;;
       postgres) group=postgres ;;
       java) cmd=$(tr '\0' ' ' < "$p/cmdline" 2>/dev/null) || continue
             case "$cmd" in *" loadtest "*) group=loadgen ;; *" serve"*) group=instances ;; esac ;;
@@ -145,9 +146,11 @@ bench_sched_report() {
 }
 
 # The collections logged in lines FROM.. of a `-Xlog:gc` file ($work/gc.log), as "N pauses, max M ms, S ms in
-# all": whether a client's tail was the server stopped for its collector.
+# all": whether a client's tail was the server stopped for its collector. It counts the " Pause " lines that
+# ParallelGC (the launcher's), G1 and Serial write at -Xlog:gc; ZGC and Shenandoah log theirs otherwise.
 #   bench_gc_pauses FILE FROM_LINE
 bench_gc_pauses() {
-  tail -n +"$2" "$1" 2>/dev/null | awk '/ Pause / && $NF ~ /ms$/ { v = $NF + 0; n++; s += v; if (v > m) m = v }
+  if [ ! -f "$1" ]; then printf 'gc n/a (no %s)' "$1"; return; fi
+  tail -n +"$2" "$1" | awk '/ Pause / && $NF ~ /ms$/ { v = $NF + 0; n++; s += v; if (v > m) m = v }
     END { printf "gc %d pauses, max %.1f ms, %.0f ms in all", n, m, s }'
 }

@@ -7,7 +7,9 @@
 # pg_stat_statements, as on this project's machines, and runs as root or as the postgres user.
 #   bench/pg-statements.sh [database] [rate] [seconds] [mix]
 # Prints the mix's report, then the 25 statements that took most time (execution and planning), with their
-# calls, plans (a statement planned at each call pays the planner each time) and rows. Counts are
+# calls, plans (a statement planned at each call pays the planner each time) and rows. Tracking the planning
+# adds a little contention on each statement's counters (PostgreSQL's manual, pg_stat_statements), so the
+# scratch server runs slightly slower than the machine's own. Counts are
 # from the first measured progress line on (the statistics are reset then): the measured seconds, and the
 # instances' shutdown after them.
 set -euo pipefail
@@ -58,7 +60,7 @@ resetter=$!
 PGPORT="$pg_port" CLUSTER_DIR="$scratch/cluster" PRIME="${PRIME:-10}" \
   "$root/bench/two-instances.sh" "$db" "$rate" "$secs" "$mix"
 wait
-echo "PostgreSQL statements during the measured load (pg_stat_statements; time is execution, not CPU alone):"
+echo "PostgreSQL statements during the measured load (pg_stat_statements; ordered by execution and planning time, not CPU alone):"
 q -c "SELECT calls, round(total_exec_time) AS total_ms, round((total_exec_time / greatest(calls, 1))::numeric, 3) AS ms_per_call,
   plans, round((total_plan_time / greatest(plans, 1))::numeric, 3) AS plan_ms, rows,
   left(regexp_replace(query, '\s+', ' ', 'g'), 100) AS statement

@@ -17,6 +17,10 @@
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 db="${1:-provost_seeded}"; secs="${2:-10}"; conns="${3:-16}"
+if [ "${PERF_SCHED:-0}" = 1 ] && ! perf sched record -o /dev/null -- true > /dev/null 2>&1; then
+  echo "sql-reads: PERF_SCHED=1 needs perf (Debian package linux-perf) and root, or CAP_PERFMON" >&2
+  exit 1
+fi
 bench_start "$db" "${PORT:-18091}" "${NGINX_PORT:-18092}" '{"allowed":true,"revision":1}'
 
 P=http://127.0.0.1:$port; json='Content-Type: application/json'
@@ -46,7 +50,8 @@ server_p99() {
 run() {
   local name=$1 url=$2 route=${3:-} before= after=
   [ -n "$route" ] && before=$(buckets "$route")
-  local gc_from; gc_from=$(($(wc -l < "$work/gc.log" 2>/dev/null || echo 0) + 1))
+  local gc_from=1
+  if [ -f "$work/gc.log" ]; then gc_from=$(($(wc -l < "$work/gc.log") + 1)); fi
   bench_cpu_snapshot > "$work/cpu.before"; local t0; t0=$(date +%s%N)
   local out
   if [ "${PERF_SCHED:-0}" = 1 ]; then
@@ -62,11 +67,13 @@ run() {
     "$(awk -v c="$conns" -v r="$rate" 'BEGIN {print c / r * 1000}')" \
     "$([ -n "$route" ] && bench_gc_pauses "$work/gc.log" "$gc_from" || echo)" \
     "$(echo "$out" | grep -E 'Non-2xx|Socket errors' | tr '\n' ' ')"
-  # where the cores went: the server's and PostgreSQL's CPU per request, and any other process's share
-  bench_cpu_report "$work/cpu.before" "$work/cpu.after" "$(awk -v a="$t0" -v b="$t1" 'BEGIN {print (b - a) / 1e9}')" "$rate" \
-    | awk '$1 == "instances" || $1 == "postgres" || $1 == "wrk" || $1 == "nginx" { u = u sprintf("%s %.0f us, ", $1 == "instances" ? "server" : $1, $4) }
+  # where the cores went: the server's and PostgreSQL's CPU per request, and any other process's share (wrk
+  # starts and ends between the snapshots, so its own CPU is only in "machine busy")
+  if awk -v r="$rate" 'BEGIN {exit !(r + 0 > 0)}'; then bench_cpu_report "$work/cpu.before" "$work/cpu.after" "$(awk -v a="$t0" -v b="$t1" 'BEGIN {print (b - a) / 1e9}')" "$rate" \
+    | awk '($1 == "instances" || $1 == "postgres" || $1 == "nginx") && $4 + 0 > 0 { u = u sprintf("%s %.0f us, ", $1 == "instances" ? "server" : $1, $4) }
       $1 == "other" { o = $2 } $1 == "machine-busy" { b = $2 }
       END { printf "    cpu per request: %smachine %.2f of 2 cores busy, other processes %.2f cores\n", u, b, o }'
+  fi
   if [ "${PERF_SCHED:-0}" = 1 ] && [ -f "$work/sched.data" ]; then
     bench_sched_owners server:$provost_pid > "$work/threads"
     bench_sched_report "$work/sched.data" "$work/threads" | sed 's/^/    /'

@@ -41,15 +41,17 @@ public final class Database implements AutoCloseable {
   static final String NO_JIT = "SET jit = off";
   /**
    * Plans each prepared statement once, for all its executions ({@code plan_cache_mode}; PostgreSQL manual,
-   * "PREPARE", notes on generic and custom plans). Set on the connections whose statements look rows up by key
-   * with an array of keys: the change feed's index loads ({@code unnest(?::bigint[])}) and the group
-   * committer's audit rows. By default PostgreSQL compares a generic plan's cost with the custom plans' it
-   * made for the first five executions, and it assumes a parameter array holds 10 elements where a custom plan
-   * sees the 1 or 2 a batch holds, so it planned those statements again at every execution: 0.31-0.41 ms of
-   * planning for 0.04-0.12 ms of execution, 37% of PostgreSQL's statement time under the two-instance mix
-   * (bench/pg-statements.sh, docs/PERFORMANCE.md). Their generic plans are the custom ones (index lookups in
-   * a nested loop), whatever the array's length. Not for connections that run searches or range scans,
-   * whose best plan depends on the values.
+   * "PREPARE", on generic and custom plans). Set on the connections whose statements all reach their rows
+   * through a key, with at most range filters on the rows found: the authorization index's (its batch load,
+   * {@code unnest(?::bigint[])}) and the group committer's (grants, revokes and their audit rows). By default
+   * PostgreSQL compares a generic plan's cost with the custom plans' it made for the first five executions,
+   * and it assumes a parameter array holds 10 elements where a custom plan sees the 1 or 2 a feed batch
+   * holds, so it planned those statements again at every execution: 0.31-0.41 ms of planning for 0.04-0.12 ms
+   * of execution, 37% of PostgreSQL's statement time under the two-instance mix (docs/PERFORMANCE.md,
+   * "Statements planned once"). The generic plan is the custom plan of a small batch (index lookups in a
+   * nested loop); for the 10,000 ids of a feed catching up after a restart, where a custom plan hashes two
+   * full scans, it takes about twice as long (24 ms against 12 ms on the seeded 13,500 users), once. Not for
+   * connections that run searches or range scans, whose best plan depends on the values.
    */
   static final String GENERIC_PLANS = "SET plan_cache_mode = force_generic_plan";
   private static final Object NOT_REPLAYED = new Object();
@@ -178,8 +180,12 @@ public final class Database implements AutoCloseable {
   }
 
   /**
-   * As {@link #openDedicated()}; with {@code genericPlans}, each prepared statement on it is planned once
-   * ({@link #GENERIC_PLANS}): for a connection whose statements all look rows up by key.
+   * A connection outside the pool, to the primary's direct address ({@code PROVOST_DATABASE_DIRECT_URL}, else
+   * the primary URL: never through a pooler), with PostgreSQL's JIT off. With {@code genericPlans}, each
+   * statement prepared on it is planned once ({@code plan_cache_mode = force_generic_plan}): only for a
+   * connection whose statements all reach their rows by key. The caller closes it.
+   *
+   * @throws SQLException when the connection or its settings fail (nothing is left open then)
    */
   public Connection openDedicated(boolean genericPlans) throws SQLException {
     java.util.Properties props = new java.util.Properties();
@@ -191,6 +197,13 @@ public final class Database implements AutoCloseable {
     Connection c = java.sql.DriverManager.getConnection(directUrl, props);
     try (var st = c.createStatement()) {
       st.execute(genericPlans ? NO_JIT + "; " + GENERIC_PLANS : NO_JIT);
+    } catch (SQLException e) {
+      try {
+        c.close();
+      } catch (SQLException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
     }
     return c;
   }
@@ -263,9 +276,9 @@ public final class Database implements AutoCloseable {
         HikariConfig hc = new HikariConfig();
         primary.copyStateTo(hc);
         hc.setPoolName("provost-writer");
-        // grants, revokes and their audit rows: key lookups only. Not through a pooler (pgbouncer in
-        // transaction mode): there every statement is unnamed and planned once anyway, and a session's SET
-        // would stay on a server connection other clients (searches) are handed next.
+        // grants, revokes and their audit rows: key lookups. Not through a pooler (pgbouncer in transaction
+        // mode): there statements are unnamed, so the setting would change nothing, and a session's SET would
+        // stay on a server connection other clients (searches) are handed next.
         if (primary.getJdbcUrl().equals(directUrl)) hc.setConnectionInitSql(NO_JIT + "; " + GENERIC_PLANS);
         hc.setMinimumIdle(1);
         hc.setMaximumPoolSize(1);

@@ -14,13 +14,18 @@ public final class OwnConnection implements AutoCloseable {
   private final boolean genericPlans;
   private Connection connection;
 
+  /** A connection of {@code db}'s, opened on first use ({@link Database#openDedicated()}). */
   public OwnConnection(Database db) {
     this(db, false);
   }
 
   /**
-   * @param genericPlans plan each prepared statement once ({@link Database#GENERIC_PLANS}): only when every
-   *     statement run on it looks rows up by key, or has no parameters
+   * A connection of {@code db}'s, opened on first use and after each failure by
+   * {@link Database#openDedicated(boolean)}: to the primary's direct address, never through a pooler.
+   *
+   * @param genericPlans plan each statement prepared on it once ({@code plan_cache_mode =
+   *     force_generic_plan}, set again at every opening): only when every statement run on it reaches its rows
+   *     by key, or has no parameters
    */
   public OwnConnection(Database db, boolean genericPlans) {
     this.db = db;

@@ -122,7 +122,8 @@ final class UserListing {
       sql.append("u.id >= (SELECT u2.id FROM users u2 WHERE TRUE");
       sql.append(filters(f, "u2", params));
       // the offset as a subquery, as the cursor below: with "OFFSET ?" PostgreSQL planned every execution
-      // again for the value given (0.45 ms of planning for 0.2 ms of execution, bench/pg-statements.sh)
+      // again for the value given (0.45 ms of planning for 0.19 ms of execution under the two-instance mix,
+      // docs/PERFORMANCE.md "Statements planned once")
       sql.append(" ORDER BY ").append(order(f, "u2")).append(" OFFSET (SELECT ?::bigint) LIMIT 1)");
       params.add(offset);
     } else if (afterId > 0) {
@@ -183,7 +184,8 @@ final class UserListing {
     params.add(afterId);
     if (offset > 0) { // rare for a search: read and skip
       sql.append("\nSELECT ").append(COLUMNS).append(FROM).append(" WHERE TRUE").append(match("u"))
-          .append(filters(f, "u", params)).append(" ORDER BY u.id LIMIT ").append(rows).append(" OFFSET ?");
+          .append(filters(f, "u", params)).append(" ORDER BY u.id LIMIT ").append(rows)
+          .append(" OFFSET (SELECT ?::bigint)"); // as listSql's: no value for the planner to plan again for
       params.add(offset);
       return sql.toString();
     }
