@@ -129,20 +129,37 @@ bench_sched_owners() {
 # Per group of threads, how long they waited for a core once woken, from a `perf sched record` file: the
 # server's event loops, its GC and VM threads, its lowered lanes (SQL, group commit, hash), its other
 # threads, each other owner of bench_sched_owners' file, PostgreSQL, nginx, wrk and the rest. Columns:
-# group, context switches, mean wait (ms), longest wait (ms). Needs perf (docs/PROFILING.md).
+# group, context switches, mean wait (ms), longest wait (ms), and how many waits took over 10 ms (from
+# `perf sched timehist`: a tail is made of how many requests catch a long wait, not of the longest one).
+# Needs perf (docs/PROFILING.md).
 #   bench_sched_report SCHED_DATA OWNERS_FILE
 bench_sched_report() {
-  perf sched latency -i "$1" -p 2>/dev/null | awk -F'|' -v threads="$2" '
-    BEGIN { while ((getline l < threads) > 0) { split(l, a, " "); owner[a[2]] = a[1] } }
-    NF >= 5 && $1 ~ /:[0-9]+ *$/ {
-      name = $1; sub(/^ +/, "", name); sub(/ +$/, "", name); tid = name; sub(/.*:/, "", tid); comm = name; sub(/:[0-9]+$/, "", comm)
+  local classify='
+    function group(tid, comm,   g) {
       g = owner[tid] != "" ? owner[tid] : (comm ~ /^postgres/ ? "postgres" : (comm ~ /^nginx/ ? "nginx" : (comm ~ /^wrk/ ? "wrk" : "other")))
       if (g == "server") g = comm ~ /^vert\.x-eventloo/ ? "server: event loops" : (comm ~ /^GC Thread|^VM Thread/ ? "server: GC and VM" : (comm ~ /^provost-(sql|group|hash)/ ? "server: lowered lanes" : "server: other"))
-      split($4, av, ":"); split($5, mx, ":"); sw = $3 + 0; avg = av[2] + 0; m = mx[2] + 0
-      n[g] += sw; tot[g] += sw * avg; if (m > max[g]) max[g] = m
+      return g
     }
-    END { for (g in n) printf "%-22s %9d %12.3f %12.2f\n", g, n[g], n[g] ? tot[g] / n[g] : 0, max[g] }' \
-    | sort | sed "1i $(printf '%-22s %9s %12s %12s' threads switches 'avg wait ms' 'max wait ms')"
+    BEGIN { while ((getline l < threads) > 0) { split(l, a, " "); owner[a[2]] = a[1] } }'
+  { perf sched timehist -i "$1" 2>/dev/null | awk -v threads="$2" "$classify"'
+      $1 ~ /^[0-9]+\.[0-9]+$/ && NF >= 6 && $(NF-1) + 0 > 10 {
+        task = $3; for (i = 4; i <= NF - 3; i++) task = task " " $i
+        if (match(task, /\[[0-9]+(\/[0-9]+)?\]$/)) {
+          id = substr(task, RSTART + 1, RLENGTH - 2); sub(/\/.*/, "", id); comm = substr(task, 1, RSTART - 1)
+          print "long", group(id, comm)
+        }
+      }'
+    perf sched latency -i "$1" -p 2>/dev/null | awk -F'|' -v threads="$2" "$classify"'
+      NF >= 5 && $1 ~ /:[0-9]+ *$/ {
+        name = $1; sub(/^ +/, "", name); sub(/ +$/, "", name); tid = name; sub(/.*:/, "", tid); comm = name; sub(/:[0-9]+$/, "", comm)
+        split($4, av, ":"); split($5, mx, ":")
+        print "task", $3 + 0, av[2] + 0, mx[2] + 0, group(tid, comm)
+      }'
+  } | awk '
+    $1 == "long" { g = $0; sub(/^long /, "", g); long[g]++; next }
+    $1 == "task" { g = $0; sub(/^task [^ ]+ [^ ]+ [^ ]+ /, "", g); n[g] += $2; tot[g] += $2 * $3; if ($4 > max[g]) max[g] = $4 }
+    END { for (g in n) printf "%-22s %9d %12.3f %12.2f %14d\n", g, n[g], n[g] ? tot[g] / n[g] : 0, max[g], long[g] }' \
+    | sort | sed "1i $(printf '%-22s %9s %12s %12s %14s' threads switches 'avg wait ms' 'max wait ms' 'waits > 10 ms')"
 }
 
 # The collections logged in lines FROM.. of a `-Xlog:gc` file ($work/gc.log), as "N pauses, max M ms, S ms in
