@@ -130,8 +130,10 @@ bench_sched_owners() {
 # Per group of threads, how long they waited for a core once woken, from a `perf sched record` file: the
 # server's event loops, its GC and VM threads, its lowered lanes (SQL, group commit, hash), its other
 # threads, each other owner of bench_sched_owners' file, PostgreSQL, nginx, wrk and the rest. Columns:
-# group, context switches, mean wait (ms), longest wait (ms), and how many waits took over 10 ms (from
-# `perf sched timehist`: a tail is made of how many requests catch a long wait, not of the longest one).
+# group, context switches, mean and longest wait after a wake-up (ms, `perf sched latency`), and how many
+# times one of its threads waited over 10 ms to run, woken or preempted (`perf sched timehist`'s sch delay,
+# which also counts a preempted thread's wait to run again, so it may hold waits longer than the longest
+# wake-up's): a tail is made of how many requests catch a long wait, not of the longest one.
 # Needs perf (docs/PROFILING.md).
 #   bench_sched_report SCHED_DATA OWNERS_FILE
 bench_sched_report() {
