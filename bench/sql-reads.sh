@@ -67,11 +67,12 @@ run() {
     "$(awk -v c="$conns" -v r="$rate" 'BEGIN {print c / r * 1000}')" \
     "$([ -n "$route" ] && bench_gc_pauses "$work/gc.log" "$gc_from" || echo)" \
     "$(echo "$out" | grep -E 'Non-2xx|Socket errors' | tr '\n' ' ')"
-  # where the cores went: the server's and PostgreSQL's CPU per request, and any other process's share (wrk
-  # starts and ends between the snapshots, so its own CPU is only in "machine busy")
+  # where the cores went: the server's and PostgreSQL's CPU per request (nginx's on a reference line), and any
+  # other process's share (wrk starts and ends between the snapshots, so its own CPU is only in "machine busy")
   if awk -v r="$rate" 'BEGIN {exit !(r + 0 > 0)}'; then
     bench_cpu_report "$work/cpu.before" "$work/cpu.after" "$(awk -v a="$t0" -v b="$t1" 'BEGIN {print (b - a) / 1e9}')" "$rate" \
-    | awk '($1 == "instances" || $1 == "postgres" || $1 == "nginx") && $4 + 0 > 0 { u = u sprintf("%s %.0f us, ", $1 == "instances" ? "server" : $1, $4) }
+    | awk -v ref="$([ -z "$route" ] && echo 1 || echo 0)" '
+      (ref ? $1 == "nginx" : $1 == "instances" || $1 == "postgres") { u = u sprintf("%s %.0f us, ", $1 == "instances" ? "server" : $1, $4) }
       $1 == "other" { o = $2 } $1 == "machine-busy" { b = $2 }
       END { printf "    cpu per request: %smachine %.2f of 2 cores busy, other processes %.2f cores\n", u, b, o }'
   fi
