@@ -54,6 +54,17 @@ public final class Database implements AutoCloseable {
    * connections that run searches or range scans, whose best plan depends on the values.
    */
   static final String GENERIC_PLANS = "SET plan_cache_mode = force_generic_plan";
+  /** A session of key lookups: no JIT, each statement planned once. */
+  private static final String KEY_LOOKUPS = NO_JIT + "; " + GENERIC_PLANS;
+
+  /**
+   * Whether the primary URL names a pooler (pgbouncer): the direct URL, the address a session of its own
+   * goes to, is another. In transaction mode a pooler hands one client's statements to several server
+   * connections, so nothing that lives in a session (a named statement, a SET) may be relied on there.
+   */
+  private static boolean pooled(String jdbcUrl, String directJdbcUrl) {
+    return !jdbcUrl.equals(directJdbcUrl);
+  }
   private static final Object NOT_REPLAYED = new Object();
 
   private Database(HikariDataSource primary, HikariDataSource replica, String directUrl, Config config,
@@ -122,7 +133,7 @@ public final class Database implements AutoCloseable {
     // a direct URL of its own means the primary URL names a pooler (pgbouncer): in transaction mode a
     // statement prepared on one server connection is unknown on the next (pgbouncer < 1.21 cannot track
     // them), so statements stay unnamed; prepareThreshold in the URL itself overrides this
-    String prepareThreshold = jdbcUrl.equals(directJdbcUrl) ? "5" : "0";
+    String prepareThreshold = pooled(jdbcUrl, directJdbcUrl) ? "0" : "5";
     HikariDataSource primary = pool("provost-primary", jdbcUrl, config, false, prepareThreshold);
     return new Database(primary, replica, directJdbcUrl, config, null);
   }
@@ -196,7 +207,7 @@ public final class Database implements AutoCloseable {
     // pgbouncer in transaction mode would hand LISTEN's session to other clients: the feed goes direct
     Connection c = java.sql.DriverManager.getConnection(directUrl, props);
     try (var st = c.createStatement()) {
-      st.execute(genericPlans ? NO_JIT + "; " + GENERIC_PLANS : NO_JIT);
+      st.execute(genericPlans ? KEY_LOOKUPS : NO_JIT);
     } catch (SQLException e) {
       try {
         c.close();
@@ -279,7 +290,7 @@ public final class Database implements AutoCloseable {
         // grants, revokes and their audit rows: key lookups. Not through a pooler (pgbouncer in transaction
         // mode): there statements are unnamed, so the setting would change nothing, and a session's SET would
         // stay on a server connection other clients (searches) are handed next.
-        if (primary.getJdbcUrl().equals(directUrl)) hc.setConnectionInitSql(NO_JIT + "; " + GENERIC_PLANS);
+        if (!pooled(primary.getJdbcUrl(), directUrl)) hc.setConnectionInitSql(KEY_LOOKUPS);
         hc.setMinimumIdle(1);
         hc.setMaximumPoolSize(1);
         hc.setInitializationFailTimeout(-1); // the primary pool has already proven the database reachable

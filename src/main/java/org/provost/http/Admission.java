@@ -33,6 +33,7 @@ import org.slf4j.MDC;
  * Config.Lanes) those waits had left turns unused between one request and the next.
  */
 public final class Admission {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Admission.class);
   /**
    * Refuses waiters at the end of their maximum wait: one daemon thread shared by every admission, so a
    * {@code refused} callback must not block (the HTTP layer's hands the refusal to the event loop).
@@ -120,7 +121,6 @@ public final class Admission {
   }
 
   private static final Runnable NOTHING = () -> { };
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Admission.class);
 
   /**
    * As {@link #submit(Executor, Runnable, Consumer)} for work that ends by answering: {@code work} returns
@@ -157,7 +157,7 @@ public final class Admission {
     if (go != null) go.forEach(this::start); // they hold turns: started before anything else can fail
     if (now) start(new Waiter(target, work, refused, 0, null)); // null: the executor carries this thread's
     if (refusal != null) refuse(refused, refusal);
-    if (expired != null) expired.forEach(w -> refuse(w, "wait"));
+    refuseExpired(expired);
   }
 
   /**
@@ -248,7 +248,7 @@ public final class Admission {
     } finally {
       lock.unlock();
     }
-    if (expired != null) expired.forEach(w -> refuse(w, "wait")); // never throws: the turn is safe
+    refuseExpired(expired); // never throws: the turn is safe
     return next;
   }
 
@@ -296,7 +296,12 @@ public final class Admission {
     } finally {
       lock.unlock();
     }
-    expired.forEach(w -> refuse(w, "wait"));
+    refuseExpired(expired);
+  }
+
+  /** Refuses each waiter found past its maximum wait (null: none). Never throws. */
+  private void refuseExpired(List<Waiter> expired) {
+    if (expired != null) expired.forEach(w -> refuse(w, "wait"));
   }
 
   /** Refuses a waiter with its own logging context, then puts back the calling thread's. Never throws. */
@@ -419,7 +424,7 @@ public final class Admission {
     // started from another thread: the lock is held here, and a start may run callbacks
     Thread.ofVirtual().start(() -> {
       go.forEach(this::start);
-      expired.forEach(w -> refuse(w, "wait"));
+      refuseExpired(expired);
     });
   }
 }
