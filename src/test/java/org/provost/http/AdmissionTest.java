@@ -229,13 +229,18 @@ class AdmissionTest {
   void aSecondHoldAll_getsTheTurnsWhenTheFirstGivesThemBack() throws Exception {
     Admission sql = new Admission(Lane.SQL, 2, 5, 60_000, refusals);
     Runnable first = sql.holdAll();
-    CompletableFuture<Runnable> second = CompletableFuture.supplyAsync(() -> {
+    CompletableFuture<Runnable> second = new CompletableFuture<>();
+    Thread holder = Thread.ofPlatform().daemon().start(() -> {
       try {
-        return sql.holdAll();
-      } catch (InterruptedException e) {
-        throw new IllegalStateException(e);
+        second.complete(sql.holdAll());
+      } catch (Throwable t) {
+        second.completeExceptionally(t);
       }
-    }, threads);
+    });
+    // the second holdAll must be waiting before the turns come back (one CI run gave them back first, and
+    // the waiter below took them): nothing else holds the lane's lock, so WAITING is the wait for turns
+    for (int i = 0; i < 3000 && holder.getState() != Thread.State.WAITING; i++) Thread.sleep(10);
+    assertThat(holder.getState()).as("the second holdAll, waiting").isEqualTo(Thread.State.WAITING);
     CompletableFuture<Boolean> ran = new CompletableFuture<>();
     sql.submit(threads, () -> ran.complete(true), ran::completeExceptionally);
     first.run();
