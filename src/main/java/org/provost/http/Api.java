@@ -220,16 +220,16 @@ public final class Api {
     add(method, path, given, authenticated, lane, bodyHandler, freshness, precheck, admissions.of(lane, method));
   }
 
-  private void add(HttpMethod method, String path, Endpoint given, boolean authenticated, Lane lane,
+  private void add(HttpMethod method, String path, Endpoint endpoint, boolean authenticated, Lane lane,
       BodyHandler bodyHandler, Freshness freshness, Endpoint precheck, Admission admission) {
     routes.add(new RouteSpec(method, path));
-    RequestMeters.Route timers = observed.route(method, path);
-    Endpoint endpoint = freshness == Freshness.AT_LEAST_REVISION ? gated(given) : given;
+    Mounted mounted = new Mounted(endpoint, authenticated, lane, admission, observed.route(method, path), precheck,
+        freshness == Freshness.AT_LEAST_REVISION);
     if (authenticated && bodyHandler != bodies) {
       // a large upload without credentials is answered 401 before its body is buffered (a route of its own:
       // Vert.x runs body handlers before any other handler of a route)
       router.route(method, vertxPath(path)).handler(ctx -> {
-        if (bearer(ctx) == null) dispatch(ctx, endpoint, true, lane, admission, timers, precheck);
+        if (bearer(ctx) == null) dispatch(ctx, mounted);
         else ctx.next();
       });
     }
@@ -237,45 +237,30 @@ public final class Api {
     if (method == HttpMethod.POST || method == HttpMethod.PATCH || method == HttpMethod.PUT) {
       route.handler(bodyHandler);
     }
-    route.handler(ctx -> dispatch(ctx, endpoint, authenticated, lane, admission, timers, precheck));
+    route.handler(ctx -> dispatch(ctx, mounted));
   }
 
-  /** The endpoint behind the revision gate: a pending reply that runs it once the revision is applied. */
-  private Endpoint gated(Endpoint endpoint) {
-    return req -> {
-      if (QueryString.get(req.routingContext().request().query(), RevisionGate.PARAMETER) == null
-          && (req.routingContext().body() == null || req.routingContext().body().length() == 0)) {
-        return endpoint.handle(req); // the common case: no revision asked for, nothing to parse
-      }
-      java.util.concurrent.CompletableFuture<Reply> later = new java.util.concurrent.CompletableFuture<>();
-      gate.admit(req.routingContext(), () -> {
-        try {
-          Reply r = endpoint.handle(req);
-          if (r.pending() != null) r.pending().whenComplete((v, t) -> {
-            if (t != null) later.completeExceptionally(t);
-            else later.complete(v);
-          });
-          else later.complete(r);
-        } catch (Throwable t) {
-          later.completeExceptionally(t);
-        }
-      }, later::completeExceptionally);
-      return later.isDone() && !later.isCompletedExceptionally() ? later.join() : Reply.later(later);
-    };
-  }
+  /**
+   * One route's fixed parts, decided when it is added.
+   *
+   * @param admission the lane's admission; null for the memory lane
+   * @param precheck run on the event loop before the admission; null when none
+   * @param gated whether {@code at_least_revision} applies ({@link Freshness#AT_LEAST_REVISION})
+   */
+  private record Mounted(Endpoint endpoint, boolean authenticated, Lane lane, Admission admission,
+      RequestMeters.Route timers, Endpoint precheck, boolean gated) {}
 
   static String vertxPath(String openApiPath) {
     return openApiPath.replaceAll("\\{([a-z_]+)}", ":$1");
   }
 
-  private void dispatch(RoutingContext ctx, Endpoint endpoint, boolean authenticated, Lane lane,
-      Admission admission, RequestMeters.Route timers, Endpoint precheck) {
+  private void dispatch(RoutingContext ctx, Mounted m) {
     long start = System.nanoTime();
     String requestId = RequestIds.assign(ctx);
     observed.started();
     MDC.put(RequestIds.MDC_KEY, requestId);
     try {
-      route(ctx, endpoint, authenticated, lane, admission, timers, start, precheck);
+      route(ctx, m, start);
     } finally {
       MDC.remove(RequestIds.MDC_KEY);
     }
@@ -283,66 +268,97 @@ public final class Api {
 
   /**
    * Authenticates (from memory when the token is known) and runs the endpoint: here for the memory lane, else
-   * once the lane's admission lets it in, on the lane's threads (with the request's logging context). A token
-   * this instance has not seen is first loaded on the fill threads, whatever the lane: at the process's
-   * priority and through the fill pool, so a check that shares that load never waits on a lowered thread.
+   * once the lane's admission lets it in, on the lane's threads (with the request's logging context).
    */
-  private void route(RoutingContext ctx, Endpoint endpoint, boolean authenticated, Lane lane,
-      Admission admission, RequestMeters.Route timers, long start, Endpoint precheck) {
-    String token = authenticated ? bearer(ctx) : null;
-    if (authenticated && token == null) {
+  private void route(RoutingContext ctx, Mounted m, long start) {
+    String token = m.authenticated ? bearer(ctx) : null;
+    if (m.authenticated && token == null) {
       finish(ctx, null, SessionCookie.withoutCsrfHeader(ctx)
           ? new ServiceException.Unauthenticated("csrf_header_required", "a session cookie counts only with the "
               + SessionCookie.CSRF_HEADER + " header")
           : new ServiceException.Unauthenticated("missing_credentials",
-              "send Authorization: Bearer <session token or API key>"), timers, start);
+              "send Authorization: Bearer <session token or API key>"), m.timers, start);
       return;
     }
-    Principal known = token == null ? null : authenticator.cached(token).orElse(null);
-    if (!authenticated || known != null) {
-      proceed(ctx, endpoint, known, lane, admission, timers, start, precheck);
+    if (!m.authenticated) {
+      proceed(ctx, m, null, start, 0);
+      return;
+    }
+    // what this instance had applied before the token was resolved: the principal reflects at least that
+    long resolvedAt = m.gated ? gate.applied() : 0;
+    authenticate(ctx, token, principal -> proceed(ctx, m, principal, start, resolvedAt),
+        failure -> finish(ctx, null, failure, m.timers, start));
+  }
+
+  /**
+   * Resolves {@code token} and hands its principal to {@code then} on the event loop: at once when the token
+   * is known in memory, else once it is loaded on the fill threads, whatever the lane (at the process's
+   * priority and through the fill pool, so a check that shares that load never waits on a lowered thread).
+   * A token that is unknown, expired or revoked goes to {@code failed} as the 401 to answer.
+   */
+  private void authenticate(RoutingContext ctx, String token, java.util.function.Consumer<Principal> then,
+      java.util.function.Consumer<Throwable> failed) {
+    Principal known = authenticator.cached(token).orElse(null);
+    if (known != null) {
+      then.accept(known);
       return;
     }
     if (!authenticator.recognizes(token)) {
-      finish(ctx, null, Authenticator.unrecognized(), timers, start);
+      failed.accept(Authenticator.unrecognized());
       return;
     }
     Context context = Vertx.currentContext();
     try {
       fills.execute(() -> {
         Principal loaded;
+        Throwable failure = null;
         try {
           loaded = authenticator.load(token);
         } catch (Throwable t) {
-          context.runOnContext(v -> finish(ctx, null, t, timers, start));
-          return;
+          loaded = null;
+          failure = t;
         }
+        Principal p = loaded;
+        Throwable f = failure;
         context.runOnContext(v -> {
           MDC.put(RequestIds.MDC_KEY, ctx.response().headers().get(RequestIds.HEADER));
           try {
-            proceed(ctx, endpoint, loaded, lane, admission, timers, start, precheck);
+            if (f == null) then.accept(p);
+            else failed.accept(f);
           } finally {
             MDC.remove(RequestIds.MDC_KEY);
           }
         });
       });
     } catch (java.util.concurrent.RejectedExecutionException e) {
-      finish(ctx, null, FillThreads.busy(), timers, start);
+      failed.accept(FillThreads.busy());
     }
   }
 
-  /** Runs the endpoint for {@code principal} (null: an unauthenticated route), on the event loop. */
-  private void proceed(RoutingContext ctx, Endpoint endpoint, Principal principal, Lane lane,
-      Admission admission, RequestMeters.Route timers, long start, Endpoint precheck) {
-    if (lane == Lane.MEMORY) {
-      runHere(ctx, endpoint, principal, timers, start);
+  /**
+   * Runs the endpoint for {@code principal} (null: an unauthenticated route), on the event loop.
+   *
+   * @param resolvedAt the revision this instance had applied before the principal was resolved
+   */
+  private void proceed(RoutingContext ctx, Mounted m, Principal principal, long start, long resolvedAt) {
+    if (m.lane == Lane.MEMORY) {
+      if (m.gated && asksForRevision(ctx)) {
+        // a principal resolved before the wanted revision was applied may be one that revision ended (a
+        // logout, a revoked key, a deactivated account): it is resolved again once the revision is applied
+        gate.admit(ctx, resolvedAt, () -> runHere(ctx, m, principal, start),
+            () -> authenticate(ctx, bearer(ctx), fresh -> runHere(ctx, m, fresh, start),
+                failure -> finish(ctx, null, failure, m.timers, start)),
+            failure -> finish(ctx, null, failure, m.timers, start));
+      } else {
+        runHere(ctx, m, principal, start);
+      }
       return;
     }
-    if (precheck != null) {
+    if (m.precheck != null) {
       try {
-        precheck.handle(new Request(ctx, null));
+        m.precheck.handle(new Request(ctx, null));
       } catch (Throwable t) {
-        finish(ctx, null, t, timers, start); // refused here, before it could take a place in the lane
+        finish(ctx, null, t, m.timers, start); // refused here, before it could take a place in the lane
         return;
       }
     }
@@ -353,28 +369,33 @@ public final class Api {
       Throwable failure = null;
       try {
         // encoded here, on the lane's thread: a 500-user page never occupies the event loop
-        reply = endpoint.handle(new Request(ctx, principal)).encodedNow();
+        reply = m.endpoint.handle(new Request(ctx, principal)).encodedNow();
       } catch (Throwable t) {
         failure = t;
       }
       Reply r = reply;
       Throwable f = failure;
-      return () -> context.runOnContext(v -> finish(ctx, r, f, timers, start));
+      return () -> context.runOnContext(v -> finish(ctx, r, f, m.timers, start));
     };
-    admission.submit(blocking, work, refused -> context.runOnContext(v -> finish(ctx, null, refused, timers,
+    m.admission.submit(blocking, work, refused -> context.runOnContext(v -> finish(ctx, null, refused, m.timers,
         start)));
   }
 
-  private void runHere(RoutingContext ctx, Endpoint endpoint, Principal principal, RequestMeters.Route timers,
-      long start) {
+  /** Whether the request names a revision at all (the common case, none, parses nothing). */
+  private static boolean asksForRevision(RoutingContext ctx) {
+    return QueryString.get(ctx.request().query(), RevisionGate.PARAMETER) != null
+        || (ctx.body() != null && ctx.body().length() > 0);
+  }
+
+  private void runHere(RoutingContext ctx, Mounted m, Principal principal, long start) {
     Reply reply = null;
     Throwable failure = null;
     try {
-      reply = endpoint.handle(new Request(ctx, principal));
+      reply = m.endpoint.handle(new Request(ctx, principal));
     } catch (Throwable t) {
       failure = t;
     }
-    finish(ctx, reply, failure, timers, start);
+    finish(ctx, reply, failure, m.timers, start);
   }
 
   private void finish(RoutingContext ctx, Reply reply, Throwable failure, RequestMeters.Route timers, long start) {

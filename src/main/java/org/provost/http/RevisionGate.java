@@ -23,6 +23,11 @@ import org.provost.error.ServiceException;
  * </ul>
  * Waiters are removed when released, on timeout and when the client disconnects; {@link #waiting()} is
  * exported as a gauge.
+ *
+ * <p>A request is authenticated before it may wait (an unauthenticated client cannot take a waiter's place),
+ * so its principal may come from state older than the revision it names. When that revision is applied only
+ * after the principal was resolved, the caller resolves it again before answering: a request that waits for
+ * the revision of its own logout, or of its key's revocation, is answered 401, never with the ended session.
  */
 public final class RevisionGate {
   /** How long a request may wait for its revision, in milliseconds. */
@@ -55,11 +60,26 @@ public final class RevisionGate {
     return count.get();
   }
 
+  /** The revision this instance has applied now. Never blocks. */
+  public long applied() {
+    return applied.getAsLong();
+  }
+
   /**
-   * Runs {@code proceed} now when the request asks for no revision or one already applied, else later on
-   * the request's context, else hands {@code fail} the 400 or 503. Call on the event loop.
+   * Decides one request that may name a revision. Call on the event loop.
+   * <ul>
+   *   <li>{@code proceed} runs now when the request names none, or one already applied when its principal
+   *       was resolved ({@code resolvedAt});</li>
+   *   <li>{@code resolveAgain} runs when the revision was applied only since then (now, or later on the
+   *       request's context after a wait): the principal was resolved from older state and that revision may
+   *       have ended it (a logout, a revoked key, a deactivated account), so the caller resolves it again;</li>
+   *   <li>else {@code fail} gets the 400 or 503.</li>
+   * </ul>
+   *
+   * @param resolvedAt the revision this instance had applied before the request's principal was resolved
    */
-  void admit(RoutingContext ctx, Runnable proceed, java.util.function.Consumer<Throwable> fail) {
+  void admit(RoutingContext ctx, long resolvedAt, Runnable proceed, Runnable resolveAgain,
+      java.util.function.Consumer<Throwable> fail) {
     long wanted;
     try {
       wanted = wanted(ctx);
@@ -67,9 +87,13 @@ public final class RevisionGate {
       fail.accept(e);
       return;
     }
+    if (wanted <= resolvedAt) {
+      proceed.run();
+      return;
+    }
     long now = applied.getAsLong();
     if (wanted <= now) {
-      proceed.run();
+      resolveAgain.run();
       return;
     }
     if (wanted - now > AHEAD_LIMIT) {
@@ -83,7 +107,7 @@ public final class RevisionGate {
       return;
     }
     Vertx vertx = ctx.vertx();
-    Waiter w = new Waiter(wanted, Vertx.currentContext(), proceed);
+    Waiter w = new Waiter(wanted, Vertx.currentContext(), resolveAgain);
     w.timer = vertx.setTimer(WAIT_MILLIS, id -> {
       if (w.claim()) {
         forget(w);

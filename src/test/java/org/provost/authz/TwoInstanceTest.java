@@ -97,6 +97,53 @@ class TwoInstanceTest {
     assertThat(onB.get("/v1/me", token).status()).isEqualTo(401);
   }
 
+  /**
+   * A request is authenticated before it waits for its at_least_revision, so the revision it waits for can
+   * be the one that ends its own session or key. Before, B answered such a request with the principal it had
+   * resolved before the wait (200 for an ended session); now the principal is resolved again once the
+   * revision is applied, and the answer is 401. One case per kind of end: a logout, a deactivated account, a
+   * revoked API key.
+   */
+  @Test
+  void aRequestWaitingForTheRevisionThatEndsItsSession_isAnswered401() throws Exception {
+    fx.user("gail", "CS");
+    String gail = a.http.login("gail", AccessFixture.PASSWORD);
+    Response afterLogout = waitingOnB("/v1/me", gail,
+        () -> assertThat(a.http.delete("/v1/sessions/current", gail).status()).isEqualTo(204));
+    assertThat(afterLogout.status()).as("after the logout: %s", afterLogout).isEqualTo(401);
+
+    long hugo = fx.user("hugo", "CS");
+    String hugoToken = a.http.login("hugo", AccessFixture.PASSWORD);
+    Response afterDeactivation = waitingOnB("/v1/me", hugoToken,
+        () -> assertThat(a.http.delete("/v1/users/" + hugo, adminOnA).status()).isEqualTo(200));
+    assertThat(afterDeactivation.status()).as("after the deactivation: %s", afterDeactivation).isEqualTo(401);
+
+    JsonObject client = fx.client(adminOnA, "gate-probe", "authz.check");
+    Response afterRevoke = waitingOnB("/v1/check?subject=admin&permission=users.read&resource=global",
+        client.getString("key"), () -> assertThat(a.http.delete("/v1/clients/" + client.getLong("id"), adminOnA)
+            .status()).isEqualTo(200));
+    assertThat(afterRevoke.status()).as("after the key's revocation: %s", afterRevoke).isEqualTo(401);
+  }
+
+  /**
+   * B's answer to {@code path} with {@code token}, asked at the next revision while B is at the latest:
+   * {@code write} runs on A once the request waits on B. The token is used on B first, so B knows it.
+   */
+  private static Response waitingOnB(String path, String token, Runnable write) throws Exception {
+    Response warm = b.http.get(path, token);
+    assertThat(warm.status()).as("before: %s", warm).isEqualTo(200);
+    long latest = fx.count("SELECT max(revision) FROM changelog");
+    checkOnB("admin", "users.read", "global", latest);
+    String sep = path.contains("?") ? "&" : "?";
+    java.util.concurrent.CompletableFuture<Response> waiting = java.util.concurrent.CompletableFuture.supplyAsync(
+        () -> b.http.get(path + sep + "at_least_revision=" + (latest + 1), token));
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(5).toNanos();
+    while (b.app().revisionGate().waiting() == 0 && System.nanoTime() < deadline) Thread.sleep(2);
+    assertThat(b.app().revisionGate().waiting()).as("the request waits on B").isEqualTo(1);
+    write.run();
+    return waiting.get(10, java.util.concurrent.TimeUnit.SECONDS);
+  }
+
   @Test
   void aRevisionNotYetWritten_answers503AfterWaiting() {
     long far = fx.count("SELECT max(revision) FROM changelog") + 100;

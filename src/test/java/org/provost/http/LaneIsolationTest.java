@@ -261,10 +261,10 @@ class LaneIsolationTest {
   /** B's /v1/me at {@code atLeast} or later, asked while another transaction holds {@code users} locked. */
   private static Response meWithUsersLocked(String token, long atLeast) throws Exception {
     // the session must be in B's memory first: looking a token up reads users too, and that lookup is not
-    // what this test is about. A request is authenticated before its at_least_revision wait, so the
-    // /v1/me after the rename could pass with the cached session that B then dropped when it applied the
-    // rename (one CI run: the next lookup waited 30 s behind the lock). A request of the token's own,
-    // answered from memory and leaving /v1/me's cache alone, loads it again
+    // what this test is about. B drops a user's sessions when it applies a change of the user's row (the
+    // rename above), and a request whose principal was resolved before its at_least_revision was applied
+    // resolves it again, from PostgreSQL, once the token is gone from memory. A request of the token's own,
+    // answered from memory and leaving /v1/me's cache alone, loads it again before the lock
     Response warm = b.http.get("/v1/check?subject=mila&permission=grades.read&resource=department:CS", token);
     assertThat(warm.status()).as("the session, before the lock: %s", warm).isIn(200, 403);
     HikariDataSource pool = (HikariDataSource) a.app().database().primary();
