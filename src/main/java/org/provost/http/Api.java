@@ -286,23 +286,23 @@ public final class Api {
     }
     // what this instance had applied before the token was resolved: the principal reflects at least that
     long resolvedAt = m.gated ? gate.applied() : 0;
-    authenticate(ctx, token, principal -> proceed(ctx, m, principal, start, resolvedAt),
+    Principal known = authenticator.cached(token).orElse(null);
+    if (known != null) {
+      proceed(ctx, m, known, start, resolvedAt); // the common case, allocating nothing more
+      return;
+    }
+    load(ctx, token, principal -> proceed(ctx, m, principal, start, resolvedAt),
         failure -> finish(ctx, null, failure, m.timers, start));
   }
 
   /**
-   * Resolves {@code token} and hands its principal to {@code then} on the event loop: at once when the token
-   * is known in memory, else once it is loaded on the fill threads, whatever the lane (at the process's
-   * priority and through the fill pool, so a check that shares that load never waits on a lowered thread).
-   * A token that is unknown, expired or revoked goes to {@code failed} as the 401 to answer.
+   * Resolves a token that is not in memory and hands its principal to {@code then} on the event loop, once it
+   * is loaded on the fill threads, whatever the lane (at the process's priority and through the fill pool, so
+   * a check that shares that load never waits on a lowered thread). A token that is unknown, expired or
+   * revoked goes to {@code failed} as the 401 to answer.
    */
-  private void authenticate(RoutingContext ctx, String token, java.util.function.Consumer<Principal> then,
+  private void load(RoutingContext ctx, String token, java.util.function.Consumer<Principal> then,
       java.util.function.Consumer<Throwable> failed) {
-    Principal known = authenticator.cached(token).orElse(null);
-    if (known != null) {
-      then.accept(known);
-      return;
-    }
     if (!authenticator.recognizes(token)) {
       failed.accept(Authenticator.unrecognized());
       return;
@@ -345,9 +345,7 @@ public final class Api {
       if (m.gated && asksForRevision(ctx)) {
         // a principal resolved before the wanted revision was applied may be one that revision ended (a
         // logout, a revoked key, a deactivated account): it is resolved again once the revision is applied
-        gate.admit(ctx, resolvedAt, () -> runHere(ctx, m, principal, start),
-            () -> authenticate(ctx, bearer(ctx), fresh -> runHere(ctx, m, fresh, start),
-                failure -> finish(ctx, null, failure, m.timers, start)),
+        gate.admit(ctx, resolvedAt, () -> runHere(ctx, m, principal, start), () -> resolveAgain(ctx, m, start),
             failure -> finish(ctx, null, failure, m.timers, start));
       } else {
         runHere(ctx, m, principal, start);
@@ -379,6 +377,17 @@ public final class Api {
     };
     m.admission.submit(blocking, work, refused -> context.runOnContext(v -> finish(ctx, null, refused, m.timers,
         start)));
+  }
+
+  /** Resolves the request's token again (from memory, else loaded) and runs the endpoint for it. */
+  private void resolveAgain(RoutingContext ctx, Mounted m, long start) {
+    String token = bearer(ctx);
+    Principal known = authenticator.cached(token).orElse(null);
+    if (known != null) {
+      runHere(ctx, m, known, start);
+      return;
+    }
+    load(ctx, token, fresh -> runHere(ctx, m, fresh, start), failure -> finish(ctx, null, failure, m.timers, start));
   }
 
   /** Whether the request names a revision at all (the common case, none, parses nothing). */
