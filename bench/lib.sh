@@ -44,14 +44,15 @@ NGINX
 # PROVOST_JAVA_OPTS for the server alone), logging to $work/provost.log, and waits until it is
 # ready; sets provost_pid. Returns 1, printing the log, when it is not ready within 120 s. One at a time:
 # stop the previous one first (bench_stop kills only provost_pid, and the log is overwritten). Its JVM logs
-# each collection to $work/gc.log (`-Xlog:gc`, one line per pause, added through JDK_JAVA_OPTIONS so the
-# launcher's own options stay as they are; bench_gc_pauses reads it). The launcher's helper JVMs (its JDK
+# each collection to $work/gc.log (`-Xlog:gc`, one line per pause, stamped with its UTC time so a second of
+# a timeline can be matched; added through JDK_JAVA_OPTIONS so the launcher's own options stay as they are;
+# bench_gc_pauses reads it). The launcher's helper JVMs (its JDK
 # probe, a rebuild) see it too and run first: the server's JVM, the last to open the file, moves theirs
 # aside (gc.log.0), so gc.log is the server's alone.
 bench_provost() {
   PROVOST_DATABASE_URL="postgresql://postgres@127.0.0.1:5432/$1" PROVOST_HTTP_PORT=$2 \
     PROVOST_HTTP_HOST=127.0.0.1 PROVOST_ADMIN_PASSWORD=bench-admin-password \
-    JDK_JAVA_OPTIONS="${JDK_JAVA_OPTIONS:-} -Xlog:gc:file=$work/gc.log" \
+    JDK_JAVA_OPTIONS="${JDK_JAVA_OPTIONS:-} -Xlog:gc:file=$work/gc.log:utctime" \
     PROVOST_JAVA_OPTS="${SERVE_JAVA_OPTS:-${PROVOST_JAVA_OPTS:-}}" "$root/provost" serve > "$work/provost.log" 2>&1 &
   provost_pid=$!
   for _ in $(seq 1 240); do curl -sf "http://127.0.0.1:$2/health/ready" >/dev/null && return 0; sleep 0.5; done
