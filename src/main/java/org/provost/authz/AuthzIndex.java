@@ -64,7 +64,7 @@ public final class AuthzIndex implements Authorizer, AutoCloseable {
   /** Loads everything from the primary. */
   public static AuthzIndex load(Database db) {
     AuthzIndex index = new AuthzIndex(db);
-    index.reloadAll();
+    index.publish(index.reloadAll());
     return index;
   }
 
@@ -383,7 +383,13 @@ public final class AuthzIndex implements Authorizer, AutoCloseable {
     if (own != null) own.close();
   }
 
-  private void reloadAll() {
+  /**
+   * Replaces everything with a snapshot and returns the changelog's revision the snapshot saw. It does not
+   * publish it: from the change feed, the batch's own last revision is published, since the sessions and API
+   * keys, applied before the index, have seen no further (a request that waited for a later revision would
+   * otherwise be released before its credentials were judged at it); the feed's next batch brings the rest.
+   */
+  private long reloadAll() {
     reloads.incrementAndGet();
     long t0 = System.nanoTime();
     Map<String, Integer> names = new ConcurrentHashMap<>();
@@ -394,9 +400,9 @@ public final class AuthzIndex implements Authorizer, AutoCloseable {
     departmentsChangedAt = catalogChangedAt;
     usernames.keySet().retainAll(names.keySet());
     usernames.putAll(names);
-    publish(Math.max(s.revision(), revision));
     LOG.info("authorization index loaded at revision {} in {} ms ({} user slots)", s.revision(),
         (System.nanoTime() - t0) / 1_000_000, s.users().capacity());
+    return Math.max(s.revision(), revision);
   }
 
   /** The users holding these grants: from the table, or (for deleted rows) from the index itself. */

@@ -24,6 +24,8 @@ public final class ClientService {
   private final Database db;
   private final LongPredicate activeUser;
   private final Map<String, Principal> byKey = new ConcurrentHashMap<>();
+  /** Bumped by every eviction: a load that read its row before one may hold a key that eviction ended. */
+  private final java.util.concurrent.atomic.AtomicLong evictions = new java.util.concurrent.atomic.AtomicLong();
 
   /** @param activeUser whether a user id names an active user now (never blocks) */
   public ClientService(Database db, LongPredicate activeUser) {
@@ -41,10 +43,30 @@ public final class ClientService {
         ? Optional.of(p) : Optional.empty();
   }
 
-  /** Loads a key from PostgreSQL. Blocking. */
+  /**
+   * Loads a key from PostgreSQL and keeps it in memory. Blocking. When an eviction was applied while the row
+   * was read (the change feed revoking or rotating a key), the row may predate it: it is read again, and after
+   * {@link #LOAD_ATTEMPTS} such reads the principal is answered but not kept, so the next use reads it again
+   * rather than trust a key a later revision may have ended.
+   *
+   * @throws ServiceException.Unauthenticated when the key is unknown or revoked, or its owner is inactive
+   */
   public Principal load(String key) {
+    for (int attempt = 1; ; attempt++) {
+      long before = evictions.get();
+      Principal p = loadOnce(key);
+      if (evictions.get() == before) return requireOwner(p);
+      byKey.remove(key, p);
+      if (attempt == LOAD_ATTEMPTS) return requireOwner(p);
+    }
+  }
+
+  /** How many times {@link #load} reads a key whose row an eviction may have overtaken. */
+  static final int LOAD_ATTEMPTS = 4;
+
+  private Principal loadOnce(String key) {
     Principal hit = byKey.get(key);
-    if (hit != null) return requireOwner(hit);
+    if (hit != null) return hit;
     record Row(long id, String name, long owner, String permission) {}
     List<Row> rows = db.fill(c -> Jdbc.list(c, """
         SELECT k.id, k.name, coalesce(k.owner_id, -1), p.name FROM api_clients k
@@ -60,7 +82,7 @@ public final class ClientService {
     Row first = rows.getFirst();
     Principal p = Principal.client(first.id(), first.name(), permissions, first.owner());
     byKey.put(key, p);
-    return requireOwner(p);
+    return p;
   }
 
   private Principal requireOwner(Principal p) {
@@ -73,6 +95,7 @@ public final class ClientService {
 
   /** Forgets a client at once on this instance; others hear of it through the feed. */
   public void evict(long clientId) {
+    evictions.incrementAndGet(); // first: a load that reads the row from now on sees the change
     byKey.values().removeIf(p -> p.id() == clientId);
   }
 

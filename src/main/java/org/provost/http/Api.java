@@ -222,6 +222,9 @@ public final class Api {
 
   private void add(HttpMethod method, String path, Endpoint endpoint, boolean authenticated, Lane lane,
       BodyHandler bodyHandler, Freshness freshness, Endpoint precheck, Admission admission) {
+    if (freshness == Freshness.AT_LEAST_REVISION && lane != Lane.MEMORY) {
+      throw new IllegalArgumentException("at_least_revision is decided for the memory lane's routes only: " + path);
+    }
     routes.add(new RouteSpec(method, path));
     Mounted mounted = new Mounted(endpoint, authenticated, lane, admission, observed.route(method, path), precheck,
         freshness == Freshness.AT_LEAST_REVISION);
@@ -379,15 +382,26 @@ public final class Api {
         start)));
   }
 
-  /** Resolves the request's token again (from memory, else loaded) and runs the endpoint for it. */
+  /**
+   * Resolves the request's token again (from memory, else loaded) and runs the endpoint for it; after a wait
+   * it runs on the event loop without the request's logging context, which it sets for the lookup and the
+   * endpoint (the fill threads copy it).
+   */
   private void resolveAgain(RoutingContext ctx, Mounted m, long start) {
-    String token = bearer(ctx);
-    Principal known = authenticator.cached(token).orElse(null);
-    if (known != null) {
-      runHere(ctx, m, known, start);
-      return;
+    boolean outside = MDC.get(RequestIds.MDC_KEY) == null;
+    if (outside) MDC.put(RequestIds.MDC_KEY, ctx.response().headers().get(RequestIds.HEADER));
+    try {
+      String token = bearer(ctx);
+      Principal known = authenticator.cached(token).orElse(null);
+      if (known != null) {
+        runHere(ctx, m, known, start);
+        return;
+      }
+      load(ctx, token, fresh -> runHere(ctx, m, fresh, start),
+          failure -> finish(ctx, null, failure, m.timers, start));
+    } finally {
+      if (outside) MDC.remove(RequestIds.MDC_KEY);
     }
-    load(ctx, token, fresh -> runHere(ctx, m, fresh, start), failure -> finish(ctx, null, failure, m.timers, start));
   }
 
   /** Whether the request names a revision at all (the common case, none, parses nothing). */

@@ -133,7 +133,7 @@ public final class RevisionGate {
         forget(w);
         w.context.runOnContext(v -> {
           w.context.owner().cancelTimer(w.timer);
-          w.proceed.run();
+          w.resume.run();
         });
       }
     }
@@ -192,14 +192,14 @@ public final class RevisionGate {
   private static final class Waiter {
     final long wanted;
     final Context context;
-    final Runnable proceed;
+    final Runnable resume;
     final AtomicBoolean done = new AtomicBoolean();
     volatile long timer;
 
-    Waiter(long wanted, Context context, Runnable proceed) {
+    Waiter(long wanted, Context context, Runnable resume) {
       this.wanted = wanted;
       this.context = context;
-      this.proceed = proceed;
+      this.resume = resume;
     }
 
     boolean claim() {

@@ -217,10 +217,12 @@ public final class SessionService {
     for (int attempt = 0; ; attempt++) {
       long revocationsBefore = revocations.get();
       Principal p = loadOnce(token);
-      // a revocation applied while the row was read may have missed the entry just remembered: read again
-      if (revocations.get() == revocationsBefore || attempt == 3) return p;
+      if (revocations.get() == revocationsBefore) return p;
+      // a revocation applied while the row was read may have missed the entry just remembered: read again,
+      // and after the last attempt answer without keeping it (the next use reads it again)
       Live live = byToken.get(token);
       if (live != null) forget(token, live);
+      if (attempt == 3) return p;
     }
   }
 
