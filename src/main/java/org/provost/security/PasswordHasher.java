@@ -31,6 +31,14 @@ public final class PasswordHasher {
    * once, whoever asks; idle threads end after 30 s.
    */
   private final ExecutorService hashing;
+  /**
+   * Argon2's 1 KiB blocks (19,456 per hash by default), handed from one hash to the next, cleared in between
+   * (BouncyCastle's {@code FixedBlockPool}), as many as {@code threads} hashes use at once. Allocated afresh,
+   * each login's 19 MiB came as 19,456 young objects: they made most young collections, and those that found
+   * a hash in progress copied its blocks, pausing every request (10-30 ms under a login load,
+   * docs/PERFORMANCE.md). Kept, they are promoted once and never copied again.
+   */
+  private final Argon2BytesGenerator.BlockPool blocks;
   private final String dummy;
 
   /** A hasher with one hashing thread per core, at the process's priority. */
@@ -45,7 +53,14 @@ public final class PasswordHasher {
    *     {@link org.provost.ops.ThreadPriority}): a login storm then takes only the cores the event loops leave
    */
   public PasswordHasher(Argon2Params params, int threads, int nice) {
+    this(params, threads, nice, new Argon2BytesGenerator.FixedBlockPool(
+        threads * Argon2BytesGenerator.getBlockCount(params.memoryKib(), params.parallelism())));
+  }
+
+  /** As above, with the pool the hashes take their blocks from (a test observes it). */
+  PasswordHasher(Argon2Params params, int threads, int nice, Argon2BytesGenerator.BlockPool blocks) {
     this.params = params;
+    this.blocks = blocks;
     this.hashing = org.provost.ops.ThreadPriority.pool("provost-hash-", threads, 30, nice);
     this.dummy = hash("provost-timing-equalizer");
   }
@@ -95,7 +110,8 @@ public final class PasswordHasher {
   private byte[] onHashThreads(String password, byte[] salt, int memoryKib, int iterations, int parallelism,
       int length) {
     try {
-      return hashing.submit(() -> derive(password, salt, memoryKib, iterations, parallelism, length)).get();
+      return hashing.submit(() -> derive(password, salt, memoryKib, iterations, parallelism, length, blocks))
+          .get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while hashing", e);
@@ -104,13 +120,19 @@ public final class PasswordHasher {
     }
   }
 
-  static byte[] derive(String password, byte[] salt, int memoryKib, int iterations, int parallelism, int length) {
+  /**
+   * Argon2id (version 1.3) of {@code password}, {@code length} bytes; its memory blocks come from, and go back
+   * to, {@code blocks} (shared: a pool safe for concurrent use).
+   */
+  static byte[] derive(String password, byte[] salt, int memoryKib, int iterations, int parallelism, int length,
+      Argon2BytesGenerator.BlockPool blocks) {
     Argon2Parameters p = new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
         .withVersion(Argon2Parameters.ARGON2_VERSION_13)
         .withSalt(salt)
         .withMemoryAsKB(memoryKib)
         .withIterations(iterations)
         .withParallelism(parallelism)
+        .withBlockPool(blocks)
         .build();
     Argon2BytesGenerator generator = new Argon2BytesGenerator();
     generator.init(p);

@@ -2,6 +2,7 @@ package org.provost.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
 import org.junit.jupiter.api.Test;
 import org.provost.config.Config.Argon2Params;
 
@@ -33,10 +34,44 @@ class PasswordHasherTest {
   }
 
   @Test
-  void derive_matchesTheReferenceImplementationsArgon2idVector() {
+  void derive_matchesTheReferenceImplementationsArgon2idVector_withFreshAndWithReusedBlocks() {
     // phc-winner-argon2 src/test.c, Argon2id v1.3: t=2, m=2^16 KiB, p=1, "password", "somesalt"
-    byte[] out = PasswordHasher.derive("password", "somesalt".getBytes(), 65536, 2, 1, 32);
-    assertThat(java.util.HexFormat.of().formatHex(out))
-        .isEqualTo("09316115d5cf24ed5a15a31a3ba326e5cf32edc24702987c02b6566f61913cf7");
+    var pool = new Argon2BytesGenerator.FixedBlockPool(65536);
+    PasswordHasher.derive("other password", "othersalt".getBytes(), 65536, 2, 1, 32, pool); // leaves its blocks
+    for (int i = 0; i < 2; i++) {
+      byte[] out = PasswordHasher.derive("password", "somesalt".getBytes(), 65536, 2, 1, 32, pool);
+      assertThat(java.util.HexFormat.of().formatHex(out)).as("hash %d from the pool", i)
+          .isEqualTo("09316115d5cf24ed5a15a31a3ba326e5cf32edc24702987c02b6566f61913cf7");
+    }
+  }
+
+  /**
+   * A hash takes its memory from the blocks an earlier hash gave back, not from new allocations (each new
+   * block is a young object a collection may have to copy).
+   */
+  @Test
+  void hashes_reuseTheBlocksOfEarlierHashes() {
+    Argon2Params cost = new Argon2Params(1024, 1, 1);
+    var seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<Argon2BytesGenerator.Block, Boolean>());
+    var fresh = new java.util.concurrent.atomic.AtomicInteger();
+    var pool = new Argon2BytesGenerator.FixedBlockPool(2 * 1024);
+    Argon2BytesGenerator.BlockPool observed = new Argon2BytesGenerator.BlockPool() {
+      @Override
+      public synchronized Argon2BytesGenerator.Block allocate() {
+        Argon2BytesGenerator.Block b = pool.allocate();
+        if (seen.add(b)) fresh.incrementAndGet();
+        return b;
+      }
+
+      @Override
+      public void deallocate(Argon2BytesGenerator.Block block) {
+        pool.deallocate(block);
+      }
+    };
+    PasswordHasher pooled = new PasswordHasher(cost, 2, 0, observed); // hashes its timing equalizer
+    int first = fresh.get();
+    assertThat(first).as("the first hash's blocks: its 1,024 KiB and a few working blocks").isBetween(1024, 1040);
+    for (int i = 0; i < 5; i++) assertThat(pooled.verify("pw" + i, pooled.hash("pw" + i))).isTrue();
+    assertThat(fresh.get()).as("blocks allocated afresh after the first hash").isEqualTo(first);
   }
 }
