@@ -41,9 +41,10 @@ public final class PasswordHasher {
   private final Argon2BytesGenerator.BlockPool blocks;
   private final String dummy;
 
-  /** A hasher with one hashing thread per core, at the process's priority. */
+  /** A hasher with one hashing thread per core, at the process's priority (commands: its pool fills as used). */
   public PasswordHasher(Argon2Params params) {
-    this(params, Runtime.getRuntime().availableProcessors(), 0);
+    this(params, Runtime.getRuntime().availableProcessors(), 0,
+        pool(params, Runtime.getRuntime().availableProcessors(), false));
   }
 
   /**
@@ -53,8 +54,19 @@ public final class PasswordHasher {
    *     {@link org.provost.ops.ThreadPriority}): a login storm then takes only the cores the event loops leave
    */
   public PasswordHasher(Argon2Params params, int threads, int nice) {
-    this(params, threads, nice, new Argon2BytesGenerator.FixedBlockPool(
-        threads * Argon2BytesGenerator.getBlockCount(params.memoryKib(), params.parallelism())));
+    this(params, threads, nice, pool(params, threads, true));
+  }
+
+  /**
+   * A pool for {@code threads} hashes at once; {@code filled}: allocated now, so that the collections that
+   * promote its blocks (once) come at start, not in the middle of the first logins' traffic (a 20-35 ms pause
+   * when they did).
+   */
+  private static Argon2BytesGenerator.BlockPool pool(Argon2Params params, int threads, boolean filled) {
+    int capacity = threads * Argon2BytesGenerator.getBlockCount(params.memoryKib(), params.parallelism());
+    var pool = new Argon2BytesGenerator.FixedBlockPool(capacity);
+    if (filled) for (int i = 0; i < capacity; i++) pool.deallocate(new Argon2BytesGenerator.Block());
+    return pool;
   }
 
   /** As above, with the pool the hashes take their blocks from (a test observes it). */
