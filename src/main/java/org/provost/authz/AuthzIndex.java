@@ -64,7 +64,7 @@ public final class AuthzIndex implements Authorizer, AutoCloseable {
   /** Loads everything from the primary. */
   public static AuthzIndex load(Database db) {
     AuthzIndex index = new AuthzIndex(db);
-    index.publish(index.reloadAll());
+    index.publish(index.reloadAll(-1));
     return index;
   }
 
@@ -354,7 +354,7 @@ public final class AuthzIndex implements Authorizer, AutoCloseable {
     }
     long last = changes.getLast().revision();
     if (everything) {
-      reloadAll();
+      reloadAll(last);
     } else if (!catalogChanged && grantIds.isEmpty() && !userIds.isEmpty()) {
       // the usual batch (grants, revokes, user changes that name their user): one statement
       for (IndexLoader.UserRow row : own.statement(c -> IndexLoader.loadUsers(c, userIds))) put(row, last, rowIds);
@@ -384,25 +384,29 @@ public final class AuthzIndex implements Authorizer, AutoCloseable {
   }
 
   /**
-   * Replaces everything with a snapshot and returns the changelog's revision the snapshot saw. It does not
-   * publish it: from the change feed, the batch's own last revision is published, since the sessions and API
-   * keys, applied before the index, have seen no further (a request that waited for a later revision would
-   * otherwise be released before its credentials were judged at it); the feed's next batch brings the rest.
+   * Replaces everything with a snapshot and returns the revision to publish for it, without publishing it: at
+   * start ({@code feedBatch} -1) the revision the snapshot saw; from the change feed, the batch's own last
+   * revision {@code feedBatch} (or the index's, when later), since the sessions and API keys, applied before
+   * the index, have seen no further (a request that waited for a later revision would otherwise be released
+   * before its credentials were judged at it); the feed's next batch brings the rest. The catalog and the
+   * departments count as changed at that same revision: anything read or built before it is stale, and
+   * anything read after it is not (a later one would refuse every /v1/me until the next batch).
    */
-  private long reloadAll() {
+  private long reloadAll(long feedBatch) {
     reloads.incrementAndGet();
     long t0 = System.nanoTime();
     Map<String, Integer> names = new ConcurrentHashMap<>();
     IndexLoader.Snapshot s = own.snapshot(c -> IndexLoader.loadAll(c, names));
     catalog = s.catalog();
     users = s.users();
-    catalogChangedAt = Math.max(s.revision(), revision);
-    departmentsChangedAt = catalogChangedAt;
+    long at = Math.max(feedBatch < 0 ? s.revision() : feedBatch, revision);
+    catalogChangedAt = at;
+    departmentsChangedAt = at;
     usernames.keySet().retainAll(names.keySet());
     usernames.putAll(names);
     LOG.info("authorization index loaded at revision {} in {} ms ({} user slots)", s.revision(),
         (System.nanoTime() - t0) / 1_000_000, s.users().capacity());
-    return Math.max(s.revision(), revision);
+    return at;
   }
 
   /** The users holding these grants: from the table, or (for deleted rows) from the index itself. */

@@ -54,7 +54,7 @@ public final class ClientService {
   public Principal load(String key) {
     for (int attempt = 1; ; attempt++) {
       long before = evictions.get();
-      Principal p = loadOnce(key);
+      Principal p = loadOnce(key, before, attempt == 1);
       if (evictions.get() == before) return requireOwner(p);
       byKey.remove(key, p);
       if (attempt == LOAD_ATTEMPTS) return requireOwner(p);
@@ -64,8 +64,13 @@ public final class ClientService {
   /** How many times {@link #load} reads a key whose row an eviction may have overtaken. */
   static final int LOAD_ATTEMPTS = 4;
 
-  private Principal loadOnce(String key) {
-    Principal hit = byKey.get(key);
+  /**
+   * Reads the key and keeps it only if no eviction ran since {@code before}: {@link #evict} counts first and
+   * removes second, so an entry is either never kept or still there for its removal. On a retry the entry
+   * in memory is not trusted (another load may have kept it before an eviction it could not see).
+   */
+  private Principal loadOnce(String key, long before, boolean mayUseMemory) {
+    Principal hit = mayUseMemory ? byKey.get(key) : null;
     if (hit != null) return hit;
     record Row(long id, String name, long owner, String permission) {}
     List<Row> rows = db.fill(c -> Jdbc.list(c, """
@@ -81,7 +86,7 @@ public final class ClientService {
     for (Row r : rows) if (r.permission() != null) permissions.add(r.permission());
     Row first = rows.getFirst();
     Principal p = Principal.client(first.id(), first.name(), permissions, first.owner());
-    byKey.put(key, p);
+    byKey.compute(key, (k, kept) -> evictions.get() == before ? p : kept);
     return p;
   }
 

@@ -33,7 +33,9 @@ public final class PasswordHasher {
   private final ExecutorService hashing;
   /**
    * Argon2's 1 KiB blocks (19,456 per hash by default), handed from one hash to the next, cleared in between
-   * (BouncyCastle's {@code FixedBlockPool}), as many as {@code threads} hashes use at once. Allocated afresh,
+   * (BouncyCastle's {@code FixedBlockPool}), as many as {@code threads} hashes at the configured cost use at
+   * once, within a quarter of the heap (a hash at another cost, verifying an older hash, takes what the pool
+   * has and allocates the rest). Allocated afresh,
    * each login's 19 MiB came as 19,456 young objects: they made most young collections, and those that found
    * a hash in progress copied its blocks, pausing every request (10-30 ms under a login load,
    * docs/PERFORMANCE.md). Kept, they are promoted once and never copied again.
@@ -57,13 +59,19 @@ public final class PasswordHasher {
     this(params, threads, nice, pool(params, threads, true));
   }
 
+  /** What one pooled block holds on the heap, in bytes: a {@code long[128]} (1,040) and its holder (16). */
+  static final long BLOCK_BYTES = 1_056;
+
   /**
-   * A pool for {@code threads} hashes at once; {@code filled}: allocated now, so that the collections that
+   * A pool for {@code threads} hashes at once at the configured cost, or for as many as a quarter of the heap
+   * holds (8 hashing threads of 19 MiB would take 164 MB of the launcher's 384: the hashes beyond the pool
+   * then allocate their blocks as before); {@code filled}: allocated now, so that the collections that
    * promote its blocks (once) come at start, not in the middle of the first logins' traffic (a 20-35 ms pause
    * when they did).
    */
   private static Argon2BytesGenerator.BlockPool pool(Argon2Params params, int threads, boolean filled) {
-    int capacity = threads * Argon2BytesGenerator.getBlockCount(params.memoryKib(), params.parallelism());
+    long wanted = (long) threads * Argon2BytesGenerator.getBlockCount(params.memoryKib(), params.parallelism());
+    int capacity = (int) Math.min(wanted, Runtime.getRuntime().maxMemory() / 4 / BLOCK_BYTES);
     var pool = new Argon2BytesGenerator.FixedBlockPool(capacity);
     if (filled) for (int i = 0; i < capacity; i++) pool.deallocate(new Argon2BytesGenerator.Block());
     return pool;
