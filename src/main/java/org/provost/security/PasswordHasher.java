@@ -35,10 +35,10 @@ public final class PasswordHasher {
    * Argon2's 1 KiB blocks (19,456 per hash by default), handed from one hash to the next, cleared in between
    * (BouncyCastle's {@code FixedBlockPool}), as many as {@code threads} hashes at the configured cost use at
    * once, within a quarter of the heap (a hash at another cost, verifying an older hash, takes what the pool
-   * has and allocates the rest). Allocated afresh,
-   * each login's 19 MiB came as 19,456 young objects: they made most young collections, and those that found
-   * a hash in progress copied its blocks, pausing every request (10-30 ms under a login load,
-   * docs/PERFORMANCE.md). Kept, they are promoted once and never copied again.
+   * has and allocates the rest). Allocated afresh, each login's 19 MiB came as 19,456 young objects: they
+   * made most young collections, and those that found a hash in progress copied its blocks, pausing every
+   * request (10-30 ms under a login load, docs/PERFORMANCE.md). Kept, they are promoted once and never
+   * copied again.
    */
   private final Argon2BytesGenerator.BlockPool blocks;
   private final String dummy;
