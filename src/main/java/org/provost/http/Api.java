@@ -323,15 +323,10 @@ public final class Api {
         }
         Principal p = loaded;
         Throwable f = failure;
-        context.runOnContext(v -> {
-          MDC.put(RequestIds.MDC_KEY, ctx.response().headers().get(RequestIds.HEADER));
-          try {
-            if (f == null) then.accept(p);
-            else failed.accept(f);
-          } finally {
-            MDC.remove(RequestIds.MDC_KEY);
-          }
-        });
+        context.runOnContext(v -> inRequestContext(ctx, () -> {
+          if (f == null) then.accept(p);
+          else failed.accept(f);
+        }));
       });
     } catch (java.util.concurrent.RejectedExecutionException e) {
       failed.accept(FillThreads.busy());
@@ -348,7 +343,8 @@ public final class Api {
       if (m.gated && asksForRevision(ctx)) {
         // a principal resolved before the wanted revision was applied may be one that revision ended (a
         // logout, a revoked key, a deactivated account): it is resolved again once the revision is applied
-        gate.admit(ctx, resolvedAt, () -> runHere(ctx, m, principal, start), () -> resolveAgain(ctx, m, start),
+        gate.admit(ctx, resolvedAt, () -> runHere(ctx, m, principal, start),
+            () -> inRequestContext(ctx, () -> resolveAgain(ctx, m, start)), // after a wait: outside it
             failure -> finish(ctx, null, failure, m.timers, start));
       } else {
         runHere(ctx, m, principal, start);
@@ -382,23 +378,27 @@ public final class Api {
         start)));
   }
 
-  /**
-   * Resolves the request's token again (from memory, else loaded) and runs the endpoint for it; after a wait
-   * it runs on the event loop without the request's logging context, which it sets for the lookup and the
-   * endpoint (the fill threads copy it).
-   */
+  /** Resolves the request's token again (from memory, else loaded) and runs the endpoint for it. */
   private void resolveAgain(RoutingContext ctx, Mounted m, long start) {
+    String token = bearer(ctx);
+    Principal known = authenticator.cached(token).orElse(null);
+    if (known != null) {
+      runHere(ctx, m, known, start);
+      return;
+    }
+    load(ctx, token, fresh -> runHere(ctx, m, fresh, start), failure -> finish(ctx, null, failure, m.timers, start));
+  }
+
+  /**
+   * Runs {@code r} with the request's id in the logging context: for code the event loop runs later, outside
+   * the dispatch that set it (a fill's answer, a waiter's release); the fill threads copy it from there. A
+   * context already set is left as it is.
+   */
+  private static void inRequestContext(RoutingContext ctx, Runnable r) {
     boolean outside = MDC.get(RequestIds.MDC_KEY) == null;
     if (outside) MDC.put(RequestIds.MDC_KEY, ctx.response().headers().get(RequestIds.HEADER));
     try {
-      String token = bearer(ctx);
-      Principal known = authenticator.cached(token).orElse(null);
-      if (known != null) {
-        runHere(ctx, m, known, start);
-        return;
-      }
-      load(ctx, token, fresh -> runHere(ctx, m, fresh, start),
-          failure -> finish(ctx, null, failure, m.timers, start));
+      r.run();
     } finally {
       if (outside) MDC.remove(RequestIds.MDC_KEY);
     }
