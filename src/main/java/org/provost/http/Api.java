@@ -345,7 +345,8 @@ public final class Api {
         // logout, a revoked key, a deactivated account): it is resolved again once the revision is applied
         gate.admit(ctx, resolvedAt, () -> runHere(ctx, m, principal, start),
             () -> inRequestContext(ctx, () -> resolveAgain(ctx, m, start)), // after a wait: outside it
-            failure -> finish(ctx, null, failure, m.timers, start));
+            failure -> finish(ctx, null, failure, m.timers, start),
+            () -> inRequestContext(ctx, () -> observed.abandoned(m.timers, ctx, System.nanoTime() - start)));
       } else {
         runHere(ctx, m, principal, start);
       }

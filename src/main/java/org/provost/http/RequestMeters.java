@@ -28,6 +28,7 @@ final class RequestMeters {
   private final boolean accessLog;
   private final boolean timed;
   private final LongAdder inFlight = new LongAdder();
+  private final io.micrometer.core.instrument.Counter abandoned;
 
   RequestMeters(MeterRegistry meters, boolean accessLog, boolean timed) {
     this.meters = meters;
@@ -36,6 +37,11 @@ final class RequestMeters {
     if (timed) {
       Gauge.builder("provost.http.requests.in.flight", inFlight, LongAdder::sum)
           .description("API requests received and not yet answered").register(meters);
+      abandoned = io.micrometer.core.instrument.Counter.builder("provost.http.requests.abandoned")
+          .description("API requests whose client closed the connection before they were answered")
+          .register(meters);
+    } else {
+      abandoned = null;
     }
   }
 
@@ -63,12 +69,29 @@ final class RequestMeters {
     if (timed) inFlight.decrement();
   }
 
+  /**
+   * A request that ends unanswered because its client closed the connection first (a request waiting for a
+   * revision): no longer in flight, counted in {@code provost_http_requests_abandoned_total}, and logged as
+   * status 499 (nginx's "client closed request") when the access log is on. Not timed: there is no answer.
+   */
+  void abandoned(Route route, RoutingContext ctx, long nanos) {
+    if (timed) {
+      inFlight.decrement();
+      abandoned.increment();
+    }
+    access(route, ctx, 499, nanos);
+  }
+
   /** After the answer: its time, and the access line (path without its query string; never headers or bodies). */
   void finished(Route route, RoutingContext ctx, int status, long nanos) {
     if (timed) {
       Timer t = status >= 500 ? route.serverError() : status >= 400 ? route.clientError() : route.ok();
       t.record(nanos, TimeUnit.NANOSECONDS);
     }
+    access(route, ctx, status, nanos);
+  }
+
+  private void access(Route route, RoutingContext ctx, int status, long nanos) {
     if (accessLog) {
       ACCESS.atInfo().setMessage("request")
           .addKeyValue("method", ctx.request().method().name()).addKeyValue("path", ctx.request().path())

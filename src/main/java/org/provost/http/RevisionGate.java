@@ -73,13 +73,16 @@ public final class RevisionGate {
    *   <li>{@code resolveAgain} runs when the revision was applied only since then (now, or later on the
    *       request's context after a wait): the principal was resolved from older state and that revision may
    *       have ended it (a logout, a revoked key, a deactivated account), so the caller resolves it again;</li>
-   *   <li>else {@code fail} gets the 400 or 503.</li>
+   *   <li>else {@code fail} gets the 400 or 503;</li>
+   *   <li>{@code abandoned} runs, on the event loop, when the client closes its connection while the request
+   *       waits: nothing is answered then, and the caller records the request as over.</li>
    * </ul>
+   * Exactly one of the four runs, once.
    *
    * @param resolvedAt the revision this instance had applied before the request's principal was resolved
    */
   void admit(RoutingContext ctx, long resolvedAt, Runnable proceed, Runnable resolveAgain,
-      java.util.function.Consumer<Throwable> fail) {
+      java.util.function.Consumer<Throwable> fail, Runnable abandoned) {
     long wanted;
     try {
       wanted = wanted(ctx);
@@ -117,6 +120,7 @@ public final class RevisionGate {
     waiters.add(w);
     ctx.response().closeHandler(v -> {
       if (w.claim()) {
+        abandoned.run(); // before it leaves the count: whoever sees no waiter sees the request over
         forget(w);
         vertx.cancelTimer(w.timer);
       }

@@ -18,6 +18,7 @@ import org.provost.testing.AccessFixture;
 import org.provost.testing.Http;
 import org.provost.testing.Http.Response;
 import org.provost.testing.ProvostServer;
+import org.provost.testing.Scrape;
 
 /**
  * {@code at_least_revision} is decided in one place for every read answered from the index (check, batch,
@@ -92,6 +93,7 @@ class RevisionGateTest {
 
   @Test
   void waiters_areBounded_andLeaveWhenTheirClientDisconnects() throws Exception {
+    double abandonedBefore = Scrape.of(server).sum("provost_http_requests_abandoned_total");
     HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     long ahead = current() + 3;
     List<CompletableFuture<HttpResponse<String>>> waiting = new ArrayList<>();
@@ -110,6 +112,10 @@ class RevisionGateTest {
     deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
     while (server.app().revisionGate().waiting() > 0 && System.nanoTime() < deadline) Thread.sleep(5);
     assertThat(server.app().revisionGate().waiting()).isZero();
+    // each left request is over: counted as abandoned, no longer in flight (the gauge leaked them before)
+    Scrape s = Scrape.of(server);
+    assertThat(s.sum("provost_http_requests_in_flight")).isZero();
+    assertThat(s.sum("provost_http_requests_abandoned_total") - abandonedBefore).isEqualTo(4);
   }
 
   @Test
