@@ -8,7 +8,8 @@
 # bound Little's law puts on wrk's mean latency, non-2xx. Provost runs with the launcher's defaults
 # (PROVOST_JAVA_OPTS is passed through when set: give a 1M-user database -Xmx1g). Q_COMMON and Q_RARE are
 # the two prefixes searched (default stu and faculty0001, for the seed; u0 and u000123 for
-# bench/synthetic-university.sql); the grants page is that of the first user Q_RARE finds. PORT and NGINX_PORT
+# bench/synthetic-university.sql); the grants page is that of the first user Q_RARE finds. WARMUP: seconds of
+# unreported load on each URL before the first measurement (default 5). PORT and NGINX_PORT
 # move Provost and nginx off their default ports (18091, 18092) when those are taken. Each Provost line also
 # gives the server's GC pauses during its run (from -Xlog:gc). PERF_SCHED=1 records every context switch
 # during each run (`perf sched record`, root and perf needed; a few hundred MB per run, deleted after it)
@@ -83,9 +84,13 @@ run() {
   fi
 }
 echo "machine: $(nproc) cores, $(uname -r), load average $(cut -d' ' -f1-3 /proc/loadavg); wrk -t2 -c$conns -d${secs}s"
-# warm-up (JIT, plans, caches), not reported
-for u in "$P/v1/users?limit=50" "$P/v1/users?limit=50&offset=5000" "$P/v1/users?limit=50&q=$q_common" "$P/v1/users/$someone/grants"; do
-  wrk -t2 -c"$conns" -d3s -H "$auth" "$u" >/dev/null 2>&1 || true
+# warm-up (JIT, plans, caches), not reported: WARMUP seconds (default 5) of each URL measured below. The JIT
+# compiles for about 30 s of one page before its rate settles (docs/PERFORMANCE.md "The JIT, on one page"), so
+# with 3 s each, as before, the first lines measured the compiler too (the first page at 0.7x the cursor page)
+for u in "$P/v1/users?limit=50" "$P/v1/users?limit=50&after=$deep" "$P/v1/users?limit=50&type=faculty" \
+  "$P/v1/users?limit=50&active=true&verified=true" "$P/v1/users?limit=50&q=$q_common" "$P/v1/users?limit=50&q=$q_rare" \
+  "$P/v1/users?limit=50&offset=5000" "$P/v1/users/$someone/grants"; do
+  wrk -t2 -c"$conns" -d"${WARMUP:-5}s" -H "$auth" "$u" >/dev/null 2>&1 || true
 done
 run "nginx constant (reference)"                "http://127.0.0.1:$nginx_port/"
 U=/v1/users
