@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Where one `provost loadtest` mix spends the machine's two cores: one Provost (launcher defaults) on a seeded
+# database, warmed with WARMUP seconds of the same mix (default 60: the JIT compiles for about 80 s of the
+# default mix), then the mix at RATE/s for SECONDS, beside nginx returning a constant (the reference, wrk
+# before the run). Prints the loadtest's table, then the cores each group of processes used over the middle
+# of the run (from 10 s in to 5 s before its end: instances = the server, loadgen = the load generator,
+# postgres, nginx, other) and the server's CPU per thread name (the kernel's 15 characters of it, numbers
+# dropped: provost-hash = the password hashes, provost-sql = the SQL lane, vert.x-eventloo = the memory lane,
+# provost-group-c = the group commit, C2_CompilerThre = the JIT).
+# Needs nginx, wrk, PostgreSQL on 127.0.0.1:5432 and a database seeded with
+# `./provost seed --students 10000 --faculty 3000 --role-assign`.
+#   bench/mix-threads.sh [database] [rate] [seconds] [mix]
+# PROVOST_ settings pass through to the server (e.g. PROVOST_HASH_NICE=10 for the hash threads' priority
+# before 0.2.0). BENCH_PORT, BENCH_NGINX_PORT: the loopback ports (default 18096, 18097).
+set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+db="${1:-provost_seeded}"; rate="${2:-2000}"; secs="${3:-40}"
+mix="${4:-check=615,me=200,list=80,search=50,login=5,grant=50}"
+[ "$secs" -ge 20 ] || { echo "mix-threads: SECONDS must be at least 20" >&2; exit 1; }
+bench_start "$db" "${BENCH_PORT:-18096}" "${BENCH_NGINX_PORT:-18097}"
+echo "machine: $(nproc) cores, $(uname -r), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+bench_ref
+# the server's JVM: the launcher execs it, so it is provost_pid itself or, after a rebuild, its child
+java_pid=$provost_pid
+[ "$(cat "/proc/$java_pid/comm")" = java ] || java_pid=$(pgrep -P "$provost_pid" java | head -1)
+
+loadtest() {
+  PROVOST_ADMIN_PASSWORD=bench-admin-password "$root/provost" loadtest --url "http://127.0.0.1:$port" \
+    --users 90 --mix "$mix" --rate "$rate" --duration "$1" --warmup 5
+}
+# CPU clock ticks per thread name of the server (spaces as _, digits at the end dropped)
+threads() {
+  local t name stat
+  for t in /proc/"$java_pid"/task/*; do
+    { read -r name < "$t/comm" && read -r stat < "$t/stat"; } 2>/dev/null || continue
+    set -- ${stat##*) }
+    echo "${name// /_} $(( ${12} + ${13} ))"
+  done | sed -E 's/[-#]?[0-9]+ / /' | awk '{ticks[$1] += $2} END {for (n in ticks) print n, ticks[n]}' | sort
+}
+
+if [ "${WARMUP:-60}" -gt 0 ]; then loadtest "${WARMUP:-60}" > /dev/null; fi
+loadtest "$secs" > "$work/loadtest.out" &
+measured=$! # waited for by pid: the server is this script's first job
+sleep 10
+bench_cpu_snapshot > "$work/cpu.0"; threads > "$work/threads.0"; t0=$(date +%s%N)
+sleep $((secs - 10))
+bench_cpu_snapshot > "$work/cpu.1"; threads > "$work/threads.1"; t1=$(date +%s%N)
+wait "$measured"
+sed -n '/^endpoint/,/^load generator/p' "$work/loadtest.out"
+elapsed=$(awk -v a="$t0" -v b="$t1" 'BEGIN {print (b - a) / 1e9}')
+echo "cores per group, over ${elapsed} s of the run:"
+bench_cpu_report "$work/cpu.0" "$work/cpu.1" "$elapsed" "$rate"
+echo "the server's threads (>= 0.005 cores):"
+join "$work/threads.0" "$work/threads.1" | awk -v s="$elapsed" -v hz="$(getconf CLK_TCK)" \
+  '{c = ($3 - $2) / hz / s; if (c >= 0.005) printf "  %-18s %5.3f cores\n", $1, c}' | sort -k2 -nr
