@@ -137,7 +137,7 @@ public final class App implements AutoCloseable {
       java.util.concurrent.atomic.AtomicReference<ChangeFeed> woken) {
     Migrations.migrate(db.direct()); // not through a transaction-mode pooler
     PasswordHasher hasher = new PasswordHasher(config.argon2(), config.lanes().hashThreads(),
-        config.lanes().hashNice());
+        config.lanes().nice());
     UserStore users = new UserStore();
     Bootstrap.ensureAdmin(db, users, hasher, config);
     AuthzIndex index = AuthzIndex.load(db);

@@ -97,15 +97,12 @@ public record Config(
    * so at most this many are allocated at once) and queues at most {@code hashQueue} requests
    * (PROVOST_HASH_LANE_QUEUE) for at most {@code hashMaxWait} (PROVOST_HASH_LANE_MAX_WAIT). The memory lane's
    * cache fills use a pool of their own of {@code fillPoolSize} connections (PROVOST_DB_FILL_POOL_SIZE).
-   * The threads that run the SQL lane's requests and the group commit run {@code nice} steps
+   * The threads that run the SQL lane's requests, the group commit and the hashes run {@code nice} steps
    * (PROVOST_LANE_NICE, 0 to 19, default 10) below the process's scheduling priority, so that on a saturated
-   * machine the event loops (the memory lane) get the cores first; 0 runs them at the process's priority. The
-   * hash threads run {@code hashNice} steps below it (PROVOST_HASH_NICE, 0 to 19, default 19, the lowest): a
-   * hash is about 50 ms of CPU that streams its 19 MiB through the caches, and a login waits that long anyway,
-   * so every other lane, SQL included, goes first (docs/PERFORMANCE.md "Hashing last").
+   * machine the event loops (the memory lane) get the cores first; 0 runs them at the process's priority.
    */
   public record Lanes(int sqlConcurrency, int sqlWriters, int groupedWrites, int sqlQueue, Duration sqlMaxWait,
-      int hashThreads, int hashQueue, Duration hashMaxWait, int fillPoolSize, int nice, int hashNice) {
+      int hashThreads, int hashQueue, Duration hashMaxWait, int fillPoolSize, int nice) {
     static Lanes from(Settings s, int poolMaxSize) {
       // the lane set by hand keeps a quarter of itself for writes; by default the writes (set, or a quarter
       // of the pool) come on top of the reads' share (defaultSqlConcurrency)
@@ -143,10 +140,7 @@ public record Config(
           s.integer("PROVOST_DB_FILL_POOL_SIZE", 4, 1, 100),
           // nice steps below the event loops for the threads that run SQL and hashing: on a saturated machine
           // the cores go to the memory lane first (ops.ThreadPriority; docs/PERFORMANCE.md "Lane priority")
-          s.integer("PROVOST_LANE_NICE", 10, 0, 19),
-          // hashing last: at the lane nice, 10 logins/s (0.5 cores of Argon2) took the SQL lane's p99 from 8 to
-          // 70 ms and the grants' from 23 to 290 ms; at 19 the whole default mix met its 50 ms p99
-          s.integer("PROVOST_HASH_NICE", 19, 0, 19));
+          s.integer("PROVOST_LANE_NICE", 10, 0, 19));
     }
 
     /**

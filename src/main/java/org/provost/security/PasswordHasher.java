@@ -53,8 +53,7 @@ public final class PasswordHasher {
    * @param threads hashes computed at once for callers on other threads (the hash lane, the SQL lane): the
    *     bound on the memory hashing allocates, {@code threads x memoryKib} KiB
    * @param nice how many nice steps below the process the hashing threads run (0 to 19; see
-   *     {@link org.provost.ops.ThreadPriority}; the server gives PROVOST_HASH_NICE, default 19): a login storm
-   *     then takes only the cores the event loops and the SQL lane leave
+   *     {@link org.provost.ops.ThreadPriority}): a login storm then takes only the cores the event loops leave
    */
   public PasswordHasher(Argon2Params params, int threads, int nice) {
     this(params, threads, nice, pool(params, threads, true));
