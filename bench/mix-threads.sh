@@ -10,8 +10,8 @@
 # Needs nginx, wrk, PostgreSQL on 127.0.0.1:5432 and a database seeded with
 # `./provost seed --students 10000 --faculty 3000 --role-assign`.
 #   bench/mix-threads.sh [database] [rate] [seconds] [mix]
-# PROVOST_ settings pass through to the server (e.g. PROVOST_HASH_NICE=10 for the hash threads' priority
-# before 0.2.0). BENCH_PORT, BENCH_NGINX_PORT: the loopback ports (default 18096, 18097).
+# PROVOST_ settings pass through to the server (e.g. PROVOST_LANE_NICE=0 to run the SQL lane and the hashes
+# at the process's priority). BENCH_PORT, BENCH_NGINX_PORT: the loopback ports (default 18096, 18097).
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 db="${1:-provost_seeded}"; rate="${2:-2000}"; secs="${3:-40}"
