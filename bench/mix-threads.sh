@@ -6,7 +6,7 @@
 # of the run (from 10 s in to 5 s before its end: instances = the server, loadgen = the load generator,
 # postgres, nginx, other) and the server's CPU per thread name (the kernel's 15 characters of it, numbers
 # dropped: provost-hash = the password hashes, provost-sql = the SQL lane, vert.x-eventloo = the memory lane,
-# provost-group-c = the group commit, C2_CompilerThre = the JIT).
+# provost-group-c = the group commit, C2_CompilerThre = the JIT), and its GC pauses over the same window.
 # Needs nginx, wrk, PostgreSQL on 127.0.0.1:5432 and a database seeded with
 # `./provost seed --students 10000 --faculty 3000 --role-assign`.
 #   bench/mix-threads.sh [database] [rate] [seconds] [mix]
@@ -43,13 +43,16 @@ loadtest "$secs" > "$work/loadtest.out" &
 measured=$! # waited for by pid: the server is this script's first job
 sleep 10
 bench_cpu_snapshot > "$work/cpu.0"; threads > "$work/threads.0"; t0=$(date +%s%N)
+gc_from=$(($(wc -l < "$work/gc.log") + 1))
 sleep $((secs - 10))
 bench_cpu_snapshot > "$work/cpu.1"; threads > "$work/threads.1"; t1=$(date +%s%N)
+head -n "$(wc -l < "$work/gc.log")" "$work/gc.log" > "$work/gc.window"
 wait "$measured"
 sed -n '/^endpoint/,/^load generator/p' "$work/loadtest.out"
 elapsed=$(awk -v a="$t0" -v b="$t1" 'BEGIN {print (b - a) / 1e9}')
 echo "cores per group, over ${elapsed} s of the run:"
 bench_cpu_report "$work/cpu.0" "$work/cpu.1" "$elapsed" "$rate"
+echo "the server's $(bench_gc_pauses "$work/gc.window" "$gc_from")"
 echo "the server's threads (>= 0.005 cores):"
 join "$work/threads.0" "$work/threads.1" | awk -v s="$elapsed" -v hz="$(getconf CLK_TCK)" \
   '{c = ($3 - $2) / hz / s; if (c >= 0.005) printf "  %-18s %5.3f cores\n", $1, c}' | sort -k2 -nr
