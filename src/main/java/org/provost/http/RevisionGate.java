@@ -118,13 +118,19 @@ public final class RevisionGate {
       }
     });
     waiters.add(w);
-    ctx.response().closeHandler(v -> {
+    Runnable leave = () -> {
       if (w.claim()) {
-        abandoned.run(); // before it leaves the count: whoever sees no waiter sees the request over
-        forget(w);
-        vertx.cancelTimer(w.timer);
+        try {
+          abandoned.run(); // before it leaves the count: whoever sees no waiter sees the request over
+        } finally {
+          forget(w);
+          vertx.cancelTimer(w.timer);
+        }
       }
-    });
+    };
+    ctx.response().closeHandler(v -> leave.run());
+    // a connection closed before the handler was set (while the token was loaded) never calls it
+    if (ctx.response().closed()) leave.run();
     // published between the read above and the add: nobody else will release it
     if (applied.getAsLong() >= wanted) released(applied.getAsLong());
   }
