@@ -84,23 +84,26 @@ run() {
   fi
 }
 echo "machine: $(nproc) cores, $(uname -r), load average $(cut -d' ' -f1-3 /proc/loadavg); wrk -t2 -c$conns -d${secs}s"
-# warm-up (JIT, plans, caches), not reported: WARMUP seconds (default 5) of each URL measured below. The JIT
+# the pages measured: each calls "$1 NAME URL ROUTE"
+pages() {
+  local U=/v1/users
+  "$1" "GET /v1/users?limit=50"                    "$P/v1/users?limit=50" $U
+  "$1" "GET /v1/users?limit=50&after=<10,000th>"   "$P/v1/users?limit=50&after=$deep" $U
+  "$1" "GET /v1/users?limit=50&type=faculty"       "$P/v1/users?limit=50&type=faculty" $U
+  "$1" "GET /v1/users?limit=50&active=true&verified=true" "$P/v1/users?limit=50&active=true&verified=true" $U
+  "$1" "GET /v1/users?limit=50&q=$q_common"        "$P/v1/users?limit=50&q=$q_common" $U
+  "$1" "GET /v1/users?limit=50&q=$q_rare"          "$P/v1/users?limit=50&q=$q_rare" $U
+  "$1" "GET /v1/users?limit=50&offset=5000"        "$P/v1/users?limit=50&offset=5000" $U
+  "$1" "GET /v1/users/{id}/grants"                 "$P/v1/users/$someone/grants" '/v1/users/{id}/grants'
+}
+# warm-up (JIT, plans, caches), not reported: WARMUP seconds (default 5) of each page measured. The JIT
 # compiles for about 30 s of one page before its rate settles (docs/PERFORMANCE.md "The JIT, on one page"), so
 # with 3 s each, as before, the first lines measured the compiler too (the first page at 0.7x the cursor page)
-for u in "$P/v1/users?limit=50" "$P/v1/users?limit=50&after=$deep" "$P/v1/users?limit=50&type=faculty" \
-  "$P/v1/users?limit=50&active=true&verified=true" "$P/v1/users?limit=50&q=$q_common" "$P/v1/users?limit=50&q=$q_rare" \
-  "$P/v1/users?limit=50&offset=5000" "$P/v1/users/$someone/grants"; do
-  wrk -t2 -c"$conns" -d"${WARMUP:-5}s" -H "$auth" "$u" >/dev/null 2>&1 || true
-done
+warm() {
+  wrk -t2 -c"$conns" -d"${WARMUP:-5}s" -H "$auth" "$2" >/dev/null 2>&1 || true
+}
+pages warm
 run "nginx constant (reference)"                "http://127.0.0.1:$nginx_port/"
-U=/v1/users
-run "GET /v1/users?limit=50"                    "$P/v1/users?limit=50" $U
-run "GET /v1/users?limit=50&after=<10,000th>"   "$P/v1/users?limit=50&after=$deep" $U
-run "GET /v1/users?limit=50&type=faculty"       "$P/v1/users?limit=50&type=faculty" $U
-run "GET /v1/users?limit=50&active=true&verified=true" "$P/v1/users?limit=50&active=true&verified=true" $U
-run "GET /v1/users?limit=50&q=$q_common"        "$P/v1/users?limit=50&q=$q_common" $U
-run "GET /v1/users?limit=50&q=$q_rare"          "$P/v1/users?limit=50&q=$q_rare" $U
-run "GET /v1/users?limit=50&offset=5000"        "$P/v1/users?limit=50&offset=5000" $U
-run "GET /v1/users/{id}/grants"                 "$P/v1/users/$someone/grants" '/v1/users/{id}/grants'
+pages run
 run "nginx constant (reference, again)"         "http://127.0.0.1:$nginx_port/"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

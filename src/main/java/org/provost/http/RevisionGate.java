@@ -104,6 +104,12 @@ public final class RevisionGate {
           + " does not exist yet (this instance is at " + now + ")"));
       return;
     }
+    if (ctx.response().closed()) {
+      // the client left while its token was loaded: a close handler set now would never be called (this runs
+      // on the connection's event loop, so no close can come between this check and the handler below)
+      abandoned.run();
+      return;
+    }
     if (count.incrementAndGet() > maxWaiters) {
       count.decrementAndGet();
       fail.accept(notYet(wanted, now));
@@ -118,7 +124,7 @@ public final class RevisionGate {
       }
     });
     waiters.add(w);
-    Runnable leave = () -> {
+    ctx.response().closeHandler(v -> {
       if (w.claim()) {
         try {
           abandoned.run(); // before it leaves the count: whoever sees no waiter sees the request over
@@ -127,10 +133,7 @@ public final class RevisionGate {
           vertx.cancelTimer(w.timer);
         }
       }
-    };
-    ctx.response().closeHandler(v -> leave.run());
-    // a connection closed before the handler was set (while the token was loaded) never calls it
-    if (ctx.response().closed()) leave.run();
+    });
     // published between the read above and the add: nobody else will release it
     if (applied.getAsLong() >= wanted) released(applied.getAsLong());
   }
